@@ -1,0 +1,224 @@
+"""Citizens as numpy arrays, with a sparse social network; regional publics are contiguous slices.
+
+Citizens are not Mesa agents each: one ``RegionalPublic`` agent per region holds a slice of these
+arrays (design.md, "Publics at scale"), and every update is vectorised over all citizens.
+
+Heterogeneity follows the brief's list (domain-brief.md section 2): region, ethnicity (ethnic
+Russians ~20% nationally, up to 49% in the north; T L1335, L1577), urban/rural, exposure to Russian
+media (55% of the population in the Russian information space in 2009; C L19), contact with Chinese
+projects (O L47; P L305-307).
+
+References:
+    Watts, D. J., Strogatz, S. H. (1998). Collective dynamics of 'small-world' networks. Nature 393.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+import numpy.typing as npt
+import scipy.sparse as sp
+
+if TYPE_CHECKING:
+    from kzsim.scenario.regions import Region
+    from kzsim.scenario.schema import NetworkConfig, PopulationConfig
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+BoolArray = npt.NDArray[np.bool_]
+
+KAZAKH, RUSSIAN, OTHER = 0, 1, 2
+ETHNICITIES = ("kazakh", "russian", "other")
+
+#: The attitudes that opinion dynamics update; each has an anchor (initial value) array too.
+ATTITUDES = ("sinophobia", "legitimacy", "eaeu_support", "russia_affinity")
+#: Every float attribute of a citizen, in [0, 1].
+FLOAT_ATTRIBUTES = (
+    "russian_media",
+    "china_contact",
+    "hardship",
+    *ATTITUDES,
+    "risk_aversion",
+    "protest_threshold",
+    "susceptibility",
+)
+
+
+def allocate(total: int, weights: FloatArray) -> IntArray:
+    """Split ``total`` citizens over regions in proportion to ``weights`` (largest remainder)."""
+    exact = total * weights / weights.sum()
+    counts = np.floor(exact).astype(np.int64)
+    short = total - int(counts.sum())
+    order = np.argsort(-(exact - counts), kind="stable")
+    counts[order[:short]] += 1
+    return counts
+
+
+def _beta(rng: np.random.Generator, mean: FloatArray | float, size: int, kappa: float) -> FloatArray:
+    """Draw from a Beta with the given mean(s) and concentration ``kappa`` (alpha + beta)."""
+    m = np.clip(np.broadcast_to(np.asarray(mean, dtype=np.float64), (size,)), 0.01, 0.99)
+    return rng.beta(m * kappa, (1.0 - m) * kappa)
+
+
+def small_world_network(
+    counts: IntArray, config: NetworkConfig, rng: np.random.Generator
+) -> sp.csr_matrix:
+    """Build the row-normalised social network W (CSR, float64).
+
+    Within each region: a Watts-Strogatz ring lattice with ``config.neighbours`` neighbours and
+    rewiring probability ``config.rewire_probability``. Across regions: each citizen gets one
+    tie to a random citizen elsewhere with probability ``config.cross_region_share``, weighted by
+    ``config.cross_region_weight`` (weaker ties). Ties are symmetric; rows sum to 1.
+    """
+    starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
+    half = max(1, config.neighbours // 2)
+    rows: list[IntArray] = []
+    cols: list[IntArray] = []
+    weights: list[FloatArray] = []
+    for start, n in zip(starts, counts, strict=True):
+        if n < 2:
+            continue
+        local = np.arange(n)
+        src = np.repeat(local, half)
+        dst = (src + np.tile(np.arange(1, half + 1), n)) % n
+        rewire = rng.random(src.size) < config.rewire_probability
+        dst[rewire] = rng.integers(0, n, int(rewire.sum()))
+        keep = src != dst
+        rows.append(src[keep] + start)
+        cols.append(dst[keep] + start)
+        weights.append(np.ones(int(keep.sum())))
+    total = int(counts.sum())
+    region_of = np.repeat(np.arange(counts.size), counts)
+    bridging = np.flatnonzero(rng.random(total) < config.cross_region_share)
+    partners = rng.integers(0, total, bridging.size)
+    across = region_of[bridging] != region_of[partners]
+    rows.append(bridging[across])
+    cols.append(partners[across])
+    weights.append(np.full(int(across.sum()), config.cross_region_weight))
+    r = np.concatenate(rows)
+    c = np.concatenate(cols)
+    w = np.concatenate(weights)
+    adjacency = sp.coo_matrix(
+        (np.concatenate((w, w)), (np.concatenate((r, c)), np.concatenate((c, r)))),
+        shape=(total, total),
+    ).tocsr()
+    adjacency.sum_duplicates()
+    degree = np.asarray(adjacency.sum(axis=1)).ravel()
+    inverse = np.divide(1.0, degree, out=np.zeros_like(degree), where=degree > 0)
+    return sp.csr_matrix(sp.diags(inverse) @ adjacency)
+
+
+@dataclass
+class Population:
+    """All citizens of the model, ordered by region, with their network.
+
+    Attributes are arrays of length ``size``; ``starts`` and ``counts`` give each region's slice.
+    Attitude anchors (``anchor_<attitude>``) are the Friedkin-Johnsen prior opinions x(0).
+    """
+
+    region: IntArray
+    ethnicity: IntArray
+    urban: BoolArray
+    russian_media: FloatArray
+    china_contact: FloatArray
+    hardship: FloatArray
+    sinophobia: FloatArray
+    legitimacy: FloatArray
+    eaeu_support: FloatArray
+    russia_affinity: FloatArray
+    risk_aversion: FloatArray
+    protest_threshold: FloatArray
+    susceptibility: FloatArray
+    active: BoolArray
+    jail_months: IntArray
+    anchors: dict[str, FloatArray]
+    baseline_hardship: FloatArray
+    network: sp.csr_matrix
+    starts: IntArray
+    counts: IntArray
+
+    @property
+    def size(self) -> int:
+        """Number of citizens."""
+        return int(self.region.size)
+
+    def regional_mean(self, values: FloatArray | BoolArray) -> FloatArray:
+        """Mean of ``values`` within each region (regions with no citizens give 0)."""
+        sums = np.add.reduceat(values.astype(np.float64), self.starts)
+        return np.divide(sums, self.counts, out=np.zeros(self.counts.size), where=self.counts > 0)
+
+    def neighbour_mean(self, values: FloatArray | BoolArray) -> FloatArray:
+        """Network-weighted mean of ``values`` over each citizen's ties, (W x)_i."""
+        return np.asarray(self.network @ values.astype(np.float64))
+
+    @classmethod
+    def build(
+        cls, config: PopulationConfig, regions: tuple[Region, ...], rng: np.random.Generator
+    ) -> Population:
+        """Draw citizens for every region from the region table and the population parameters."""
+        weights = np.array([r.population for r in regions], dtype=np.float64)
+        counts = allocate(config.citizens, weights)
+        starts = np.concatenate(([0], np.cumsum(counts)[:-1])).astype(np.int64)
+        n = config.citizens
+        region = np.repeat(np.arange(len(regions)), counts)
+        kazakh = np.array([r.share_kazakh for r in regions])[region]
+        russian = np.array([r.share_russian for r in regions])[region]
+        u = rng.random(n)
+        ethnicity = np.where(u < kazakh, KAZAKH, np.where(u < kazakh + russian, RUSSIAN, OTHER))
+        urban = rng.random(n) < np.array([r.urban_share for r in regions])[region]
+        trader_hub = np.array([r.trader_hub for r in regions])[region]
+        media_mean = np.asarray(config.russian_media_by_ethnicity)[ethnicity] + np.where(
+            urban, config.russian_media_urban_shift, 0.0
+        )
+        russian_media = _beta(rng, media_mean, n, config.concentration)
+        china_contact = np.where(
+            trader_hub, _beta(rng, config.trader_hub_contact, n, config.concentration), 0.0
+        )
+        hardship = _beta(
+            rng, config.hardship_mean + np.where(urban, 0.0, config.rural_hardship_shift), n,
+            config.concentration,
+        )
+        legitimacy = _beta(rng, config.legitimacy_mean, n, config.concentration)
+        sinophobia = _beta(
+            rng, config.sinophobia_mean - config.contact_sinophobia_relief * china_contact, n,
+            config.concentration,
+        )
+        eaeu_support = _beta(
+            rng, np.asarray(config.eaeu_support_by_ethnicity)[ethnicity], n, config.concentration
+        )
+        russia_affinity = _beta(
+            rng, 0.3 + 0.5 * russian_media, n, config.concentration
+        )
+        risk_aversion = rng.random(n)
+        protest_threshold = np.clip(
+            rng.normal(config.protest_threshold_mean, config.protest_threshold_sd, n), 0.0, 1.0
+        )
+        susceptibility = rng.uniform(config.susceptibility_range[0], config.susceptibility_range[1], n)
+        network = small_world_network(counts, config.network, rng)
+        attitudes = {
+            "sinophobia": sinophobia,
+            "legitimacy": legitimacy,
+            "eaeu_support": eaeu_support,
+            "russia_affinity": russia_affinity,
+        }
+        return cls(
+            region=region,
+            ethnicity=ethnicity.astype(np.int64),
+            urban=urban,
+            russian_media=russian_media,
+            china_contact=china_contact,
+            hardship=hardship,
+            risk_aversion=risk_aversion,
+            protest_threshold=protest_threshold,
+            susceptibility=susceptibility,
+            active=np.zeros(n, dtype=np.bool_),
+            jail_months=np.zeros(n, dtype=np.int64),
+            anchors={name: values.copy() for name, values in attitudes.items()},
+            baseline_hardship=hardship.copy(),
+            network=network,
+            starts=starts,
+            counts=counts,
+            **attitudes,
+        )

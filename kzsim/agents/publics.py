@@ -1,0 +1,56 @@
+"""One ``RegionalPublic`` Mesa agent per region: a view onto its citizens plus regional inputs.
+
+The citizens themselves live in :class:`kzsim.agents.population.Population` arrays, ordered by
+region, so that every update is one vectorised operation over all citizens; a regional public owns
+the slice ``start:stop`` of those arrays and the region-level quantities that rules set for it.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import mesa
+import numpy as np
+import numpy.typing as npt
+
+if TYPE_CHECKING:
+    from kzsim.agents.population import Population
+    from kzsim.model import KazakhstanModel
+    from kzsim.scenario.regions import Region
+
+
+class RegionalPublic(mesa.Agent):  # type: ignore[misc]
+    """The citizens of one region.
+
+    Attributes set by rules (region level):
+        project_jobs: local jobs on Chinese projects, thousands (bri_loans).
+        chinese_presence: visibility of Chinese projects and land deals, 0-1 (bri_loans).
+        trader_income_loss: loss of re-export income felt by traders, 0-1 (tariff_harmonisation).
+        producer_pressure: pressure on local producers from cheap Russian goods, 0-1 (tariff).
+        in_wave: whether the region is in a protest wave this month (land_protests).
+    """
+
+    model: KazakhstanModel
+
+    def __init__(self, model: KazakhstanModel, index: int, region: Region) -> None:
+        super().__init__(model)
+        self.index = index
+        self.region = region
+        population: Population = model.population
+        self.start = int(population.starts[index])
+        self.stop = self.start + int(population.counts[index])
+        self.project_jobs = 0.0
+        self.chinese_presence = 0.0
+        self.trader_income_loss = 0.0
+        self.producer_pressure = 0.0
+        self.in_wave = False
+
+    @property
+    def citizens(self) -> slice:
+        """This region's slice of the population arrays."""
+        return slice(self.start, self.stop)
+
+    def view(self, attribute: str) -> npt.NDArray[np.float64]:
+        """This region's citizens' values of one population attribute (a view, not a copy)."""
+        values: npt.NDArray[np.float64] = getattr(self.model.population, attribute)[self.citizens]
+        return values

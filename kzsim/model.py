@@ -1,0 +1,134 @@
+"""``KazakhstanModel``: builds agents and rules from a Scenario and runs the staged monthly step.
+
+Each month: events -> drivers -> rules in declared order -> actors decide -> collect.
+All randomness flows from one ``numpy.random.SeedSequence`` per run; every subsystem draws from
+its own named child stream, so switching a rule off does not shift the others' random numbers.
+"""
+
+from __future__ import annotations
+
+import zlib
+from dataclasses import dataclass
+
+import mesa
+import numpy as np
+
+from kzsim.agents.actors import China, Eaeu, Kazakhstan, Russia
+from kzsim.agents.population import Population
+from kzsim.agents.publics import RegionalPublic
+from kzsim.catalog import REGIONAL_SERIES, SERIES
+from kzsim.drivers import driver_paths
+from kzsim.events import EventEngine
+from kzsim.months import format_month, parse_month
+from kzsim.rules import RULE_CLASSES
+from kzsim.rules.base import Rule
+from kzsim.scenario.schema import Scenario
+
+
+@dataclass(frozen=True)
+class LoggedEvent:
+    """One line of the run's story."""
+
+    step: int
+    date: str
+    kind: str
+    actor: str
+    detail: str
+
+
+def fresh_seed() -> int:
+    """A new random seed, recorded in the manifest when the user gave none."""
+    return int(np.random.SeedSequence().generate_state(1, np.uint64)[0] >> np.uint64(1))
+
+
+class KazakhstanModel(mesa.Model):  # type: ignore[misc]
+    """Kazakhstan, Russia, China, the EAEU and 17 regional publics under a scenario's rules."""
+
+    def __init__(self, scenario: Scenario, seed: int | None = None) -> None:
+        self.scenario = scenario
+        self.seed = seed if seed is not None else scenario.metadata.seed
+        if self.seed is None:
+            self.seed = fresh_seed()
+        self.seed_sequence = np.random.SeedSequence(self.seed)
+        super().__init__(rng=self.stream("mesa"))
+        self.start_month = parse_month(scenario.metadata.start)
+        self.step_index = 0
+        self.month = self.start_month
+        self._driver_paths = driver_paths(scenario)
+        self.drivers = {name: float(path[0]) for name, path in self._driver_paths.items()}
+        self.population = Population.build(
+            scenario.population, scenario.population.regions, self.stream("population")
+        )
+        initial = scenario.initial
+        self.kazakhstan = Kazakhstan(self, initial.kazakhstan)
+        self.russia = Russia(self, initial.russia)
+        self.china = China(self, initial.china)
+        self.eaeu = Eaeu(self, initial.eaeu)
+        self.actors = mesa.agent.AgentSet([self.kazakhstan, self.russia, self.china, self.eaeu])
+        self.publics = [
+            RegionalPublic(self, i, region) for i, region in enumerate(scenario.population.regions)
+        ]
+        self.log: list[LoggedEvent] = []
+        self.rules: list[Rule] = [  # type: ignore[type-arg]
+            RULE_CLASSES[name](getattr(scenario.rules, name), self)
+            for name in scenario.rules.order
+            if getattr(scenario.rules, name).enabled
+        ]
+        self.events = EventEngine(scenario.events, self)
+        self._regional: dict[str, np.ndarray] = {}  # type: ignore[type-arg]
+        self.datacollector = mesa.DataCollector(model_reporters=self._reporters())
+
+    def stream(self, name: str) -> np.random.Generator:
+        """The random generator of one named subsystem, spawned from the run's SeedSequence."""
+        child = np.random.SeedSequence(
+            self.seed_sequence.entropy, spawn_key=(zlib.crc32(name.encode()),)
+        )
+        return np.random.default_rng(child)
+
+    @property
+    def date(self) -> str:
+        """The current month as ``YYYY-MM``."""
+        return format_month(self.month)
+
+    def log_event(self, kind: str, actor: str, detail: str) -> None:
+        """Add a line to the run's story."""
+        self.log.append(LoggedEvent(self.step_index, self.date, kind, actor, detail))
+
+    def step(self) -> None:
+        """Simulate one month."""
+        self.month = self.start_month + self.step_index
+        self.events.apply(self)
+        self.drivers = {name: float(path[self.step_index]) for name, path in self._driver_paths.items()}
+        self.kazakhstan.absorb_drivers(self.drivers)
+        for rule in self.rules:
+            rule.step(self)
+        self.actors.do("step")
+        every = self.scenario.outputs.every_months
+        if self.step_index % every == 0 or self.step_index == self.scenario.months - 1:
+            self._regional = {s.name: s.read(self) for s in REGIONAL_SERIES}
+            self.datacollector.collect(self)
+            self.collected_steps.append(self.step_index)
+        self.step_index += 1
+
+    collected_steps: list[int]
+
+    def _reporters(self) -> dict[str, object]:
+        """Mesa model reporters keyed ``scope|variable`` for the selected series."""
+        self.collected_steps = []
+        wanted = self.scenario.outputs.series
+        reporters: dict[str, object] = {}
+        for series in SERIES:
+            if wanted is None or series.name in wanted:
+                reporters[f"{series.scope}|{series.name}"] = series.read
+        counts = self.population.counts
+        weights = counts / counts.sum()
+        for regional in REGIONAL_SERIES:
+            if wanted is not None and regional.name not in wanted:
+                continue
+            name = regional.name
+            reporters[f"national|{name}"] = lambda m, n=name: float(m._regional[n] @ weights)
+            if self.scenario.outputs.regional:
+                for public in self.publics:
+                    key = f"{public.region.id}|{name}"
+                    reporters[key] = lambda m, n=name, i=public.index: float(m._regional[n][i])
+        return reporters

@@ -1,0 +1,301 @@
+"""The scenario file as typed, frozen pydantic models (``extra="forbid"``).
+
+One snake_case name is the YAML key, the pydantic field, the agent attribute and the output
+variable. Initial actor states list exactly the attributes that events may ``set`` or ``shift``.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import Field, PrivateAttr, model_validator
+
+from kzsim.rules import RULE_CONFIGS, RULE_NAMES
+from kzsim.rules.bri_loans import Config as BriLoansConfig
+from kzsim.rules.land_protests import Config as LandProtestsConfig
+from kzsim.rules.multi_vector import Config as MultiVectorConfig
+from kzsim.rules.opinion import Config as OpinionConfig
+from kzsim.rules.russian_reactions import Config as RussianReactionsConfig
+from kzsim.rules.tariff_harmonisation import Config as TariffHarmonisationConfig
+from kzsim.scenario.regions import Region, builtin_regions
+from kzsim.scenario.types import Frozen, Month, NonNegative, Positive, Share
+
+ETHNICITY = Literal["kazakh", "russian", "other"]
+
+
+class Metadata(Frozen):
+    """What the scenario is and the simulated period (one step = one month)."""
+
+    name: str = Field(min_length=1)
+    description: str = ""
+    start: Month
+    end: Month
+    seed: int | None = Field(None, ge=0, description="default seed when `kzsim run` gives none")
+
+
+class NetworkConfig(Frozen):
+    """The citizens' social network: small-world within a region, weaker ties across regions."""
+
+    neighbours: int = Field(6, ge=2, le=40, description="lattice neighbours per citizen (A)")
+    rewire_probability: Share = Field(0.1, description="Watts-Strogatz rewiring (A)")
+    cross_region_share: Share = Field(0.05, description="citizens with one tie elsewhere (A)")
+    cross_region_weight: float = Field(0.3, gt=0.0, le=1.0, description="weight of such ties (A)")
+
+
+class PopulationConfig(Frozen):
+    """Simulated citizens and the distributions their attributes are drawn from."""
+
+    citizens: int = Field(20_000, ge=100, le=5_000_000, description="simulated citizens in total")
+    regions: tuple[Region, ...] = Field(default_factory=builtin_regions, min_length=1)
+    network: NetworkConfig = NetworkConfig()
+    russian_media_by_ethnicity: tuple[Share, Share, Share] = Field(
+        (0.45, 0.85, 0.6),
+        description="mean exposure for kazakh, russian, other; gives ~55% nationally (C L19)",
+    )
+    russian_media_urban_shift: float = Field(0.05, ge=-0.5, le=0.5, description="(A)")
+    trader_hub_contact: Share = Field(0.15, description="mean contact with China in hubs (A)")
+    hardship_mean: Share = Field(0.3, description="(A)")
+    rural_hardship_shift: float = Field(0.1, ge=-0.5, le=0.5, description="(A)")
+    legitimacy_mean: Share = Field(0.6, description="(A)")
+    sinophobia_mean: Share = Field(
+        0.55, description="widespread Sinophobia (P L307-312; T L1760-1762); level (A)"
+    )
+    contact_sinophobia_relief: Share = Field(0.3, description="contact lowers it (O L47) (A)")
+    eaeu_support_by_ethnicity: tuple[Share, Share, Share] = Field(
+        (0.6, 0.8, 0.65), description="opinion differs by ethnicity (E L86); levels (A)"
+    )
+    protest_threshold_mean: Share = Field(0.25, description="Granovetter threshold mean (A)")
+    protest_threshold_sd: float = Field(0.1, ge=0.0, le=1.0, description="(A)")
+    susceptibility_range: tuple[Share, Share] = Field(
+        (0.5, 0.9), description="Friedkin-Johnsen susceptibility lambda, uniform (A)"
+    )
+    concentration: float = Field(8.0, gt=0.5, le=1000, description="Beta alpha+beta (A)")
+
+    @model_validator(mode="after")
+    def _check(self) -> PopulationConfig:
+        if self.susceptibility_range[0] > self.susceptibility_range[1]:
+            raise ValueError("susceptibility_range: low above high")
+        ids = [r.id for r in self.regions]
+        if len(set(ids)) != len(ids):
+            raise ValueError("regions: region ids must be unique")
+        return self
+
+
+class KazakhstanState(Frozen):
+    """The government's initial state (and the attributes events may set or shift)."""
+
+    applied_tariff: Share = Field(0.067, description="2009 average effective tariff (tariffs.csv)")
+    repression: Share = Field(0.3, description="state repression intensity (A)")
+    threat_perception: Share = Field(0.1, description="perceived threat from Russia (A)")
+    land_salience: Share = Field(0.0, description="public salience of land sales to foreigners")
+    alignment_russia: Share = Field(0.5, description="(A)")
+    alignment_china: Share = Field(0.2, description="(A)")
+    alignment_west: Share = Field(0.3, description="(A)")
+    gdp_usd_bn: Positive = Field(148.05, description="2010 GDP (drivers_annual.csv)")
+    fuel_price_index: Positive = Field(1.0, description="domestic fuel price, 1 = start (A)")
+
+    @model_validator(mode="after")
+    def _simplex(self) -> KazakhstanState:
+        total = self.alignment_russia + self.alignment_china + self.alignment_west
+        if abs(total - 1.0) > 1e-6:
+            raise ValueError(f"alignment_russia + alignment_china + alignment_west is {total:g}")
+        return self
+
+
+class RussiaState(Frozen):
+    """Russia's initial state."""
+
+    irritation: Share = Field(0.0, description="(A)")
+    media_reach: Share = Field(0.55, description="share in Russia's information space (C L19)")
+    security_leverage: Share = Field(0.6, description="arms ~60% of imports (T L1383-1385)")
+    transit_dependence: Share = Field(0.85, description="oil exports via Russia (T L943-947)")
+
+
+class ChinaState(Frozen):
+    """China's initial state."""
+
+    strategic_interest: Share = Field(0.3, description="(A); rises with the BRI (Sep 2013)")
+    lending_appetite: Share = Field(0.3, description="(A)")
+
+
+class EaeuState(Frozen):
+    """The Eurasian Economic Union's initial state."""
+
+    integration_depth: Share = Field(
+        0.0, description="0 none, 1 common market; stages set by events (T L566-580) (A)"
+    )
+
+
+class Actors(Frozen):
+    """Initial states of the four state actors."""
+
+    kazakhstan: KazakhstanState = KazakhstanState()
+    russia: RussiaState = RussiaState()
+    china: ChinaState = ChinaState()
+    eaeu: EaeuState = EaeuState()
+
+
+DriverName = Literal[
+    "brent_usd_per_bbl",
+    "rub_per_usd",
+    "kzt_per_usd",
+    "exports_usd_bn",
+    "kazakhstan_gdp_growth_pct",
+    "kazakhstan_cpi_inflation_pct",
+    "china_gdp_growth_pct",
+    "sanctions_on_russia",
+]
+
+#: Default flat paths for drivers a scenario leaves out.
+DRIVER_DEFAULTS: dict[str, float] = {
+    "brent_usd_per_bbl": 80.0,
+    "rub_per_usd": 30.0,
+    "kzt_per_usd": 150.0,
+    "exports_usd_bn": 60.0,
+    "kazakhstan_gdp_growth_pct": 4.0,
+    "kazakhstan_cpi_inflation_pct": 6.0,
+    "china_gdp_growth_pct": 6.0,
+    "sanctions_on_russia": 0.0,
+}
+
+
+class CitizenFilter(Frozen):
+    """A subset of citizens; every given criterion must hold."""
+
+    region: tuple[str, ...] | None = Field(None, min_length=1)
+    ethnicity: tuple[ETHNICITY, ...] | None = Field(None, min_length=1)
+    urban: bool | None = None
+
+
+class Effect(Frozen):
+    """Set or shift one state value: ``actor.attribute`` or ``citizens.attribute``."""
+
+    target: str = Field(pattern=r"^[a-z_]+\.[a-z_]+$")
+    set: float | None = None
+    shift: float | None = None
+    where: CitizenFilter | None = None
+
+    @model_validator(mode="after")
+    def _one_change(self) -> Effect:
+        if (self.set is None) == (self.shift is None):
+            raise ValueError("give exactly one of set or shift")
+        if self.where is not None and not self.target.startswith("citizens."):
+            raise ValueError("where applies only to citizens.* targets")
+        return self
+
+
+class Condition(Frozen):
+    """Fire when a national metric crosses a level."""
+
+    metric: str
+    above: float | None = None
+    below: float | None = None
+
+    @model_validator(mode="after")
+    def _one_bound(self) -> Condition:
+        if (self.above is None) == (self.below is None):
+            raise ValueError("give exactly one of above or below")
+        return self
+
+
+EventKind = Literal[
+    "policy", "announcement", "shock", "land_reform", "single_currency_proposal"
+]
+
+
+class Event(Frozen):
+    """A dated (``date``) or conditional (``when``) event with structured effects."""
+
+    date: Month | None = None
+    when: Condition | None = None
+    kind: EventKind
+    actor: Literal["kazakhstan", "russia", "china", "eaeu", "citizens"] = "kazakhstan"
+    detail: str = Field(min_length=1)
+    effects: tuple[Effect, ...] = ()
+    effective: Month | None = Field(None, description="land_reform: when the law takes effect")
+    once: bool = Field(True, description="conditional events: fire only the first time")
+
+    @model_validator(mode="after")
+    def _timing(self) -> Event:
+        if (self.date is None) == (self.when is None):
+            raise ValueError("give exactly one of date or when")
+        if (self.kind == "land_reform") != (self.effective is not None):
+            raise ValueError("effective is required for land_reform and only for it")
+        return self
+
+
+class Outputs(Frozen):
+    """Which series to write and how often."""
+
+    series: tuple[str, ...] | None = Field(None, description="variables to keep; none = all")
+    every_months: int = Field(1, ge=1, le=120)
+    regional: bool = True
+
+
+class Rules(Frozen):
+    """Rule configurations; rules run in the order the file declares them, then the rest."""
+
+    tariff_harmonisation: TariffHarmonisationConfig = TariffHarmonisationConfig()
+    bri_loans: BriLoansConfig = BriLoansConfig()
+    land_protests: LandProtestsConfig = LandProtestsConfig()
+    opinion: OpinionConfig = OpinionConfig()
+    multi_vector: MultiVectorConfig = MultiVectorConfig()
+    russian_reactions: RussianReactionsConfig = RussianReactionsConfig()
+
+    _order: tuple[str, ...] = PrivateAttr(default=RULE_NAMES)
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _remember_order(cls, data: Any, handler: Any) -> Rules:
+        rules: Rules = handler(data)
+        declared = [k for k in data if k in RULE_CONFIGS] if isinstance(data, dict) else []
+        rules._order = tuple(declared) + tuple(n for n in RULE_NAMES if n not in declared)
+        return rules
+
+    @property
+    def order(self) -> tuple[str, ...]:
+        """Rule names in the order they are applied."""
+        return self._order
+
+
+class Scenario(Frozen):
+    """A whole scenario file."""
+
+    metadata: Metadata
+    population: PopulationConfig = PopulationConfig()
+    initial: Actors = Actors()
+    drivers: dict[DriverName, dict[Month, float]] = Field(default_factory=dict)
+    rules: Rules = Rules()
+    events: tuple[Event, ...] = ()
+    outputs: Outputs = Outputs()
+
+    @property
+    def months(self) -> int:
+        """Number of simulated months, start and end included."""
+        from kzsim.months import parse_month
+
+        return parse_month(self.metadata.end) - parse_month(self.metadata.start) + 1
+
+    def to_data(self) -> dict[str, Any]:
+        """Plain data that loads back to an equal scenario (rules keep their declared order)."""
+        data = self.model_dump(mode="json", exclude_defaults=False)
+        data["rules"] = {name: data["rules"][name] for name in self.rules.order}
+        return data
+
+
+__all__ = [
+    "Actors",
+    "CitizenFilter",
+    "Condition",
+    "DRIVER_DEFAULTS",
+    "DriverName",
+    "Effect",
+    "Event",
+    "Metadata",
+    "NetworkConfig",
+    "NonNegative",
+    "Outputs",
+    "PopulationConfig",
+    "Rules",
+    "Scenario",
+]

@@ -1,0 +1,42 @@
+"""Output series descriptors: each rule module declares the series it owns next to its state."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+import numpy.typing as npt
+
+if TYPE_CHECKING:
+    from kzsim.model import KazakhstanModel
+
+
+@dataclass(frozen=True)
+class Series:
+    """One national or actor-level time series.
+
+    Attributes:
+        name: output ``variable`` (snake_case, carries its unit where it has one).
+        scope: ``national`` or the actor that owns the state (kazakhstan, russia, china, eaeu).
+        unit: unit of the value, e.g. ``share 0-1`` or ``US$ bn``.
+        description: one line for ``kzsim list`` and docs.
+        read: returns the current value from the model.
+    """
+
+    name: str
+    scope: str
+    unit: str
+    description: str
+    read: Callable[[KazakhstanModel], float]
+
+
+@dataclass(frozen=True)
+class RegionalSeries:
+    """A citizen-level quantity reported per region and, as the mean over all citizens, nationally."""
+
+    name: str
+    unit: str
+    description: str
+    read: Callable[[KazakhstanModel], npt.NDArray[np.float64]]
