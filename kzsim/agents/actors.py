@@ -53,6 +53,7 @@ class Kazakhstan(StateActor):
     def __init__(self, model: KazakhstanModel, initial: KazakhstanState) -> None:
         super().__init__(model, initial)
         self.budget_stress = 0.0
+        self.capital_need = 0.0
         self.exports_usd_bn = 0.0
         self.consumer_price_index = 100.0
         self.price_pressure = 0.0
@@ -111,6 +112,8 @@ class China(StateActor):
         self.equity_usd_bn = 0.0
         self.agriculture_appetite = 1.0
         self.disbursed_usd_bn = 0.0
+        self.agriculture_signed_usd_bn = 0.0
+        self.failed_projects = 0
 
     def step(self) -> None:
         """Relax lending appetite toward strategic interest (the BRI's pull; P L14-29)."""
