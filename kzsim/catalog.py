@@ -11,16 +11,24 @@ from kzsim.series import RegionalSeries, Series
 
 CORE_SERIES = (
     Series(
-        "gdp_usd_bn", "kazakhstan", "US$ bn", "nominal GDP, grown by the growth driver",
+        "gdp_usd_bn",
+        "kazakhstan",
+        "US$ bn",
+        "nominal GDP, grown by the growth driver",
         lambda m: m.kazakhstan.gdp_usd_bn,
     ),
     Series(
-        "budget_stress", "kazakhstan", "share 0-1",
+        "budget_stress",
+        "kazakhstan",
+        "share 0-1",
         "0.6 x relative fall of oil below its 2010-2013 average (P L219-220)",
         lambda m: m.kazakhstan.budget_stress,
     ),
     Series(
-        "brent_usd_per_bbl", "national", "US$/bbl", "oil price driver",
+        "brent_usd_per_bbl",
+        "national",
+        "US$/bbl",
+        "oil price driver",
         lambda m: m.drivers["brent_usd_per_bbl"],
     ),
 )

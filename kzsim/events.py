@@ -1,9 +1,9 @@
 """Dated and conditional events: structured effects on actor or citizen state, never evaluated text.
 
-An effect targets ``actor.attribute`` (an attribute listed in the scenario's ``initial`` section)
-or ``citizens.attribute`` (optionally for a subset: regions, ethnicities, urban or rural). A shift of
-a citizen attitude moves its Friedkin-Johnsen anchor too, so the shock persists rather than being
-pulled back to the prior opinion. Values are clipped to the attribute's range.
+An effect targets ``actor.attribute`` (an attribute listed in the scenario's ``initial``
+section) or ``citizens.attribute`` (optionally for a subset: regions, ethnicities, urban or
+rural). A shift of a citizen attitude moves its Friedkin-Johnsen anchor too, so the shock persists
+rather than being pulled back to the prior opinion. Values are clipped to the attribute's range.
 """
 
 from __future__ import annotations
@@ -20,17 +20,6 @@ from kzsim.months import parse_month
 if TYPE_CHECKING:
     from kzsim.model import KazakhstanModel
     from kzsim.scenario.schema import CitizenFilter, Effect, Event
-
-#: Citizen attributes events may set or shift (all in [0, 1]).
-CITIZEN_TARGETS = (
-    "hardship",
-    "legitimacy",
-    "sinophobia",
-    "eaeu_support",
-    "russia_affinity",
-    "russian_media",
-    "china_contact",
-)
 
 
 def metric_value(model: KazakhstanModel, name: str) -> float:
@@ -73,7 +62,7 @@ def apply_effect(model: KazakhstanModel, effect: Effect) -> None:
         for array in arrays:
             if effect.set is not None:
                 array[mask] = effect.set
-            else:
+            elif effect.shift is not None:
                 array[mask] += effect.shift
             np.clip(array, 0.0, 1.0, out=array)
         return

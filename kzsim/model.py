@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import mesa
 import numpy as np
+import numpy.typing as npt
 
 from kzsim.agents.actors import China, Eaeu, Kazakhstan, Russia
 from kzsim.agents.population import Population
@@ -38,13 +39,15 @@ class LoggedEvent:
 
 def fresh_seed() -> int:
     """A new random seed, recorded in the manifest when the user gave none."""
-    return int(np.random.SeedSequence().generate_state(1, np.uint64)[0] >> np.uint64(1))
+    return int(np.random.SeedSequence().generate_state(1)[0] >> 1)
 
 
 class KazakhstanModel(mesa.Model):  # type: ignore[misc]
     """Kazakhstan, Russia, China, the EAEU and 17 regional publics under a scenario's rules."""
 
-    def __init__(self, scenario: Scenario, seed: int | None = None) -> None:
+    def __init__(
+        self, scenario: Scenario, seed: int | None = None, last_step: int | None = None
+    ) -> None:
         self.scenario = scenario
         self.seed = seed if seed is not None else scenario.metadata.seed
         if self.seed is None:
@@ -53,17 +56,20 @@ class KazakhstanModel(mesa.Model):  # type: ignore[misc]
         super().__init__(rng=self.stream("mesa"))
         self.start_month = parse_month(scenario.metadata.start)
         self.step_index = 0
+        self.last_step = scenario.months - 1 if last_step is None else last_step
         self.month = self.start_month
         self._driver_paths = driver_paths(scenario)
-        self.drivers = {name: float(path[0]) for name, path in self._driver_paths.items()}
+        self.drivers: dict[str, float] = {
+            name: float(path[0]) for name, path in self._driver_paths.items()
+        }
         self.population = Population.build(
             scenario.population, scenario.population.regions, self.stream("population")
         )
         initial = scenario.initial
-        self.kazakhstan = Kazakhstan(self, initial.kazakhstan)
-        self.russia = Russia(self, initial.russia)
-        self.china = China(self, initial.china)
-        self.eaeu = Eaeu(self, initial.eaeu)
+        self.kazakhstan: Kazakhstan = Kazakhstan(self, initial.kazakhstan)
+        self.russia: Russia = Russia(self, initial.russia)
+        self.china: China = China(self, initial.china)
+        self.eaeu: Eaeu = Eaeu(self, initial.eaeu)
         self.actors = mesa.agent.AgentSet([self.kazakhstan, self.russia, self.china, self.eaeu])
         self.publics = [
             RegionalPublic(self, i, region) for i, region in enumerate(scenario.population.regions)
@@ -75,7 +81,7 @@ class KazakhstanModel(mesa.Model):  # type: ignore[misc]
             if getattr(scenario.rules, name).enabled
         ]
         self.events = EventEngine(scenario.events, self)
-        self._regional: dict[str, np.ndarray] = {}  # type: ignore[type-arg]
+        self._regional: dict[str, npt.NDArray[np.float64]] = {}
         self.datacollector = mesa.DataCollector(model_reporters=self._reporters())
 
     def stream(self, name: str) -> np.random.Generator:
@@ -98,13 +104,15 @@ class KazakhstanModel(mesa.Model):  # type: ignore[misc]
         """Simulate one month."""
         self.month = self.start_month + self.step_index
         self.events.apply(self)
-        self.drivers = {name: float(path[self.step_index]) for name, path in self._driver_paths.items()}
+        self.drivers = {
+            name: float(path[self.step_index]) for name, path in self._driver_paths.items()
+        }
         self.kazakhstan.absorb_drivers(self.drivers)
         for rule in self.rules:
             rule.step(self)
         self.actors.do("step")
         every = self.scenario.outputs.every_months
-        if self.step_index % every == 0 or self.step_index == self.scenario.months - 1:
+        if self.step_index % every == 0 or self.step_index == self.last_step:
             self._regional = {s.name: s.read(self) for s in REGIONAL_SERIES}
             self.datacollector.collect(self)
             self.collected_steps.append(self.step_index)

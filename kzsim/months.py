@@ -12,6 +12,7 @@ def parse_month(text: str) -> int:
 
     Raises:
         ValueError: if the text is not ``YYYY-MM`` with a month from 01 to 12.
+
     """
     match = _PATTERN.match(text.strip())
     if not match or not 1 <= int(match.group(2)) <= 12:

@@ -23,6 +23,7 @@ class Series:
         unit: unit of the value, e.g. ``share 0-1`` or ``US$ bn``.
         description: one line for ``kzsim list`` and docs.
         read: returns the current value from the model.
+
     """
 
     name: str
@@ -34,7 +35,7 @@ class Series:
 
 @dataclass(frozen=True)
 class RegionalSeries:
-    """A citizen-level quantity reported per region and, as the mean over all citizens, nationally."""
+    """A citizen-level quantity reported per region and nationally (mean over all citizens)."""
 
     name: str
     unit: str

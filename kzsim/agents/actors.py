@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 import mesa
 import numpy as np
+from pydantic import BaseModel
 
 if TYPE_CHECKING:
     from kzsim.model import KazakhstanModel
@@ -27,9 +28,9 @@ class StateActor(mesa.Agent):  # type: ignore[misc]
 
     model: KazakhstanModel
 
-    def __init__(self, model: KazakhstanModel, initial: mesa.Agent | object) -> None:
+    def __init__(self, model: KazakhstanModel, initial: BaseModel) -> None:
         super().__init__(model)
-        for name, value in dict(initial).items():  # type: ignore[call-overload]
+        for name, value in initial:
             setattr(self, name, float(value))
 
 

@@ -10,6 +10,7 @@ projects (O L47; P L305-307).
 
 References:
     Watts, D. J., Strogatz, S. H. (1998). Collective dynamics of 'small-world' networks. Nature 393.
+
 """
 
 from __future__ import annotations
@@ -53,10 +54,13 @@ def allocate(total: int, weights: FloatArray) -> IntArray:
     short = total - int(counts.sum())
     order = np.argsort(-(exact - counts), kind="stable")
     counts[order[:short]] += 1
-    return counts
+    result: IntArray = counts.astype(np.int64)
+    return result
 
 
-def _beta(rng: np.random.Generator, mean: FloatArray | float, size: int, kappa: float) -> FloatArray:
+def _beta(
+    rng: np.random.Generator, mean: FloatArray | float, size: int, kappa: float
+) -> FloatArray:
     """Draw from a Beta with the given mean(s) and concentration ``kappa`` (alpha + beta)."""
     m = np.clip(np.broadcast_to(np.asarray(mean, dtype=np.float64), (size,)), 0.01, 0.99)
     return rng.beta(m * kappa, (1.0 - m) * kappa)
@@ -177,25 +181,29 @@ class Population:
             trader_hub, _beta(rng, config.trader_hub_contact, n, config.concentration), 0.0
         )
         hardship = _beta(
-            rng, config.hardship_mean + np.where(urban, 0.0, config.rural_hardship_shift), n,
+            rng,
+            config.hardship_mean + np.where(urban, 0.0, config.rural_hardship_shift),
+            n,
             config.concentration,
         )
         legitimacy = _beta(rng, config.legitimacy_mean, n, config.concentration)
         sinophobia = _beta(
-            rng, config.sinophobia_mean - config.contact_sinophobia_relief * china_contact, n,
+            rng,
+            config.sinophobia_mean - config.contact_sinophobia_relief * china_contact,
+            n,
             config.concentration,
         )
         eaeu_support = _beta(
             rng, np.asarray(config.eaeu_support_by_ethnicity)[ethnicity], n, config.concentration
         )
-        russia_affinity = _beta(
-            rng, 0.3 + 0.5 * russian_media, n, config.concentration
-        )
+        russia_affinity = _beta(rng, 0.3 + 0.5 * russian_media, n, config.concentration)
         risk_aversion = rng.random(n)
         protest_threshold = np.clip(
             rng.normal(config.protest_threshold_mean, config.protest_threshold_sd, n), 0.0, 1.0
         )
-        susceptibility = rng.uniform(config.susceptibility_range[0], config.susceptibility_range[1], n)
+        susceptibility = rng.uniform(
+            config.susceptibility_range[0], config.susceptibility_range[1], n
+        )
         network = small_world_network(counts, config.network, rng)
         attitudes = {
             "sinophobia": sinophobia,

@@ -1,10 +1,44 @@
-"""Chinese finance under the Belt and Road Initiative (BR1-BR10). STUB: to be implemented."""
+"""Chinese finance under the Belt and Road Initiative: offers, loans, jobs, debt (BR1-BR10).
+
+Each month:
+
+1. Capital need (BR7; E L31, L41): ``N = clip(n0 + n1 * budget_stress)``, written to
+   ``kazakhstan.capital_need``.
+2. China's hostility response (BR9; C L38): lending appetite falls with the national protest
+   share and with land salience times mean Sinophobia; agriculture appetite falls harder after
+   protests and recovers slowly (SF8).
+3. Failures (BR4; O L35-38; P L71-72, L312-326): each project under construction fails with a
+   monthly hazard rising steeply in its corruption leakage; a failure cancels the undisbursed
+   part, writes off a share of what was disbursed, and hits the region's legitimacy and China's
+   appetite.
+4. Disbursement (BR2, BR3): linear over 24-36 months.
+5. Debt service: interest throughout, annuity principal after grace; the debt-service ratio is the
+   annualised service over export revenue. A legacy (pre-BRI) loan amortises from the start, so the
+   debt to China can fall as it did after 2014 (T L884-887).
+6. Distress (BR6, BR10; P L62-70, L177-180, L200-201): above a threshold the lender reschedules,
+   swaps debt for equity or writes off, by propensities; the debt-trap variant (off by default:
+   T L878-894, O L41) makes equity swaps the default and pulls alignment toward China.
+7. Offers and decisions (BR1, BR2, BR7; P L147-156, L206; C L52; E L41, L44; P L290-300): Poisson
+   offers with rate ``offers_per_year / 12 * lending_appetite``; Kazakhstan accepts when its
+   utility plus logistic noise is positive. Accepted loans start disbursing next month.
+8. Regions (BR3, BR8; P L287-307, L610-612; O L47): local jobs, visible Chinese presence and new
+   real contact with Chinese projects for a share of the region's citizens.
+
+References:
+    P, O, T, E, C source texts (shared/seeds), lines as cited above and in
+    docs/submodels/bri_loans.md. Arellano, C. (2008). Default risk and income fluctuations in
+    emerging economies. American Economic Review 98(3), for the reduced-form distress response.
+
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from dataclasses import dataclass, field, fields
+from typing import TYPE_CHECKING, NamedTuple
 
-from pydantic import Field
+import numpy as np
+import numpy.typing as npt
+from pydantic import Field, model_validator
 
 from kzsim.rules.base import Rule as BaseRule
 from kzsim.rules.base import RuleConfig
@@ -13,13 +47,832 @@ from kzsim.series import RegionalSeries, Series
 if TYPE_CHECKING:
     from kzsim.model import KazakhstanModel
 
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+BoolArray = npt.NDArray[np.bool_]
+
+#: Sectors of Chinese-financed projects (P L156, L192-193; C L51).
+SECTORS = ("transport", "energy", "industry", "agriculture")
+TRANSPORT, ENERGY, INDUSTRY, AGRICULTURE = 0, 1, 2, 3
+
+#: Project / loan status codes in the ledger.
+DISBURSING, COMPLETED, FAILED, LEGACY = 0, 1, 2, 3
+
+#: Lender responses to distress, in the order of the propensity vector.
+RESPONSES = ("reschedule", "equity_swap", "write_off")
+RESCHEDULE, EQUITY_SWAP, WRITE_OFF = 0, 1, 2
+
 
 class Config(RuleConfig):
-    """Parameters of Chinese lending."""
+    """Parameters of Chinese lending (units; sources, or (A) for an assumption)."""
 
     appetite_recovery_per_month: float = Field(
-        0.05, ge=0.0, le=1.0, description="appetite relaxes toward strategic interest (A)"
+        0.05,
+        ge=0.0,
+        le=1.0,
+        description="share of the gap to strategic interest closed per month; (A)",
     )
+    # --- capital need (BR7) ---
+    need_base: float = Field(
+        0.3, ge=0.0, le=1.0, description="capital need at zero budget stress, 0-1; E L31 (A)"
+    )
+    need_per_budget_stress: float = Field(
+        1.0, ge=0.0, le=5.0, description="need per unit budget stress; E L31, L41 (A)"
+    )
+    # --- offers (BR1, BR2) ---
+    offers_per_year: float = Field(
+        6.0,
+        ge=0.0,
+        le=60.0,
+        description="offers per year at full appetite; (A), ~50 projects 2014-2022 (P L206; C L52)",
+    )
+    project_median_usd_bn: float = Field(
+        0.4, gt=0.0, le=10.0, description="US$ bn, median project value; derived P L206, C L52 (A)"
+    )
+    project_log_sd: float = Field(
+        0.8,
+        ge=0.0,
+        le=2.0,
+        description="log sd of project value; mean 0.55 with the median, P L206, C L52 (A)",
+    )
+    loan_share_of_project: float = Field(
+        0.5,
+        gt=0.0,
+        le=1.0,
+        description="share of project value lent by China; O L41, T L888-892 (A)",
+    )
+    content_min: float = Field(
+        0.5, ge=0.0, le=1.0, description="share, minimum Chinese content; P L153-154"
+    )
+    content_max: float = Field(0.8, ge=0.0, le=1.0, description="share, maximum content (A)")
+    rate_low: float = Field(0.02, ge=0.0, le=0.2, description="per year, loan interest (A)")
+    rate_high: float = Field(0.04, ge=0.0, le=0.2, description="per year, loan interest (A)")
+    maturity_years_low: int = Field(15, ge=1, le=40, description="years from signing (A)")
+    maturity_years_high: int = Field(20, ge=1, le=40, description="years from signing (A)")
+    grace_years_low: int = Field(3, ge=0, le=20, description="years without principal (A)")
+    grace_years_high: int = Field(5, ge=0, le=20, description="years without principal (A)")
+    disbursement_months_low: int = Field(24, ge=1, le=120, description="months of disbursement (A)")
+    disbursement_months_high: int = Field(
+        36, ge=1, le=120, description="months of disbursement (A)"
+    )
+    weight_transport: float = Field(
+        0.45, ge=0.0, le=1.0, description="relative offer weight; P L156 'primarily' (A)"
+    )
+    weight_energy: float = Field(
+        0.25, ge=0.0, le=1.0, description="relative offer weight; P L192-193, C L51 (A)"
+    )
+    weight_industry: float = Field(
+        0.2, ge=0.0, le=1.0, description="relative offer weight; P L192-193, C L51-52 (A)"
+    )
+    weight_agriculture: float = Field(
+        0.1, ge=0.0, le=1.0, description="relative offer weight; C L38 (A)"
+    )
+    transport_china_border_weight: float = Field(
+        3.0,
+        ge=0.0,
+        le=20.0,
+        description="extra transport weight of China-border regions; P L157, L170-176 (A)",
+    )
+    energy_oil_region_weight: float = Field(
+        2.0, ge=0.0, le=20.0, description="extra region weight of oil regions for energy (A)"
+    )
+    bypass_russia_share: float = Field(
+        0.5,
+        ge=0.0,
+        le=1.0,
+        description="share of transport offers routing around Russia; P L157; C L26-27 (A)",
+    )
+    # --- Kazakhstan's decision (BR7) ---
+    accept_need: float = Field(
+        3.0, ge=0.0, le=20.0, description="utility per unit capital need; E L41 (A)"
+    )
+    accept_transport: float = Field(
+        0.5, ge=0.0, le=20.0, description="utility of a transport project; E L31, L44 (A)"
+    )
+    accept_debt: float = Field(
+        2.0, ge=0.0, le=50.0, description="utility per unit debt-to-China/GDP; T L882-887 (A)"
+    )
+    accept_sinophobia: float = Field(
+        2.0, ge=0.0, le=20.0, description="utility per unit Sinophobia x visibility; P L305-312 (A)"
+    )
+    accept_irritation: float = Field(
+        1.0, ge=0.0, le=20.0, description="utility per unit Russian irritation; P L598-600 (A)"
+    )
+    accept_content: float = Field(
+        2.0,
+        ge=0.0,
+        le=20.0,
+        description="utility per unit Chinese content above tolerance; E L41, P L290-300 (A)",
+    )
+    content_tolerance: float = Field(
+        0.5,
+        ge=0.0,
+        le=1.0,
+        description="Chinese content the procurement rules tolerate; E L41, P L153-154 (A)",
+    )
+    visibility_base: float = Field(
+        0.3, ge=0.0, le=1.0, description="visibility of a new project, 0-1; E L54 (A)"
+    )
+    accept_noise_scale: float = Field(
+        1.0, gt=0.0, le=10.0, description="scale of the logistic decision noise (A)"
+    )
+    # --- jobs, presence, contact (BR3, BR8) ---
+    jobs_per_usd_bn: float = Field(
+        30.0,
+        ge=0.0,
+        le=500.0,
+        description="thousand jobs per US$ bn a year of local spending (A); P L287-290",
+    )
+    local_hiring_quota: float = Field(
+        0.3,
+        ge=0.0,
+        le=1.0,
+        description="local share of Chinese contractors' jobs under quotas; P L290-304 (A)",
+    )
+    presence_scale_usd_per_capita: float = Field(
+        1000.0,
+        gt=0.0,
+        le=1e5,
+        description="US$ per person of project value under way giving presence 0.63 (A)",
+    )
+    contact_per_job: float = Field(
+        5.0,
+        ge=0.0,
+        le=100.0,
+        description="residents newly in contact per local job and month; P L305-307, O L47 (A)",
+    )
+    contact_gain: float = Field(
+        0.2, ge=0.0, le=1.0, description="share of the gap to full contact closed per touch (A)"
+    )
+    # --- leakage and failure (BR4) ---
+    leakage_mean: float = Field(
+        0.15,
+        gt=0.0,
+        lt=1.0,
+        description="mean share of project money leaked; O L35-38, P L312-326 (A)",
+    )
+    leakage_concentration: float = Field(
+        10.0, gt=0.0, le=1000.0, description="Beta alpha + beta of leakage, dimensionless (A)"
+    )
+    failure_hazard_max: float = Field(
+        0.05, ge=0.0, le=1.0, description="per month, upper limit of the failure hazard (A)"
+    )
+    failure_leakage_half: float = Field(
+        0.3, gt=0.0, le=1.0, description="leakage at half the maximum hazard (A)"
+    )
+    failure_steepness: float = Field(
+        4.0,
+        ge=1.0,
+        le=20.0,
+        description="Hill exponent, dimensionless: how steeply hazard rises (A)",
+    )
+    failure_writeoff_share: float = Field(
+        0.5,
+        ge=0.0,
+        le=1.0,
+        description="share of a failed project's outstanding debt the lender writes off; O L38 (A)",
+    )
+    failure_legitimacy_hit: float = Field(
+        0.05, ge=0.0, le=1.0, description="legitimacy drop in the region; P L312-324 (A)"
+    )
+    failure_appetite_drop: float = Field(
+        0.15, ge=0.0, le=1.0, description="relative drop of lending appetite; O L38 (A)"
+    )
+    # --- hostility and agriculture (BR9) ---
+    protest_baseline_share: float = Field(
+        0.05, ge=0.0, le=1.0, description="national protest share China ignores, background (A)"
+    )
+    protest_full_share: float = Field(
+        0.12,
+        gt=0.0,
+        le=1.0,
+        description="national protest share with full effect, a nationwide wave (A)",
+    )
+    protest_appetite_drop: float = Field(
+        0.05,
+        ge=0.0,
+        le=0.5,
+        description="per month, relative appetite drop at full protest; C L38 (A)",
+    )
+    salience_appetite_drop: float = Field(
+        0.02,
+        ge=0.0,
+        le=0.5,
+        description="per month, relative drop per unit land salience x Sinophobia; C L38 (A)",
+    )
+    agriculture_protest_drop: float = Field(
+        0.3,
+        ge=0.0,
+        le=0.5,
+        description="per month, relative agriculture drop at full protest; C L38 (A)",
+    )
+    agriculture_salience_drop: float = Field(
+        0.05,
+        ge=0.0,
+        le=0.5,
+        description="per month, agriculture drop per unit land salience; C L38, O L50 (A)",
+    )
+    agriculture_recovery_per_month: float = Field(
+        0.01, ge=0.0, le=1.0, description="share of the gap to 1 closed per month (A)"
+    )
+    # --- debt and distress (BR6, BR10) ---
+    legacy_debt_usd_bn: float = Field(
+        15.0,
+        ge=0.0,
+        le=200.0,
+        description="US$ bn owed to China at start; ~10 / (1 - 0.33) in 2014, T L884-887 (A)",
+    )
+    legacy_rate: float = Field(
+        0.03, ge=0.0, le=0.2, description="per year, interest on the legacy stock (A)"
+    )
+    legacy_years: int = Field(15, ge=1, le=40, description="years to amortise from start (A)")
+    distress_threshold: float = Field(
+        0.1, ge=0.0, le=2.0, description="annual service / exports triggering distress (A)"
+    )
+    distress_cooldown_months: int = Field(
+        12, ge=1, le=240, description="months between lender decisions (A)"
+    )
+    propensity_reschedule: float = Field(
+        0.6, ge=0.0, le=1.0, description="relative weight of rescheduling (A)"
+    )
+    propensity_equity_swap: float = Field(
+        0.25, ge=0.0, le=1.0, description="relative weight of a swap; P L177-180, L200-201 (A)"
+    )
+    propensity_write_off: float = Field(
+        0.15, ge=0.0, le=1.0, description="relative weight of a write-off (A)"
+    )
+    reschedule_months: int = Field(60, ge=1, le=240, description="months added to maturity (A)")
+    equity_swap_share: float = Field(
+        0.2, ge=0.0, le=1.0, description="share of outstanding debt swapped for equity (A)"
+    )
+    write_off_share: float = Field(
+        0.2, ge=0.0, le=1.0, description="share of outstanding debt written off (A)"
+    )
+    debt_trap: bool = Field(
+        False, description="switch; debt-trap variant, P L62-70; off: T L878-894, O L41"
+    )
+    trap_equity_probability: float = Field(
+        0.9, ge=0.0, le=1.0, description="P(equity swap) under the debt-trap variant (A)"
+    )
+    trap_alignment_shift: float = Field(
+        0.05,
+        ge=0.0,
+        le=1.0,
+        description="share of the gap to full China alignment closed per swap; P L66-68 (A)",
+    )
+
+    @model_validator(mode="after")
+    def _check_ranges(self) -> Config:
+        pairs = (
+            ("content_min", "content_max"),
+            ("rate_low", "rate_high"),
+            ("maturity_years_low", "maturity_years_high"),
+            ("grace_years_low", "grace_years_high"),
+            ("disbursement_months_low", "disbursement_months_high"),
+        )
+        for low, high in pairs:
+            if getattr(self, low) > getattr(self, high):
+                raise ValueError(f"{low} ({getattr(self, low)}) is above {high}")
+        if self.protest_baseline_share >= self.protest_full_share:
+            raise ValueError("protest_baseline_share must be below protest_full_share")
+        if self.grace_years_high >= self.maturity_years_low:
+            raise ValueError("grace_years_high must be below maturity_years_low")
+        if self.sector_weights.sum() <= 0.0:
+            raise ValueError("weight_transport .. weight_agriculture: at least one must be > 0")
+        if self.propensities.sum() <= 0.0:
+            raise ValueError("propensity_reschedule .. propensity_write_off: one must be > 0")
+        return self
+
+    @property
+    def sector_weights(self) -> FloatArray:
+        """Relative offer weights in the order of ``SECTORS``."""
+        return np.array(
+            [
+                self.weight_transport,
+                self.weight_energy,
+                self.weight_industry,
+                self.weight_agriculture,
+            ]
+        )
+
+    @property
+    def propensities(self) -> FloatArray:
+        """Lender propensities in the order of ``RESPONSES``."""
+        return np.array(
+            [self.propensity_reschedule, self.propensity_equity_swap, self.propensity_write_off]
+        )
+
+
+# ---------------------------------------------------------------------------------------------
+# Equations (pure functions)
+# ---------------------------------------------------------------------------------------------
+
+
+def capital_need(budget_stress: float, base: float, per_stress: float) -> float:
+    """Kazakhstan's need for foreign capital, ``clip(n0 + n1 * B, 0, 1)`` (BR7; E L31, L41)."""
+    return float(np.clip(base + per_stress * budget_stress, 0.0, 1.0))
+
+
+def monthly_offer_rate(offers_per_year: float, appetite: float) -> float:
+    """Poisson rate of China's offers in a month: ``offers_per_year / 12 * appetite``."""
+    return offers_per_year / 12.0 * float(np.clip(appetite, 0.0, 1.0))
+
+
+def lognormal_mu(median: float) -> float:
+    """Log-location of a lognormal with the given median (the median is ``exp(mu)``)."""
+    return float(np.log(median))
+
+
+def beta_parameters(mean: float, concentration: float) -> tuple[float, float]:
+    """Beta ``(alpha, beta)`` with the given mean and ``alpha + beta = concentration``."""
+    return mean * concentration, (1.0 - mean) * concentration
+
+
+def sector_region_weights(
+    population: FloatArray,
+    rural_share: FloatArray,
+    borders_china: BoolArray,
+    oil_region: BoolArray,
+    transport_border_weight: float,
+    energy_oil_weight: float,
+) -> FloatArray:
+    """Where projects of each sector go: a (sector x region) matrix whose rows sum to 1.
+
+    Transport favours regions on the Chinese border (Dostyk, Khorgos: P L157, L170-176), energy
+    favours oil regions, industry follows population and agriculture rural population. All four
+    are assumptions (A); a row with no weight falls back to population.
+    """
+    rows = np.vstack(
+        [
+            population * (1.0 + transport_border_weight * borders_china),
+            population * (1.0 + energy_oil_weight * oil_region),
+            population,
+            population * rural_share,
+        ]
+    ).astype(np.float64)
+    totals = rows.sum(axis=1, keepdims=True)
+    rows = np.where(totals > 0.0, rows, population[None, :])
+    out: FloatArray = rows / rows.sum(axis=1, keepdims=True)
+    return out
+
+
+@dataclass(frozen=True)
+class Offers:
+    """A batch of China's offers (one entry per offer)."""
+
+    project_value_usd_bn: FloatArray
+    principal_usd_bn: FloatArray
+    rate: FloatArray
+    maturity_months: IntArray
+    grace_months: IntArray
+    disbursement_months: IntArray
+    content: FloatArray
+    sector: IntArray
+    region: IntArray
+    bypasses_russia: BoolArray
+    leakage: FloatArray
+
+    @property
+    def size(self) -> int:
+        """Number of offers."""
+        return int(self.sector.size)
+
+
+def draw_offers(
+    rng: np.random.Generator,
+    count: int,
+    config: Config,
+    region_weights: FloatArray,
+    agriculture_appetite: float = 1.0,
+) -> Offers:
+    """Draw ``count`` offers; agriculture offers are kept with probability ``agriculture_appetite``.
+
+    Project value is lognormal (median ``project_median_usd_bn``); China lends
+    ``loan_share_of_project`` of it. Chinese content is uniform on ``[content_min, content_max]``
+    (>= 0.5: P L153-154). Leakage, the share of money corruption will divert (BR4), is
+    ``Beta(leakage_mean, leakage_concentration)``; Kazakhstan does not observe it when deciding.
+
+    Args:
+        rng: the rule's random generator.
+        count: offers before agriculture thinning.
+        config: the rule's parameters.
+        region_weights: (sector x region) probabilities from :func:`sector_region_weights`.
+        agriculture_appetite: China's appetite for agricultural projects, 0-1 (BR9).
+
+    Returns:
+        The offers that survive thinning.
+
+    """
+    weights = config.sector_weights
+    sector = rng.choice(len(SECTORS), size=count, p=weights / weights.sum()).astype(np.int64)
+    keep = (sector != AGRICULTURE) | (rng.random(count) < agriculture_appetite)
+    sector = sector[keep]
+    n = int(sector.size)
+    value = rng.lognormal(lognormal_mu(config.project_median_usd_bn), config.project_log_sd, n)
+    cumulative = np.cumsum(region_weights, axis=1)[sector]
+    region = np.minimum(
+        (cumulative <= rng.random(n)[:, None]).sum(axis=1), region_weights.shape[1] - 1
+    ).astype(np.int64)
+    alpha, beta = beta_parameters(config.leakage_mean, config.leakage_concentration)
+    return Offers(
+        project_value_usd_bn=value,
+        principal_usd_bn=value * config.loan_share_of_project,
+        rate=rng.uniform(config.rate_low, config.rate_high, n),
+        maturity_months=12
+        * rng.integers(config.maturity_years_low, config.maturity_years_high + 1, n),
+        grace_months=12 * rng.integers(config.grace_years_low, config.grace_years_high + 1, n),
+        disbursement_months=rng.integers(
+            config.disbursement_months_low, config.disbursement_months_high + 1, n
+        ),
+        content=rng.uniform(config.content_min, config.content_max, n),
+        sector=sector,
+        region=region,
+        bypasses_russia=(sector == TRANSPORT) & (rng.random(n) < config.bypass_russia_share),
+        leakage=rng.beta(alpha, beta, n),
+    )
+
+
+class AcceptanceWeights(NamedTuple):
+    """Coefficients b1..b6 of Kazakhstan's acceptance utility."""
+
+    need: float
+    transport: float
+    debt: float
+    sinophobia: float
+    irritation: float
+    content: float
+
+
+def acceptance_utility(
+    weights: AcceptanceWeights,
+    *,
+    need: float,
+    transport: BoolArray,
+    debt_to_gdp: float,
+    sinophobia: float,
+    visibility: FloatArray,
+    irritation: float,
+    bypasses_russia: BoolArray,
+    content: FloatArray,
+    content_tolerance: float,
+) -> FloatArray:
+    """Systematic part of Kazakhstan's utility of accepting each offer (BR7).
+
+    ``U = b1 N + b2 [transport] - b3 debt/GDP - b4 S v - b5 I [bypass] - b6 (c - c_tol)``:
+    capital need pushes acceptance (E L41); transport serves the transit-hub goal and balances
+    Russia (E L31, L44); debt, Sinophobia times visibility (P L305-312), Russian irritation at
+    routes around Russia (P L598-600; C L26-27) and Chinese content above what procurement rules
+    tolerate (E L41; P L290-300) push against it.
+    """
+    utility: FloatArray = (
+        weights.need * need
+        + weights.transport * transport
+        - weights.debt * debt_to_gdp
+        - weights.sinophobia * sinophobia * visibility
+        - weights.irritation * irritation * bypasses_russia
+        - weights.content * (content - content_tolerance)
+    )
+    return utility
+
+
+def acceptance_probability(utility: FloatArray, noise_scale: float) -> FloatArray:
+    """``P(U + eps > 0)`` with logistic noise eps of scale ``noise_scale``: a logit."""
+    probability: FloatArray = 1.0 / (1.0 + np.exp(-np.asarray(utility) / noise_scale))
+    return probability
+
+
+def offer_visibility(
+    base: float, regional_presence: FloatArray, land_salience: float, agriculture: BoolArray
+) -> FloatArray:
+    """How visible a new project is, ``clip(v0 + presence_r + salience [agriculture], 0, 1)``.
+
+    Projects add to the Chinese presence already visible in their region; agricultural projects
+    touch land, whose salience the land debate raises (LP2; E L62).
+    """
+    visibility: FloatArray = np.clip(
+        base + regional_presence + land_salience * agriculture, 0.0, 1.0
+    )
+    return visibility
+
+
+def annuity_payment(balance: FloatArray, annual_rate: FloatArray, months: IntArray) -> FloatArray:
+    """Monthly annuity that repays ``balance`` over ``months`` at ``annual_rate / 12``.
+
+    ``A = B r / (1 - (1 + r)^-n)``; for ``r -> 0`` it is ``B / n`` (plus the interest ``B r``).
+    ``months`` below 1 count as 1.
+    """
+    r = np.asarray(annual_rate, dtype=np.float64) / 12.0
+    n = np.maximum(np.asarray(months), 1).astype(np.float64)
+    balance = np.asarray(balance, dtype=np.float64)
+    positive = r > 1e-12  # below that the interest is negligible: repay in equal parts
+    safe_r = np.where(positive, r, 1.0)
+    # 1 - (1 + r)^-n written with expm1/log1p so that small rates keep their precision
+    with_interest = balance * safe_r / -np.expm1(-n * np.log1p(safe_r))
+    payment: FloatArray = np.where(positive, with_interest, balance / n + balance * r)
+    return payment
+
+
+def failure_hazard(
+    leakage: FloatArray, hazard_max: float, half: float, steepness: float
+) -> FloatArray:
+    """Monthly failure hazard of a project under construction (BR4; O L35-38).
+
+    A Hill function ``h_max l^k / (l^k + l50^k)``: near zero for small leakage, rising steeply
+    around ``l50``, bounded by ``h_max``.
+    """
+    powered = np.power(np.clip(leakage, 0.0, 1.0), steepness)
+    hazard: FloatArray = hazard_max * powered / (powered + half**steepness)
+    return hazard
+
+
+def lender_choice_probabilities(
+    propensities: FloatArray, debt_trap: bool, trap_equity_probability: float
+) -> FloatArray:
+    """Probabilities of (reschedule, equity swap, write-off) when Kazakhstan is in distress.
+
+    Normally the propensities, normalised. Under the debt-trap variant (P L62-70) the equity swap
+    has probability ``trap_equity_probability``, the other two share the rest in proportion to
+    their propensities.
+    """
+    p = np.asarray(propensities, dtype=np.float64) / float(np.sum(propensities))
+    if not debt_trap:
+        return p
+    others = p.copy()
+    others[EQUITY_SWAP] = 0.0
+    total = others.sum()
+    rest = (others / total if total > 0.0 else np.array([0.5, 0.0, 0.5])) * (
+        1.0 - trap_equity_probability
+    )
+    rest[EQUITY_SWAP] = trap_equity_probability
+    out: FloatArray = rest
+    return out
+
+
+def shift_alignment(
+    russia: float, china: float, west: float, delta: float
+) -> tuple[float, float, float]:
+    """Move alignment toward China, ``a_CN += delta (1 - a_CN)``, scaling the others down.
+
+    Russia and the West lose in proportion to their shares, so the three still sum to one
+    (P L66-68: dependency turns into political alignment).
+    """
+    total = russia + china + west
+    russia, china, west = russia / total, china / total, west / total
+    new_china = china + delta * (1.0 - china)
+    factor = (1.0 - new_china) / (1.0 - china) if china < 1.0 else 0.0
+    return russia * factor, new_china, west * factor
+
+
+def presence_from_stock(stock_usd_per_capita: FloatArray, scale: float) -> FloatArray:
+    """Visible Chinese presence, ``1 - exp(-stock per capita / scale)``, in [0, 1) (BR8)."""
+    presence: FloatArray = 1.0 - np.exp(-np.maximum(stock_usd_per_capita, 0.0) / scale)
+    return presence
+
+
+def local_job_share(content: FloatArray, hiring_quota: float) -> FloatArray:
+    """Share of project spending that employs locals: ``(1 - c) + c q`` (BR3; P L287-304).
+
+    Tied loans spend ``c`` with Chinese contractors (P L147-156); labour quotas make a share ``q``
+    of their jobs local, at lower levels (P L290-294, L302-304).
+    """
+    share: FloatArray = (1.0 - content) + content * hiring_quota
+    return share
+
+
+def protest_pressure(protest_share: float, baseline: float, full: float) -> float:
+    """Protest felt by Chinese investors, ``clip((p - p0) / (p1 - p0), 0, 1)`` (BR9; C L38).
+
+    Background activity below ``p0`` goes unnoticed; a share ``p1`` (a nationwide wave) has the
+    full effect.
+    """
+    return float(np.clip((protest_share - baseline) / (full - baseline), 0.0, 1.0))
+
+
+def hostility_factor(
+    pressure: float, protest_drop: float, hostility: float, hostility_drop: float
+) -> float:
+    """Factor multiplying an appetite after a month of protest and hostile opinion (BR9; C L38).
+
+    ``clip(1 - d_p pressure - d_h hostility, 0, 1)``, with ``pressure`` from
+    :func:`protest_pressure` and ``hostility`` the land salience (times mean Sinophobia for
+    overall appetite).
+    """
+    return float(np.clip(1.0 - protest_drop * pressure - hostility_drop * hostility, 0.0, 1.0))
+
+
+# ---------------------------------------------------------------------------------------------
+# The loan ledger
+# ---------------------------------------------------------------------------------------------
+
+
+def _floats() -> FloatArray:
+    return np.zeros(0, dtype=np.float64)
+
+
+def _ints() -> IntArray:
+    return np.zeros(0, dtype=np.int64)
+
+
+@dataclass
+class LoanLedger:
+    """Every Chinese loan, one row per loan, in preallocated arrays that double when full.
+
+    Money identities (US$ bn), per loan:
+        ``disbursed - repaid - written_off - converted = outstanding`` and
+        ``principal = disbursed + cancelled + undisbursed``.
+    """
+
+    size: int = 0
+    principal: FloatArray = field(default_factory=_floats)
+    project_value: FloatArray = field(default_factory=_floats)
+    disbursed: FloatArray = field(default_factory=_floats)
+    repaid: FloatArray = field(default_factory=_floats)
+    written_off: FloatArray = field(default_factory=_floats)
+    converted: FloatArray = field(default_factory=_floats)
+    cancelled: FloatArray = field(default_factory=_floats)
+    outstanding: FloatArray = field(default_factory=_floats)
+    interest_paid: FloatArray = field(default_factory=_floats)
+    rate: FloatArray = field(default_factory=_floats)
+    leakage: FloatArray = field(default_factory=_floats)
+    content: FloatArray = field(default_factory=_floats)
+    maturity: IntArray = field(default_factory=_ints)
+    grace: IntArray = field(default_factory=_ints)
+    disbursement_months: IntArray = field(default_factory=_ints)
+    signed: IntArray = field(default_factory=_ints)
+    region: IntArray = field(default_factory=_ints)
+    sector: IntArray = field(default_factory=_ints)
+    status: IntArray = field(default_factory=_ints)
+
+    def _reserve(self, extra: int) -> None:
+        capacity = self.principal.size
+        if self.size + extra <= capacity:
+            return
+        new_capacity = max(16, 2 * capacity, self.size + extra)
+        for column in fields(self):
+            if column.name == "size":
+                continue
+            old = getattr(self, column.name)
+            grown = np.zeros(new_capacity, dtype=old.dtype)
+            grown[: old.size] = old
+            setattr(self, column.name, grown)
+
+    def add(
+        self,
+        *,
+        principal: FloatArray,
+        rate: FloatArray,
+        maturity: IntArray,
+        grace: IntArray,
+        disbursement_months: IntArray,
+        signed: int,
+        region: IntArray,
+        sector: IntArray,
+        project_value: FloatArray | None = None,
+        leakage: FloatArray | None = None,
+        content: FloatArray | None = None,
+        predisbursed: bool = False,
+    ) -> slice:
+        """Sign new loans (arrays of equal length); return their rows.
+
+        A ``predisbursed`` loan (the legacy stock) is fully disbursed and outstanding at once.
+        """
+        n = int(np.asarray(principal).size)
+        self._reserve(n)
+        rows = slice(self.size, self.size + n)
+        zeros = np.zeros(n)
+        self.principal[rows] = principal
+        self.project_value[rows] = principal if project_value is None else project_value
+        self.rate[rows] = rate
+        self.maturity[rows] = maturity
+        self.grace[rows] = grace
+        self.disbursement_months[rows] = disbursement_months
+        self.signed[rows] = signed
+        self.region[rows] = region
+        self.sector[rows] = sector
+        self.leakage[rows] = zeros if leakage is None else leakage
+        self.content[rows] = zeros if content is None else content
+        if predisbursed:
+            self.disbursed[rows] = principal
+            self.outstanding[rows] = principal
+            self.status[rows] = LEGACY
+        else:
+            self.status[rows] = DISBURSING
+        self.size += n
+        return rows
+
+    def undisbursed(self) -> FloatArray:
+        """Principal neither disbursed nor cancelled, per loan."""
+        n = self.size
+        rest: FloatArray = self.principal[:n] - self.disbursed[:n] - self.cancelled[:n]
+        return rest
+
+    def disbursing(self) -> BoolArray:
+        """Loans whose projects are under construction."""
+        mask: BoolArray = self.status[: self.size] == DISBURSING
+        return mask
+
+    def disburse(self) -> FloatArray:
+        """Disburse one month's tranche of every loan under construction; return the amounts.
+
+        The tranche is ``principal / disbursement_months``; the last one takes exactly what is
+        left, and the project is then completed.
+        """
+        n = self.size
+        active = self.disbursing()
+        rest = self.undisbursed()
+        tranche = self.principal[:n] / np.maximum(self.disbursement_months[:n], 1)
+        amount = np.where(active, np.minimum(tranche, rest), 0.0)
+        finishing = active & (rest - amount <= 1e-9 * np.maximum(self.principal[:n], 1e-12))
+        amount = np.where(finishing, rest, amount)
+        self.disbursed[:n] += amount
+        self.outstanding[:n] += amount
+        self.status[:n][finishing] = COMPLETED
+        out: FloatArray = amount
+        return out
+
+    def fail(self, index: int, writeoff_share: float) -> tuple[float, float]:
+        """Fail a project: cancel its undisbursed part, write off a share of its debt.
+
+        Returns:
+            ``(cancelled, written_off)`` in US$ bn.
+
+        """
+        cancelled = float(self.principal[index] - self.disbursed[index] - self.cancelled[index])
+        self.cancelled[index] += cancelled
+        lost = writeoff_share * float(self.outstanding[index])
+        self.written_off[index] += lost
+        self.outstanding[index] -= lost
+        self.status[index] = FAILED
+        return cancelled, lost
+
+    def service(self, step: int) -> tuple[FloatArray, FloatArray]:
+        """Pay this month's interest on all debt and annuity principal on loans past grace.
+
+        Returns:
+            Per-loan ``(interest, principal repaid)`` in US$ bn.
+
+        """
+        n = self.size
+        outstanding = self.outstanding[:n]
+        owing = outstanding > 0.0
+        rate = self.rate[:n]
+        interest = np.where(owing, outstanding * rate / 12.0, 0.0)
+        age = step - self.signed[:n]
+        remaining = self.maturity[:n] - age
+        due = owing & (age >= self.grace[:n])
+        payment = annuity_payment(outstanding, rate, remaining)
+        principal_part = np.clip(payment - outstanding * rate / 12.0, 0.0, outstanding)
+        principal_part = np.where(remaining <= 1, outstanding, principal_part)
+        principal_part = np.where(due, principal_part, 0.0)
+        self.repaid[:n] += principal_part
+        self.outstanding[:n] -= principal_part
+        self.interest_paid[:n] += interest
+        return interest, principal_part
+
+    def convert_to_equity(self, share: float) -> float:
+        """Swap ``share`` of every loan's outstanding debt for equity; return the amount."""
+        n = self.size
+        amount = share * self.outstanding[:n]
+        self.converted[:n] += amount
+        self.outstanding[:n] -= amount
+        return float(amount.sum())
+
+    def write_off(self, share: float) -> float:
+        """Write off ``share`` of every loan's outstanding debt; return the amount."""
+        n = self.size
+        amount = share * self.outstanding[:n]
+        self.written_off[:n] += amount
+        self.outstanding[:n] -= amount
+        return float(amount.sum())
+
+    def reschedule(self, months: int) -> int:
+        """Extend the maturity of every loan with debt outstanding; return how many."""
+        n = self.size
+        owing = self.outstanding[:n] > 0.0
+        self.maturity[:n][owing] += months
+        return int(owing.sum())
+
+    def balance_error(self) -> FloatArray:
+        """Per loan, ``disbursed - repaid - written_off - converted - outstanding`` (0 if sound)."""
+        n = self.size
+        error: FloatArray = (
+            self.disbursed[:n]
+            - self.repaid[:n]
+            - self.written_off[:n]
+            - self.converted[:n]
+            - self.outstanding[:n]
+        )
+        return error
+
+    @property
+    def total_outstanding(self) -> float:
+        """Debt owed to Chinese lenders, US$ bn."""
+        return float(self.outstanding[: self.size].sum())
+
+
+# ---------------------------------------------------------------------------------------------
+# The rule
+# ---------------------------------------------------------------------------------------------
 
 
 class Rule(BaseRule[Config]):
@@ -27,18 +880,376 @@ class Rule(BaseRule[Config]):
 
     name = "bri_loans"
 
+    def __init__(self, config: Config, model: KazakhstanModel) -> None:
+        super().__init__(config, model)
+        regions = [p.region for p in model.publics]
+        self.region_population = np.array([r.population for r in regions], dtype=np.float64)
+        self.region_weights = sector_region_weights(
+            self.region_population,
+            np.array([1.0 - r.urban_share for r in regions]),
+            np.array([r.borders_china for r in regions]),
+            np.array([r.oil_region for r in regions]),
+            config.transport_china_border_weight,
+            config.energy_oil_region_weight,
+        )
+        self.weights = AcceptanceWeights(
+            config.accept_need,
+            config.accept_transport,
+            config.accept_debt,
+            config.accept_sinophobia,
+            config.accept_irritation,
+            config.accept_content,
+        )
+        self.ledger = LoanLedger()
+        if config.legacy_debt_usd_bn > 0.0:
+            self.ledger.add(
+                principal=np.array([config.legacy_debt_usd_bn]),
+                rate=np.array([config.legacy_rate]),
+                maturity=np.array([12 * config.legacy_years]),
+                grace=np.array([0]),
+                disbursement_months=np.array([1]),
+                signed=0,
+                region=np.array([-1]),
+                sector=np.array([-1]),
+                predisbursed=True,
+            )
+        self.last_distress_step: int | None = None
+        self.monthly_service_usd_bn = 0.0
+        model.kazakhstan.debt_to_china_usd_bn = self.ledger.total_outstanding
+
     def step(self, model: KazakhstanModel) -> None:
-        """Apply the mechanism for the current month."""
+        """Apply the mechanism for the current month (order in the module docstring)."""
+        cfg = self.config
+        kz, china = model.kazakhstan, model.china
+        kz.capital_need = capital_need(kz.budget_stress, cfg.need_base, cfg.need_per_budget_stress)
+        sinophobia = float(model.population.sinophobia.mean())
+        self._hostility(model, sinophobia)
+        self._failures(model)
+        under_way = self.ledger.disbursing()
+        disbursed = self.ledger.disburse()
+        china.disbursed_usd_bn += float(disbursed.sum())
+        for i in np.flatnonzero(under_way & ~self.ledger.disbursing()):
+            model.log_event(
+                "project_completed",
+                "china",
+                f"{SECTORS[self.ledger.sector[i]]} project in "
+                f"{model.publics[self.ledger.region[i]].region.id} completed",
+            )
+        interest, principal = self.ledger.service(model.step_index)
+        self.monthly_service_usd_bn = float(interest.sum() + principal.sum())
+        kz.debt_service_ratio = 12.0 * self.monthly_service_usd_bn / max(kz.exports_usd_bn, 1e-9)
+        if kz.debt_service_ratio > cfg.distress_threshold:
+            self._distress(model)
+        kz.debt_to_china_usd_bn = self.ledger.total_outstanding
+        self._offers(model, sinophobia)
+        kz.debt_to_china_usd_bn = self.ledger.total_outstanding
+        self._regions(model, disbursed)
+
+    # --- stages -------------------------------------------------------------------------------
+
+    def _hostility(self, model: KazakhstanModel, sinophobia: float) -> None:
+        """BR9: appetite and agriculture appetite fall with protest and hostile opinion."""
+        cfg, china = self.config, model.china
+        pressure = protest_pressure(
+            float(model.population.active.mean()),
+            cfg.protest_baseline_share,
+            cfg.protest_full_share,
+        )
+        salience = model.kazakhstan.land_salience
+        china.lending_appetite *= hostility_factor(
+            pressure, cfg.protest_appetite_drop, salience * sinophobia, cfg.salience_appetite_drop
+        )
+        agriculture = china.agriculture_appetite * hostility_factor(
+            pressure, cfg.agriculture_protest_drop, salience, cfg.agriculture_salience_drop
+        )
+        agriculture += cfg.agriculture_recovery_per_month * (1.0 - agriculture)
+        china.agriculture_appetite = float(np.clip(agriculture, 0.0, 1.0))
+
+    def _failures(self, model: KazakhstanModel) -> None:
+        """BR4: projects under construction fail with a hazard rising in their leakage."""
+        cfg, ledger = self.config, self.ledger
+        candidates = np.flatnonzero(ledger.disbursing())
+        if candidates.size == 0:
+            return
+        hazard = failure_hazard(
+            ledger.leakage[candidates],
+            cfg.failure_hazard_max,
+            cfg.failure_leakage_half,
+            cfg.failure_steepness,
+        )
+        for i in candidates[self.rng.random(candidates.size) < hazard]:
+            cancelled, lost = ledger.fail(int(i), cfg.failure_writeoff_share)
+            model.china.failed_projects += 1
+            model.china.lending_appetite *= 1.0 - cfg.failure_appetite_drop
+            public = model.publics[ledger.region[i]]
+            legitimacy = model.population.legitimacy[public.start : public.stop]
+            legitimacy -= cfg.failure_legitimacy_hit
+            np.clip(legitimacy, 0.0, 1.0, out=legitimacy)
+            model.log_event(
+                "project_failed",
+                "china",
+                f"{SECTORS[ledger.sector[i]]} project in {public.region.id} failed "
+                f"(leakage {ledger.leakage[i]:.2f}): US$ {cancelled:.3f} bn cancelled, "
+                f"US$ {lost:.3f} bn written off",
+            )
+
+    def _distress(self, model: KazakhstanModel) -> None:
+        """BR6, BR10: the lender reschedules, swaps debt for equity or writes off."""
+        cfg, ledger = self.config, self.ledger
+        step = model.step_index
+        if (
+            self.last_distress_step is not None
+            and step - self.last_distress_step < cfg.distress_cooldown_months
+        ):
+            return
+        self.last_distress_step = step
+        p = lender_choice_probabilities(
+            cfg.propensities, cfg.debt_trap, cfg.trap_equity_probability
+        )
+        choice = int(self.rng.choice(len(RESPONSES), p=p))
+        ratio = model.kazakhstan.debt_service_ratio
+        if choice == RESCHEDULE:
+            loans = ledger.reschedule(cfg.reschedule_months)
+            detail = f"{loans} loans extended by {cfg.reschedule_months} months"
+        elif choice == EQUITY_SWAP:
+            amount = ledger.convert_to_equity(cfg.equity_swap_share)
+            model.china.equity_usd_bn += amount
+            detail = f"US$ {amount:.3f} bn swapped for equity"
+            if cfg.debt_trap:
+                kz = model.kazakhstan
+                kz.alignment_russia, kz.alignment_china, kz.alignment_west = shift_alignment(
+                    kz.alignment_russia,
+                    kz.alignment_china,
+                    kz.alignment_west,
+                    cfg.trap_alignment_shift,
+                )
+                detail += f"; alignment with China now {kz.alignment_china:.3f}"
+        else:
+            amount = ledger.write_off(cfg.write_off_share)
+            detail = f"US$ {amount:.3f} bn written off"
+        model.log_event(
+            f"debt_{RESPONSES[choice]}",
+            "china",
+            f"debt service {ratio:.3f} of exports above {cfg.distress_threshold:g}: {detail}",
+        )
+
+    def _offers(self, model: KazakhstanModel, sinophobia: float) -> None:
+        """BR1, BR2, BR7: China's offers arrive; Kazakhstan accepts or refuses each."""
+        cfg, kz, china = self.config, model.kazakhstan, model.china
+        count = int(
+            self.rng.poisson(monthly_offer_rate(cfg.offers_per_year, china.lending_appetite))
+        )
+        if count == 0:
+            return
+        offers = draw_offers(self.rng, count, cfg, self.region_weights, china.agriculture_appetite)
+        if offers.size == 0:
+            return
+        presence = np.array([p.chinese_presence for p in model.publics])[offers.region]
+        agriculture = offers.sector == AGRICULTURE
+        utility = acceptance_utility(
+            self.weights,
+            need=kz.capital_need,
+            transport=offers.sector == TRANSPORT,
+            debt_to_gdp=kz.debt_to_gdp,
+            sinophobia=sinophobia,
+            visibility=offer_visibility(
+                cfg.visibility_base, presence, kz.land_salience, agriculture
+            ),
+            irritation=model.russia.irritation,
+            bypasses_russia=offers.bypasses_russia,
+            content=offers.content,
+            content_tolerance=cfg.content_tolerance,
+        )
+        accept = self.rng.random(offers.size) < acceptance_probability(
+            utility, cfg.accept_noise_scale
+        )
+        for i in range(offers.size):
+            model.log_event(
+                "loan_accepted" if accept[i] else "loan_refused",
+                "kazakhstan",
+                f"{SECTORS[offers.sector[i]]} loan US$ {offers.principal_usd_bn[i]:.3f} bn "
+                f"(project US$ {offers.project_value_usd_bn[i]:.3f} bn) in "
+                f"{model.publics[offers.region[i]].region.id}, Chinese content "
+                f"{offers.content[i]:.2f}, utility {utility[i]:.2f}",
+            )
+        if not accept.any():
+            return
+        self.ledger.add(
+            principal=offers.principal_usd_bn[accept],
+            project_value=offers.project_value_usd_bn[accept],
+            rate=offers.rate[accept],
+            maturity=offers.maturity_months[accept],
+            grace=offers.grace_months[accept],
+            disbursement_months=offers.disbursement_months[accept],
+            signed=model.step_index,
+            region=offers.region[accept],
+            sector=offers.sector[accept],
+            leakage=offers.leakage[accept],
+            content=offers.content[accept],
+        )
+        china.agriculture_signed_usd_bn += float(
+            offers.principal_usd_bn[accept & agriculture].sum()
+        )
+
+    def _regions(self, model: KazakhstanModel, disbursed: FloatArray) -> None:
+        """BR3, BR8: local jobs, visible presence and new contact in each region."""
+        cfg, ledger = self.config, self.ledger
+        n_regions = self.region_population.size
+        n = ledger.size
+        amount = np.zeros(n)
+        amount[: disbursed.size] = disbursed  # loans signed this month disburse from next month
+        located = ledger.region[:n] >= 0
+        region = np.where(located, ledger.region[:n], 0)
+        local_spending = (
+            12.0
+            * amount
+            * (1.0 - ledger.leakage[:n])
+            * local_job_share(ledger.content[:n], cfg.local_hiring_quota)
+        )
+        jobs = cfg.jobs_per_usd_bn * np.bincount(
+            region, weights=np.where(located, local_spending, 0.0), minlength=n_regions
+        )
+        under_way = np.where(located & ledger.disbursing(), ledger.project_value[:n], 0.0)
+        stock = np.bincount(region, weights=under_way, minlength=n_regions)
+        presence = presence_from_stock(
+            stock * 1e9 / self.region_population, cfg.presence_scale_usd_per_capita
+        )
+        reach = np.clip(cfg.contact_per_job * jobs * 1e3 / self.region_population, 0.0, 1.0)
+        contact = model.population.china_contact
+        for public in model.publics:
+            i = public.index
+            public.project_jobs = float(jobs[i])
+            public.chinese_presence = float(presence[i])
+            count = public.stop - public.start
+            if reach[i] <= 0.0 or count == 0 or cfg.contact_gain == 0.0:
+                continue
+            touched = public.start + self.rng.integers(
+                0, count, int(self.rng.binomial(count, reach[i]))
+            )
+            contact[touched] += cfg.contact_gain * (1.0 - contact[touched])
 
 
+def _debt_to_china(m: KazakhstanModel) -> float:
+    return float(m.kazakhstan.debt_to_china_usd_bn)
+
+
+def _debt_service_ratio(m: KazakhstanModel) -> float:
+    return float(m.kazakhstan.debt_service_ratio)
+
+
+def _debt_to_gdp(m: KazakhstanModel) -> float:
+    return float(m.kazakhstan.debt_to_gdp)
+
+
+def _capital_need(m: KazakhstanModel) -> float:
+    return float(m.kazakhstan.capital_need)
+
+
+def _lending_appetite(m: KazakhstanModel) -> float:
+    return float(m.china.lending_appetite)
+
+
+def _agriculture_appetite(m: KazakhstanModel) -> float:
+    return float(m.china.agriculture_appetite)
+
+
+def _equity(m: KazakhstanModel) -> float:
+    return float(m.china.equity_usd_bn)
+
+
+def _agriculture_signed(m: KazakhstanModel) -> float:
+    return float(m.china.agriculture_signed_usd_bn)
+
+
+def _failed_projects(m: KazakhstanModel) -> float:
+    return float(m.china.failed_projects)
+
+
+def _disbursed(m: KazakhstanModel) -> float:
+    return float(m.china.disbursed_usd_bn)
+
+
+def _project_jobs(m: KazakhstanModel) -> float:
+    return float(sum(p.project_jobs for p in m.publics))
+
+
+def _chinese_presence(m: KazakhstanModel) -> FloatArray:
+    return np.array([p.chinese_presence for p in m.publics], dtype=np.float64)
+
+
+# Readers are named functions rather than lambdas: mypy cannot type lambdas over the model at
+# module level because kzsim.model and the rule modules import each other.
 SERIES = (
-    Series("debt_to_china_usd_bn", "kazakhstan", "US$ bn", "outstanding debt to Chinese lenders",
-           lambda m: m.kazakhstan.debt_to_china_usd_bn),
-    Series("debt_service_ratio", "kazakhstan", "share of exports", "annual service / exports",
-           lambda m: m.kazakhstan.debt_service_ratio),
-    Series("debt_to_gdp", "kazakhstan", "share of GDP", "debt to China over GDP",
-           lambda m: m.kazakhstan.debt_to_gdp),
-    Series("china_lending_appetite", "china", "share 0-1", "China's appetite to lend",
-           lambda m: m.china.lending_appetite),
+    Series(
+        "debt_to_china_usd_bn",
+        "kazakhstan",
+        "US$ bn",
+        "outstanding debt to Chinese lenders",
+        _debt_to_china,
+    ),
+    Series(
+        "debt_service_ratio",
+        "kazakhstan",
+        "share of exports",
+        "annual service / exports",
+        _debt_service_ratio,
+    ),
+    Series("debt_to_gdp", "kazakhstan", "share of GDP", "debt to China over GDP", _debt_to_gdp),
+    Series(
+        "china_lending_appetite",
+        "china",
+        "share 0-1",
+        "China's appetite to lend",
+        _lending_appetite,
+    ),
+    Series(
+        "china_equity_usd_bn",
+        "china",
+        "US$ bn",
+        "Chinese equity from debt-for-equity swaps",
+        _equity,
+    ),
+    Series(
+        "china_agriculture_signed_usd_bn",
+        "china",
+        "US$ bn",
+        "cumulative agricultural loans signed (SF8)",
+        _agriculture_signed,
+    ),
+    Series(
+        "failed_projects",
+        "china",
+        "count",
+        "cumulative failed Chinese-financed projects",
+        _failed_projects,
+    ),
+    Series(
+        "capital_need",
+        "kazakhstan",
+        "share 0-1",
+        "need for foreign capital (BR7; E L41)",
+        _capital_need,
+    ),
+    Series(
+        "china_disbursed_usd_bn", "china", "US$ bn", "cumulative BRI loan disbursements", _disbursed
+    ),
+    Series(
+        "china_agriculture_appetite",
+        "china",
+        "share 0-1",
+        "China's appetite for agricultural projects (BR9, SF8)",
+        _agriculture_appetite,
+    ),
+    Series(
+        "project_jobs_thousands",
+        "kazakhstan",
+        "thousand jobs",
+        "local jobs on Chinese-financed projects, all regions (BR3)",
+        _project_jobs,
+    ),
 )
-REGIONAL_SERIES: tuple[RegionalSeries, ...] = ()
+REGIONAL_SERIES: tuple[RegionalSeries, ...] = (
+    RegionalSeries(
+        "chinese_presence", "share 0-1", "visible Chinese project presence (BR8)", _chinese_presence
+    ),
+)

@@ -1,11 +1,39 @@
-"""Land policy, protest and the government's response (LP1-LP5). STUB: to be implemented."""
+"""Land policy, protest and the government's response (LP1-LP5).
+
+A land-policy state machine (closed, reform pending, in force, moratorium, ban) turns the approval
+of the Land Code amendments (LP1: foreigners may lease farmland for 25 instead of 10 years; E L62;
+P L270-271) into a jump in the public salience of land sales, read as a Chinese land grab (LP2;
+E L62; P L271-273). Russian media exposure amplifies the salience a citizen feels (LP3; C L21).
+Grievance follows Epstein (2002), ``G = H (1 - L)``, plus a land term weighted by Sinophobia; a
+single protest engine decides who is active, in one of two variants: Epstein's civil-violence
+rule (net risk from the estimated arrest probability) or a Granovetter (1978) threshold cascade
+seeded by the citizens whose own net grievance clears the activation threshold. Protests are rare
+because meetings need permission (LP3; E L62): that is the repression term. Active citizens are
+detained at a rate proportional to repression and sit out a jail term. A region whose active
+share passes a level is in a wave; enough regions in a wave make the government respond (LP4;
+C L38; P L273-277): a moratorium on the reform, a crackdown, or both. At the moratorium's end the
+reform takes effect, or foreign land acquisition is banned if Sinophobia stays high (C L71; O L50).
+Anti-China and anti-government demands merge (LP5; C L39) because one grievance carries both.
+
+References:
+    domain-brief.md 3.3 (LP1-LP5) and 7; E L62; P L266-277; C L21, L38-39, L71; O L50.
+    Epstein, J. M. (2002). Modeling civil violence: an agent-based computational approach.
+    PNAS 99 (suppl. 3), 7243-7250. Granovetter, M. (1978). Threshold models of collective
+    behavior. American Journal of Sociology 83(6), 1420-1443.
+
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from enum import IntEnum
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
+import numpy.typing as npt
+import scipy.sparse as sp
+from pydantic import Field
 
+from kzsim.months import format_month
 from kzsim.rules.base import Rule as BaseRule
 from kzsim.rules.base import RuleConfig
 from kzsim.series import RegionalSeries, Series
@@ -13,27 +41,543 @@ from kzsim.series import RegionalSeries, Series
 if TYPE_CHECKING:
     from kzsim.model import KazakhstanModel
 
+FloatArray = npt.NDArray[np.float64]
+BoolArray = npt.NDArray[np.bool_]
+
+
+class LandPolicy(IntEnum):
+    """Codes of ``kazakhstan.land_policy_state``."""
+
+    CLOSED = 0
+    REFORM_PENDING = 1
+    IN_FORCE = 2
+    MORATORIUM = 3
+    BAN = 4
+
 
 class Config(RuleConfig):
     """Parameters of the land-policy state machine and the protest engine."""
 
+    engine: Literal["epstein", "threshold"] = Field(
+        "epstein", description="protest engine: Epstein (2002) or Granovetter (1978) threshold"
+    )
+    salience_jump: float = Field(
+        0.5,
+        ge=0.0,
+        le=1.0,
+        description="salience 0-1 added at approval; perceived land grab (E L62; P L271-273) (A)",
+    )
+    salience_half_life_months: float = Field(
+        12.0, ge=0.5, le=600.0, description="months; land salience halves without news (A)"
+    )
+    media_amplification: float = Field(
+        0.5,
+        ge=0.0,
+        le=5.0,
+        description="dimensionless; Russian TV coverage of the protests (C L21), size (A)",
+    )
+    land_weight: float = Field(
+        0.4, ge=0.0, le=2.0, description="grievance per felt salience x Sinophobia (LP2) (A)"
+    )
+    arrest_constant: float = Field(
+        2.3, ge=0.0, le=20.0, description="k, dimensionless; Epstein (2002)"
+    )
+    activation_threshold: float = Field(
+        0.1, ge=0.0, le=1.0, description="T, grievance units; Epstein (2002)"
+    )
+    min_active_share: float = Field(
+        0.1,
+        gt=0.0,
+        le=1.0,
+        description="share; floor on the neighbour active share, the lone activist (A)",
+    )
+    follower_min_grievance: float = Field(
+        0.25, ge=0.0, le=2.0, description="g_min, grievance units; threshold engine (A)"
+    )
+    contagion_rounds: int = Field(
+        2, ge=1, le=10, description="rounds of threshold contagion per month (A)"
+    )
+    arrest_rate_per_repression: float = Field(
+        1.0,
+        ge=0.0,
+        le=10.0,
+        description="monthly detention probability of an active citizen per unit repression (A)",
+    )
+    max_jail_months: int = Field(
+        6, ge=1, le=120, description="months; jail term uniform on 1..max (Epstein's J) (A)"
+    )
+    wave_share: float = Field(
+        0.1, ge=0.0, le=1.0, description="share of a region's citizens active for a wave (A)"
+    )
+    wave_regions: int = Field(
+        3,
+        ge=1,
+        le=100,
+        description="regions in a wave that prompt a response; 2016 spread (E L62) (A)",
+    )
+    response_lag_months: int = Field(
+        0,
+        ge=0,
+        le=60,
+        description="months of wave before the response; protests 24 Apr, moratorium 5 May "
+        "2016 (events_outside_seeds.csv)",
+    )
+    response: Literal["concede", "repress", "both"] = Field(
+        "both", description="the government's answer to a wave; both in 2016 (C L38)"
+    )
+    response_cooldown_months: int = Field(
+        12, ge=0, le=600, description="months before the government responds again (A)"
+    )
+    moratorium_months: int = Field(
+        67,
+        ge=1,
+        le=600,
+        description="months; May 2016 to Dec 2021 (C L38; events_outside_seeds.csv)",
+    )
+    concession_salience_cut: float = Field(
+        0.5, ge=0.0, le=1.0, description="share of land salience removed by a moratorium (A)"
+    )
+    concession_legitimacy_gain: float = Field(
+        0.02,
+        ge=0.0,
+        le=1.0,
+        description="legitimacy 0-1 added to every citizen; apology (P L273-277), size (A)",
+    )
+    crackdown_step: float = Field(
+        0.2, ge=0.0, le=1.0, description="repression 0-1 added by a crackdown (C L38), size (A)"
+    )
+    crackdown_half_life_months: float = Field(
+        6.0, ge=0.5, le=600.0, description="months; the crackdown's excess repression halves (A)"
+    )
+    crackdown_legitimacy_cost: float = Field(
+        0.02, ge=0.0, le=1.0, description="legitimacy 0-1 removed from every citizen (A)"
+    )
+    ban_sinophobia_threshold: float = Field(
+        0.5,
+        ge=0.0,
+        le=1.0,
+        description="national mean Sinophobia above which the moratorium ends in a ban "
+        "(C L71; O L50), level (A)",
+    )
+
+
+def decay_factor(half_life_months: float) -> float:
+    """Monthly retention factor of a quantity with the given half-life.
+
+    Args:
+        half_life_months: months after which half remains.
+
+    Returns:
+        ``0.5 ** (1 / half_life_months)``.
+
+    """
+    return float(0.5 ** (1.0 / half_life_months))
+
+
+def felt_salience(
+    land_salience: float, russian_media: FloatArray, media_reach: float, amplification: float
+) -> FloatArray:
+    """Land salience as each citizen feels it, amplified by Russian media (LP3; C L21).
+
+    Args:
+        land_salience: national salience of land sales to foreigners, 0-1.
+        russian_media: each citizen's exposure to Russian media, 0-1.
+        media_reach: Russia's media reach, 0-1.
+        amplification: extra salience per unit of exposure x reach.
+
+    Returns:
+        ``land_salience * (1 + amplification * russian_media * media_reach)``.
+
+    """
+    return land_salience * (1.0 + amplification * media_reach * russian_media)
+
+
+def grievance(
+    hardship: FloatArray,
+    legitimacy: FloatArray,
+    sinophobia: FloatArray,
+    felt: FloatArray | float,
+    land_weight: float,
+) -> FloatArray:
+    """Epstein's grievance plus the land term (LP2, LP5).
+
+    Args:
+        hardship: H, 0-1.
+        legitimacy: perceived legitimacy L, 0-1.
+        sinophobia: s, 0-1.
+        felt: felt land salience (per citizen or one value).
+        land_weight: w_land.
+
+    Returns:
+        ``H (1 - L) + w_land * felt * s``.
+
+    """
+    return hardship * (1.0 - legitimacy) + land_weight * felt * sinophobia
+
+
+def arrest_probability(
+    repression: float, neighbour_active: FloatArray, arrest_constant: float, min_active: float
+) -> FloatArray:
+    """Epstein's estimated arrest probability with repression as the cop-to-active ratio.
+
+    Args:
+        repression: state repression intensity, 0-1.
+        neighbour_active: active share among each citizen's ties, 0-1.
+        arrest_constant: k (2.3 in Epstein 2002).
+        min_active: floor on the active share (a lone activist counts himself).
+
+    Returns:
+        ``1 - exp(-k * repression / max(a, a_min))``.
+
+    """
+    ratio = repression / np.maximum(neighbour_active, min_active)
+    return -np.expm1(-arrest_constant * ratio)
+
+
+def epstein_active(
+    grievance_values: FloatArray,
+    risk_aversion: FloatArray,
+    arrest_prob: FloatArray,
+    threshold: float,
+    free: BoolArray,
+) -> BoolArray:
+    """Epstein's activation rule: free citizens with ``G - R P > T`` are active.
+
+    Args:
+        grievance_values: G per citizen.
+        risk_aversion: R per citizen, 0-1.
+        arrest_prob: estimated arrest probability P per citizen.
+        threshold: activation threshold T.
+        free: citizens not in jail.
+
+    Returns:
+        Boolean array of active citizens.
+
+    """
+    active: BoolArray = (grievance_values - risk_aversion * arrest_prob > threshold) & free
+    return active
+
+
+def threshold_cascade(
+    network: sp.csr_matrix,
+    previous_active: BoolArray,
+    self_starters: BoolArray,
+    followers: BoolArray,
+    thresholds: FloatArray,
+    rounds: int,
+) -> BoolArray:
+    """Granovetter threshold contagion on the network, a fixed number of synchronous rounds.
+
+    The month starts from the self-starters plus last month's actives who still qualify as
+    followers; in each round a citizen is active if a self-starter, or a potential follower whose
+    active share among ties (from the previous round) is at least her threshold.
+
+    Args:
+        network: row-normalised tie matrix W.
+        previous_active: active citizens last month.
+        self_starters: citizens whose own net grievance clears T (already free).
+        followers: free citizens with ``G > g_min`` who may join by contagion.
+        thresholds: Granovetter threshold per citizen, share 0-1.
+        rounds: synchronous rounds to iterate.
+
+    Returns:
+        Boolean array of active citizens after the last round.
+
+    """
+    active = self_starters | (previous_active & followers)
+    for _ in range(rounds):
+        share = np.asarray(network @ active.astype(np.float64))
+        active = self_starters | (followers & (share >= thresholds))
+    return active
+
+
+def advance_land_policy(
+    state: LandPolicy,
+    month: int,
+    effective_month: int | None,
+    moratorium_end_month: int | None,
+    sinophobia_mean: float,
+    ban_threshold: float,
+) -> LandPolicy:
+    """Return the land-policy state after this month's dated transitions.
+
+    Approval (closed -> reform pending) happens once the events engine has set an effective
+    month; the reform comes into force at that month unless a moratorium holds; a moratorium
+    ends in a ban if national Sinophobia is above the threshold, otherwise the reform takes
+    effect (or is pending again if its date is still ahead). Concession is the response's
+    transition, not a dated one.
+
+    Args:
+        state: current state.
+        month: current month index.
+        effective_month: the reform's effective month, or None before approval.
+        moratorium_end_month: month the moratorium ends, or None.
+        sinophobia_mean: national mean Sinophobia, 0-1.
+        ban_threshold: Sinophobia level above which the moratorium ends in a ban.
+
+    Returns:
+        The new state.
+
+    """
+    if state is LandPolicy.CLOSED and effective_month is not None:
+        state = LandPolicy.REFORM_PENDING
+    moratorium_over = moratorium_end_month is not None and month >= moratorium_end_month
+    if state is LandPolicy.MORATORIUM and moratorium_over:
+        if sinophobia_mean > ban_threshold:
+            return LandPolicy.BAN
+        state = LandPolicy.REFORM_PENDING
+    if (
+        state is LandPolicy.REFORM_PENDING
+        and effective_month is not None
+        and month >= effective_month
+    ):
+        state = LandPolicy.IN_FORCE
+    return state
+
 
 class Rule(BaseRule[Config]):
-    """Land policy state machine, protest engine (Epstein or threshold), government response."""
+    """Land policy state machine, protest engine (Epstein or threshold), government response.
+
+    Order in a month: decay salience and crackdown repression; count down jail terms; advance
+    the land policy; grievance; activation; detentions; regional waves; response.
+    """
 
     name = "land_protests"
 
+    def __init__(self, config: Config, model: KazakhstanModel) -> None:
+        super().__init__(config, model)
+        self.moratorium_end_month: int | None = None
+        #: Repression added by crackdowns and not yet decayed (events' changes never decay).
+        self.crackdown_excess = 0.0
+        self.wave_months = 0
+        self.last_response_month: int | None = None
+        self._salience_retention = decay_factor(config.salience_half_life_months)
+        self._crackdown_retention = decay_factor(config.crackdown_half_life_months)
+
     def step(self, model: KazakhstanModel) -> None:
         """Apply the mechanism for the current month."""
+        government = model.kazakhstan
+        population = model.population
+        government.land_salience *= self._salience_retention
+        if self.crackdown_excess > 0.0:
+            fall = self.crackdown_excess * (1.0 - self._crackdown_retention)
+            self.crackdown_excess -= fall
+            government.repression = max(0.0, government.repression - fall)
+        jail = population.jail_months
+        np.subtract(jail, 1, out=jail, where=jail > 0)
+        self._advance_policy(model)
+        free = jail == 0
+        active = self._activate(model, free)
+        self._detain(model, active)
+        self._waves(model)
+        self._respond(model)
+
+    def _advance_policy(self, model: KazakhstanModel) -> None:
+        government = model.kazakhstan
+        before = LandPolicy(government.land_policy_state)
+        after = before
+        if before in (LandPolicy.CLOSED, LandPolicy.MORATORIUM, LandPolicy.REFORM_PENDING):
+            moratorium_over = (
+                before is LandPolicy.MORATORIUM
+                and self.moratorium_end_month is not None
+                and model.month >= self.moratorium_end_month
+            )
+            sinophobia = float(model.population.sinophobia.mean()) if moratorium_over else 0.0
+            after = advance_land_policy(
+                before,
+                model.month,
+                government.land_reform_effective_month,
+                self.moratorium_end_month,
+                sinophobia,
+                self.config.ban_sinophobia_threshold,
+            )
+            if before is LandPolicy.CLOSED and after is not LandPolicy.CLOSED:
+                government.land_salience = min(
+                    1.0, government.land_salience + self.config.salience_jump
+                )
+            if moratorium_over:
+                self.moratorium_end_month = None
+                if after is LandPolicy.BAN:
+                    model.log_event(
+                        "land_policy",
+                        "kazakhstan",
+                        "ban on foreign acquisition of farmland "
+                        f"(mean Sinophobia {sinophobia:.2f})",
+                    )
+                else:
+                    model.log_event("land_policy", "kazakhstan", "land moratorium expires")
+            if after is LandPolicy.IN_FORCE:
+                model.log_event(
+                    "land_policy",
+                    "kazakhstan",
+                    "land reform in force: foreigners may lease farmland for up to 25 years",
+                )
+        government.land_policy_state = int(after)
+
+    def _grievance(self, model: KazakhstanModel) -> FloatArray:
+        population = model.population
+        config = self.config
+        salience = model.kazakhstan.land_salience
+        felt: FloatArray | float = 0.0
+        if salience > 0.0:
+            felt = felt_salience(
+                salience,
+                population.russian_media,
+                model.russia.media_reach,
+                config.media_amplification,
+            )
+        return grievance(
+            population.hardship,
+            population.legitimacy,
+            population.sinophobia,
+            felt,
+            config.land_weight,
+        )
+
+    def _activate(self, model: KazakhstanModel, free: BoolArray) -> BoolArray:
+        population = model.population
+        config = self.config
+        repression = model.kazakhstan.repression
+        g = self._grievance(model)
+        if config.engine == "epstein":
+            nearby = population.neighbour_mean(population.active)
+            p = arrest_probability(
+                repression, nearby, config.arrest_constant, config.min_active_share
+            )
+            return epstein_active(g, population.risk_aversion, p, config.activation_threshold, free)
+        lone = float(
+            arrest_probability(
+                repression, np.zeros(1), config.arrest_constant, config.min_active_share
+            )[0]
+        )
+        starters = epstein_active(
+            g, population.risk_aversion, np.full(1, lone), config.activation_threshold, free
+        )
+        followers = free & (g > config.follower_min_grievance)
+        return threshold_cascade(
+            population.network,
+            population.active,
+            starters,
+            followers,
+            population.protest_threshold,
+            config.contagion_rounds,
+        )
+
+    def _detain(self, model: KazakhstanModel, active: BoolArray) -> None:
+        """Detain active citizens at a rate proportional to repression; write active and jail."""
+        population = model.population
+        rate = min(1.0, self.config.arrest_rate_per_repression * model.kazakhstan.repression)
+        candidates = np.flatnonzero(active)
+        arrested = candidates[self.rng.random(candidates.size) < rate]
+        active[arrested] = False
+        population.jail_months[arrested] = self.rng.integers(
+            1, self.config.max_jail_months + 1, arrested.size
+        )
+        population.active[:] = active
+
+    def _waves(self, model: KazakhstanModel) -> None:
+        shares = model.population.regional_mean(model.population.active)
+        in_wave = shares > self.config.wave_share
+        for public, wave in zip(model.publics, in_wave, strict=True):
+            if wave and not public.in_wave:
+                model.log_event("protest", "citizens", f"protests in {public.region.name}")
+            public.in_wave = bool(wave)
+        model.kazakhstan.regions_in_wave = int(in_wave.sum())
+
+    def _respond(self, model: KazakhstanModel) -> None:
+        """Answer a multi-region wave: concede, repress or both (LP4; C L38; P L273-277)."""
+        config = self.config
+        government = model.kazakhstan
+        regions = government.regions_in_wave
+        self.wave_months = self.wave_months + 1 if regions >= config.wave_regions else 0
+        if self.wave_months <= config.response_lag_months:
+            return
+        recent = (
+            self.last_response_month is not None
+            and model.month - self.last_response_month < config.response_cooldown_months
+        )
+        if recent:
+            return
+        responded = False
+        legitimacy = model.population.legitimacy
+        state = LandPolicy(government.land_policy_state)
+        concedable = state in (LandPolicy.REFORM_PENDING, LandPolicy.IN_FORCE)
+        if config.response in ("concede", "both") and concedable:
+            government.land_policy_state = int(LandPolicy.MORATORIUM)
+            self.moratorium_end_month = model.month + config.moratorium_months
+            government.land_salience *= 1.0 - config.concession_salience_cut
+            legitimacy += config.concession_legitimacy_gain
+            model.log_event(
+                "moratorium",
+                "kazakhstan",
+                f"moratorium declared after protests in {regions} regions, until "
+                f"{format_month(self.moratorium_end_month)}",
+            )
+            responded = True
+        if config.response in ("repress", "both"):
+            added = min(config.crackdown_step, 1.0 - government.repression)
+            government.repression += added
+            self.crackdown_excess += added
+            legitimacy -= config.crackdown_legitimacy_cost
+            model.log_event("crackdown", "kazakhstan", "crackdown: mass detentions")
+            responded = True
+        if responded:
+            np.clip(legitimacy, 0.0, 1.0, out=legitimacy)
+            self.last_response_month = model.month
 
 
+def _land_policy_state(m: KazakhstanModel) -> float:
+    return float(m.kazakhstan.land_policy_state)
+
+
+def _regions_in_wave(m: KazakhstanModel) -> float:
+    return float(m.kazakhstan.regions_in_wave)
+
+
+def _repression(m: KazakhstanModel) -> float:
+    return float(m.kazakhstan.repression)
+
+
+def _land_salience(m: KazakhstanModel) -> float:
+    return float(m.kazakhstan.land_salience)
+
+
+def _protest_share(m: KazakhstanModel) -> FloatArray:
+    return m.population.regional_mean(m.population.active)
+
+
+def _jailed_share(m: KazakhstanModel) -> FloatArray:
+    return m.population.regional_mean(m.population.jail_months > 0)
+
+
+# Readers are functions rather than lambdas so that mypy can defer them past the import cycle.
 SERIES = (
-    Series("land_policy_state", "kazakhstan", "code",
-           "0 closed, 1 reform pending, 2 in force, 3 moratorium, 4 ban",
-           lambda m: float(m.kazakhstan.land_policy_state)),
+    Series(
+        "land_policy_state",
+        "kazakhstan",
+        "code",
+        "0 closed, 1 reform pending, 2 in force, 3 moratorium, 4 ban",
+        _land_policy_state,
+    ),
+    Series(
+        "regions_in_wave",
+        "kazakhstan",
+        "regions",
+        "regions whose active share exceeds the wave level",
+        _regions_in_wave,
+    ),
+    Series("repression", "kazakhstan", "share 0-1", "state repression intensity", _repression),
+    Series(
+        "land_salience",
+        "kazakhstan",
+        "share 0-1",
+        "public salience of land sales to foreigners",
+        _land_salience,
+    ),
 )
 REGIONAL_SERIES = (
-    RegionalSeries("protest_share", "share 0-1", "citizens active in protest",
-                   lambda m: m.population.regional_mean(m.population.active)),
+    RegionalSeries("protest_share", "share 0-1", "citizens active in protest", _protest_share),
+    RegionalSeries(
+        "jailed_share", "share 0-1", "citizens serving a jail term for protest", _jailed_share
+    ),
 )
-_ = np

@@ -1,42 +1,453 @@
-"""Kazakhstan's multi-vector balancing (MV1-MV5). STUB: to be implemented."""
+"""Kazakhstan's multi-vector balancing between Russia, China and the West (MV1-MV5).
+
+Russia's leverage (RL1) is a weighted mean of its trade leverage (written by the tariff rule),
+transit dependence (85% of oil exports cross Russia, T L943-947), security leverage (arms, training;
+T L1218-1271, L1383-1385), media reach (C L19) and EAEU membership (agenda control, P L399-416).
+China's leverage is a weighted mean of saturating transforms of debt to China over GDP, equity
+stakes (co-decision, P L177-180), China's import share and disbursed BRI money over GDP.
+
+MV1 (P L604-609): each power's leverage is damped by the other's presence,
+``L_RU_eff = L_RU (1 - mu L_CN)`` and ``L_CN_eff = L_CN (1 - mu L_RU)``. The government's
+alignment ``a = (a_RU, a_CN, a_W)`` on the simplex relaxes toward
+``b_j ~ base_j m_j exp(-eta L_j_eff)``: it leans away from the power with the strongest hold.
+MV4 (T L2083-2089): China's weight is multiplied by ``1 + g_money capital_need lending_appetite``
+(elites follow money; E L41). The West, with no modelled leverage, gains with threat perception,
+``1 + g_threat threat_perception`` (hedge West; RL3-RL4, T L1554-1622, L1987-1989; E L102).
+After the move, alignment is projected onto the simplex with floors: Russia never below
+``floor_russia`` (MV3 geography, T L2045-2059; E L93) and no partner below ``floor_any`` (MV5 no
+rupture, C L3, L67). MV2 (T L1987-1989: a pull away from one power "must be followed by a push
+closer to other powers") needs no equation: the weights sum to 1, so any fall of one is a rise of
+the others. The autonomy index is ``1 - max(L_RU_eff, L_CN_eff)``.
+
+References:
+    Sources: P L177-180, L399-416, L604-609; T L943-947, L1218-1271, L1383-1385, L1554-1622,
+    L1987-1989, L2045-2059, L2083-2089; C L3, L19, L67; E L41, L93, L102.
+
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
+
+import numpy as np
+import numpy.typing as npt
+from pydantic import Field, model_validator
 
 from kzsim.rules.base import Rule as BaseRule
 from kzsim.rules.base import RuleConfig
+from kzsim.scenario.types import Positive
 from kzsim.series import RegionalSeries, Series
 
 if TYPE_CHECKING:
     from kzsim.model import KazakhstanModel
 
+FloatArray = npt.NDArray[np.float64]
+
+#: Order of the alignment vector.
+PARTNERS = ("russia", "china", "west")
+
 
 class Config(RuleConfig):
     """Parameters of multi-vector balancing."""
 
+    russia_trade_weight: float = Field(
+        0.25, ge=0.0, le=1.0, description="weight of trade leverage; RL1 T L943-947; size (A)"
+    )
+    russia_transit_weight: float = Field(
+        0.25, ge=0.0, le=1.0, description="weight of transit dependence; T L943-947; size (A)"
+    )
+    russia_security_weight: float = Field(
+        0.2,
+        ge=0.0,
+        le=1.0,
+        description="weight of security leverage; T L1218-1271, L1383-1385; size (A)",
+    )
+    russia_media_weight: float = Field(
+        0.15, ge=0.0, le=1.0, description="weight of media reach; C L19; size (A)"
+    )
+    russia_eaeu_weight: float = Field(
+        0.15, ge=0.0, le=1.0, description="weight of EAEU membership; P L399-416; size (A)"
+    )
+    china_debt_weight: float = Field(
+        0.3, ge=0.0, le=1.0, description="weight of debt to China / GDP; P L62-70, T L882-886; (A)"
+    )
+    china_equity_weight: float = Field(
+        0.2, ge=0.0, le=1.0, description="weight of Chinese equity stakes; P L177-180; (A)"
+    )
+    china_imports_weight: float = Field(
+        0.3, ge=0.0, le=1.0, description="weight of China's import share; E L33; size (A)"
+    )
+    china_disbursed_weight: float = Field(
+        0.2, ge=0.0, le=1.0, description="weight of disbursed BRI money / GDP; (A)"
+    )
+    debt_to_gdp_half: float = Field(
+        0.1,
+        gt=0.0,
+        le=2.0,
+        description="share of GDP; debt to China at which that channel is half saturated; (A)",
+    )
+    equity_half_usd_bn: float = Field(
+        2.0,
+        gt=0.0,
+        le=100.0,
+        description="US$ bn; Chinese equity at which that channel is half saturated; (A)",
+    )
+    disbursed_to_gdp_half: float = Field(
+        0.1,
+        gt=0.0,
+        le=2.0,
+        description="share of GDP; disbursements at which that channel is half saturated; (A)",
+    )
+    mutual_damping: float = Field(
+        0.5,
+        ge=0.0,
+        le=1.0,
+        description="share of a power's leverage offset by the other's full leverage; "
+        "MV1 P L604-609; size (A)",
+    )
+    leverage_aversion: float = Field(
+        3.0,
+        ge=0.0,
+        le=20.0,
+        description="eta, 1/leverage unit; alignment falls as exp(-eta L_eff); (A)",
+    )
+    alignment_relaxation_per_month: float = Field(
+        0.05,
+        ge=0.0,
+        le=1.0,
+        description="kappa, share of the gap to the target alignment closed per month; (A)",
+    )
+    money_pull: float = Field(
+        1.0,
+        ge=0.0,
+        le=10.0,
+        description="China's base weight x (1 + this x capital_need x lending_appetite); "
+        "MV4 T L2083-2089, E L41; size (A)",
+    )
+    threat_pull: float = Field(
+        1.0,
+        ge=0.0,
+        le=10.0,
+        description="the West's base weight x (1 + this x threat_perception); "
+        "RL4 T L1554-1622, E L102; size (A)",
+    )
+    floor_russia: float = Field(
+        0.3,
+        ge=0.0,
+        le=1.0,
+        description="share; lowest alignment with Russia; MV3 T L2045-2059, E L93; level (A)",
+    )
+    floor_any: float = Field(
+        0.05,
+        ge=0.0,
+        le=1.0 / 3.0,
+        description="share; lowest alignment with any partner; MV5 C L3, L67; level (A)",
+    )
+    base_weights: tuple[Positive, Positive, Positive] | None = Field(
+        None,
+        description="base_j for russia, china, west; none = calibrated so that the initial "
+        "alignment is the target in the first month; (A)",
+    )
+
+    @model_validator(mode="after")
+    def _check(self) -> Config:
+        floors = max(self.floor_russia, self.floor_any) + 2 * self.floor_any
+        if floors > 1.0:
+            raise ValueError(
+                f"floor_russia + 2 floor_any is {floors:g}; the floors must leave room (<= 1)"
+            )
+        if sum(self.russia_weights) <= 0.0:
+            raise ValueError("russia_*_weight: at least one weight must be positive")
+        if sum(self.china_weights) <= 0.0:
+            raise ValueError("china_*_weight: at least one weight must be positive")
+        return self
+
+    @property
+    def russia_weights(self) -> tuple[float, float, float, float, float]:
+        """Weights of trade, transit, security, media and EAEU membership."""
+        return (
+            self.russia_trade_weight,
+            self.russia_transit_weight,
+            self.russia_security_weight,
+            self.russia_media_weight,
+            self.russia_eaeu_weight,
+        )
+
+    @property
+    def china_weights(self) -> tuple[float, float, float, float]:
+        """Weights of debt, equity, imports and disbursements."""
+        return (
+            self.china_debt_weight,
+            self.china_equity_weight,
+            self.china_imports_weight,
+            self.china_disbursed_weight,
+        )
+
+    @property
+    def floors(self) -> FloatArray:
+        """Lowest alignment with russia, china, west."""
+        return np.array(
+            [max(self.floor_russia, self.floor_any), self.floor_any, self.floor_any],
+            dtype=np.float64,
+        )
+
+
+def weighted_mean(values: tuple[float, ...], weights: tuple[float, ...]) -> float:
+    """Return ``sum(w x) / sum(w)``; the weights must not all be zero."""
+    return float(np.dot(values, weights) / np.sum(weights))
+
+
+def saturation(value: float, half: float) -> float:
+    """Map a non-negative quantity to [0, 1): ``x / (x + half)``, 0.5 at ``x = half``."""
+    value = max(value, 0.0)
+    return value / (value + half)
+
+
+def russia_leverage(
+    config: Config,
+    trade_leverage: float,
+    transit_dependence: float,
+    security_leverage: float,
+    media_reach: float,
+    eaeu_member: bool,
+) -> float:
+    """Return Russia's raw leverage: the weighted mean of its five channels in [0, 1] (RL1)."""
+    channels = (
+        trade_leverage,
+        transit_dependence,
+        security_leverage,
+        media_reach,
+        1.0 if eaeu_member else 0.0,
+    )
+    return float(np.clip(weighted_mean(channels, config.russia_weights), 0.0, 1.0))
+
+
+def china_leverage(
+    config: Config,
+    debt_to_gdp: float,
+    equity_usd_bn: float,
+    import_share_china: float,
+    disbursed_to_gdp: float,
+) -> float:
+    """Return China's raw leverage: the weighted mean of debt, equity, imports and disbursements.
+
+    Money quantities enter through :func:`saturation` with their half-saturation parameters; the
+    import share is already a share.
+    """
+    channels = (
+        saturation(debt_to_gdp, config.debt_to_gdp_half),
+        saturation(equity_usd_bn, config.equity_half_usd_bn),
+        float(np.clip(import_share_china, 0.0, 1.0)),
+        saturation(disbursed_to_gdp, config.disbursed_to_gdp_half),
+    )
+    return float(np.clip(weighted_mean(channels, config.china_weights), 0.0, 1.0))
+
+
+def damp_leverages(leverage_russia: float, leverage_china: float, mu: float) -> tuple[float, float]:
+    """MV1: ``(L_RU (1 - mu L_CN), L_CN (1 - mu L_RU))``, both from the raw leverages."""
+    return leverage_russia * (1.0 - mu * leverage_china), leverage_china * (
+        1.0 - mu * leverage_russia
+    )
+
+
+def pulls(
+    config: Config, capital_need: float, lending_appetite: float, threat_perception: float
+) -> FloatArray:
+    """Return the base weights' multipliers ``(1, 1 + g_money N A, 1 + g_threat threat)``.
+
+    N is the capital need, A China's lending appetite (MV4), threat the threat perception (RL4).
+    """
+    return np.array(
+        [
+            1.0,
+            1.0 + config.money_pull * capital_need * lending_appetite,
+            1.0 + config.threat_pull * threat_perception,
+        ],
+        dtype=np.float64,
+    )
+
+
+def alignment_target(
+    base: FloatArray, multipliers: FloatArray, leverage: FloatArray, eta: float
+) -> FloatArray:
+    """Return the target alignment ``b_j ~ base_j m_j exp(-eta L_j)``, normalised to sum 1.
+
+    Args:
+        base: base weights (russia, china, west), >= 0, not all 0.
+        multipliers: from :func:`pulls`.
+        leverage: effective leverage of each partner (the West's is 0).
+        eta: aversion to leverage.
+
+    Returns:
+        A point of the simplex.
+
+    """
+    weights = base * multipliers * np.exp(-eta * leverage)
+    return np.asarray(weights / weights.sum(), dtype=np.float64)
+
+
+def calibrate_base(
+    alignment: FloatArray, multipliers: FloatArray, leverage: FloatArray, eta: float
+) -> FloatArray:
+    """Return base weights that make ``alignment`` the target (inverts :func:`alignment_target`).
+
+    Returns:
+        ``a_j exp(eta L_j) / m_j``, normalised to sum 1.
+
+    """
+    base = np.clip(alignment, 0.0, None) * np.exp(eta * leverage) / multipliers
+    return np.asarray(base / base.sum(), dtype=np.float64)
+
+
+def project_to_simplex_with_floors(point: FloatArray, floors: FloatArray) -> FloatArray:
+    """Euclidean projection onto ``{x : x_j >= floors_j, sum x = 1}``.
+
+    With ``y = point - floors`` and ``r = 1 - sum(floors)``, the answer is
+    ``floors + max(y - theta, 0)`` with theta chosen so the total is 1 (projection onto the simplex
+    of size r; Held, Wolfe and Crowder 1974). A point already inside is returned unchanged.
+
+    Args:
+        point: any vector (e.g. an alignment nudged off the simplex or below a floor).
+        floors: lowest value of each entry; ``sum(floors) <= 1``.
+
+    Returns:
+        The nearest point that keeps the floors and sums to 1.
+
+    """
+    room = 1.0 - float(floors.sum())
+    if room < 0.0:
+        raise ValueError(f"floors sum to {1.0 - room:g} > 1")
+    shifted = np.asarray(point, dtype=np.float64) - floors
+    ordered = np.sort(shifted)[::-1]
+    cumulative = np.cumsum(ordered) - room
+    ranks = np.arange(1, ordered.size + 1)
+    positive = np.nonzero(ordered - cumulative / ranks > 0.0)[0]
+    active = int(positive[-1]) if positive.size else 0
+    theta = cumulative[active] / (active + 1)
+    return np.asarray(floors + np.maximum(shifted - theta, 0.0), dtype=np.float64)
+
 
 class Rule(BaseRule[Config]):
-    """Leverage of each power, alignment moving away from the strongest, autonomy."""
+    """Leverage of each power, alignment moving away from the strongest, autonomy.
+
+    Order in a month: raw leverages; mutual damping (written to ``russia.leverage`` and
+    ``china.leverage``); target alignment; relaxation toward it; projection onto the simplex with
+    floors (written to ``kazakhstan.alignment_*``); autonomy index.
+    """
 
     name = "multi_vector"
 
+    def __init__(self, config: Config, model: KazakhstanModel) -> None:
+        super().__init__(config, model)
+        self.base: FloatArray | None = (
+            None if config.base_weights is None else np.array(config.base_weights, np.float64)
+        )
+        self.leverage_russia_raw = 0.0
+        self.leverage_china_raw = 0.0
+
     def step(self, model: KazakhstanModel) -> None:
-        """Apply the mechanism for the current month."""
+        """Update leverages, alignment and autonomy."""
+        config = self.config
+        government, russia, china = model.kazakhstan, model.russia, model.china
+        self.leverage_russia_raw = russia_leverage(
+            config,
+            russia.trade_leverage,
+            russia.transit_dependence,
+            russia.security_leverage,
+            russia.media_reach,
+            model.eaeu.member,
+        )
+        self.leverage_china_raw = china_leverage(
+            config,
+            government.debt_to_gdp,
+            china.equity_usd_bn,
+            government.import_share_china,
+            china.disbursed_usd_bn / government.gdp_usd_bn,
+        )
+        russia.leverage, china.leverage = damp_leverages(
+            self.leverage_russia_raw, self.leverage_china_raw, config.mutual_damping
+        )
+        leverage = np.array([russia.leverage, china.leverage, 0.0], dtype=np.float64)
+        multipliers = pulls(
+            config, government.capital_need, china.lending_appetite, government.threat_perception
+        )
+        alignment = np.array(
+            [government.alignment_russia, government.alignment_china, government.alignment_west],
+            dtype=np.float64,
+        )
+        if self.base is None:
+            self.base = calibrate_base(alignment, multipliers, leverage, config.leverage_aversion)
+        target = alignment_target(self.base, multipliers, leverage, config.leverage_aversion)
+        moved = alignment + config.alignment_relaxation_per_month * (target - alignment)
+        new = project_to_simplex_with_floors(moved, config.floors)
+        government.alignment_russia = float(new[0])
+        government.alignment_china = float(new[1])
+        government.alignment_west = float(new[2])
+        government.autonomy_index = 1.0 - max(russia.leverage, china.leverage)
+
+
+def _alignment(partner: str) -> Callable[[KazakhstanModel], float]:
+    """Return a reader of the government's alignment weight on one partner."""
+
+    def read(model: KazakhstanModel) -> float:
+        return float(getattr(model.kazakhstan, f"alignment_{partner}"))
+
+    return read
+
+
+def _leverage(actor: str) -> Callable[[KazakhstanModel], float]:
+    """Return a reader of one power's effective leverage."""
+
+    def read(model: KazakhstanModel) -> float:
+        return float(getattr(model, actor).leverage)
+
+    return read
+
+
+def _autonomy(model: KazakhstanModel) -> float:
+    """Return the government's autonomy index."""
+    return float(model.kazakhstan.autonomy_index)
 
 
 SERIES = (
-    Series("alignment_russia", "kazakhstan", "share 0-1", "alignment weight on Russia",
-           lambda m: m.kazakhstan.alignment_russia),
-    Series("alignment_china", "kazakhstan", "share 0-1", "alignment weight on China",
-           lambda m: m.kazakhstan.alignment_china),
-    Series("alignment_west", "kazakhstan", "share 0-1", "alignment weight on the West",
-           lambda m: m.kazakhstan.alignment_west),
-    Series("leverage_russia", "russia", "share 0-1", "Russia's leverage over Kazakhstan",
-           lambda m: m.russia.leverage),
-    Series("leverage_china", "china", "share 0-1", "China's leverage over Kazakhstan",
-           lambda m: m.china.leverage),
-    Series("autonomy_index", "kazakhstan", "share 0-1", "1 - the highest leverage",
-           lambda m: m.kazakhstan.autonomy_index),
+    Series(
+        "alignment_russia",
+        "kazakhstan",
+        "share 0-1",
+        "alignment weight on Russia",
+        _alignment("russia"),
+    ),
+    Series(
+        "alignment_china",
+        "kazakhstan",
+        "share 0-1",
+        "alignment weight on China",
+        _alignment("china"),
+    ),
+    Series(
+        "alignment_west",
+        "kazakhstan",
+        "share 0-1",
+        "alignment weight on the West",
+        _alignment("west"),
+    ),
+    Series(
+        "leverage_russia",
+        "russia",
+        "share 0-1",
+        "Russia's leverage over Kazakhstan, damped by China's (MV1)",
+        _leverage("russia"),
+    ),
+    Series(
+        "leverage_china",
+        "china",
+        "share 0-1",
+        "China's leverage over Kazakhstan, damped by Russia's (MV1)",
+        _leverage("china"),
+    ),
+    Series(
+        "autonomy_index", "kazakhstan", "share 0-1", "1 - the highest effective leverage", _autonomy
+    ),
 )
 REGIONAL_SERIES: tuple[RegionalSeries, ...] = ()

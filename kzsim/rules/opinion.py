@@ -1,8 +1,47 @@
-"""Friedkin-Johnsen opinion dynamics on the citizens' network. STUB: to be implemented."""
+"""Citizens' hardship and Friedkin-Johnsen opinion dynamics on their social network.
+
+Hardship relaxes toward a target set by prices (TH2, E L86), traders' lost re-export income
+(TH3, P L442-444), cheap Russian goods hurting producers (TH7, E L21), the oil budget
+(P L219-220), the domestic fuel price (LP7, T L1443-1447) and, in the other direction, local jobs
+on Chinese projects (BR3, P L287-290).
+
+Four attitudes (Sinophobia, perceived legitimacy, EAEU support, Russia affinity) follow
+Friedkin-Johnsen updating with inputs,
+``x(t+1) = clip(lambda_i [(W x(t))_i + u_i(t)] + (1 - lambda_i) x_i(0), 0, 1)``:
+
+* Sinophobia rises with visible Chinese presence where people lack contact, falls with real contact
+  (BR8, P L305-307, O L47) and rises with land salience, amplified by Russian media (LP2-LP3,
+  E L62, C L21). A top-down BRI announcement is no input (SF5, E L54).
+* Legitimacy falls with hardship above its baseline (Epstein's grievance G = H (1 - L)) and, a
+  little, with repression above its initial level (C L38).
+* EAEU support falls with price pressure (TH2, E L86) and threat perception (RL4, E L19, L86) and
+  follows Russia affinity (E L86: opinion on the EAEU differs by ethnicity).
+* Russia affinity rises with exposure to Russian media times its reach (C L19-21; T L1722-1767)
+  and falls with threat perception (RL3, T L1569-1583).
+
+Two choices go beyond model-sketch.md. Inputs enter as changes from the state the anchors x(0)
+were drawn for (population.py already lowers initial Sinophobia with contact and raises Russia
+affinity with media exposure), so they are not counted twice. And each input weight is the
+steady-state shift of the mean attitude per unit of input: the inputs are multiplied by
+``(1 - lambda_bar) / lambda_bar``, the inverse of the mean-field gain
+``lambda_bar / (1 - lambda_bar)`` with which the dynamics amplify a uniform input.
+
+References:
+    Friedkin, N. E., Johnsen, E. C. (1990). Social influence and opinions. J. Math. Sociol. 15.
+    Epstein, J. M. (2002). Modeling civil violence: an agent-based computational approach. PNAS 99.
+    Sources: E L19, L21, L54, L62, L86; P L219-220, L287-290, L305-307, L442-444; O L47;
+    C L19-21, L38; T L1443-1447, L1569-1583, L1722-1767.
+
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
+
+import numpy as np
+import numpy.typing as npt
+from pydantic import Field
 
 from kzsim.rules.base import Rule as BaseRule
 from kzsim.rules.base import RuleConfig
@@ -11,28 +50,418 @@ from kzsim.series import RegionalSeries
 if TYPE_CHECKING:
     from kzsim.model import KazakhstanModel
 
+FloatArray = npt.NDArray[np.float64]
+
+#: Mean susceptibility is kept in this range when computing the gain (0 and 1 are degenerate).
+MEAN_SUSCEPTIBILITY_RANGE = (0.01, 0.99)
+
 
 class Config(RuleConfig):
-    """Parameters of opinion dynamics."""
+    """Parameters of hardship and opinion dynamics.
+
+    Attitude weights are steady-state shifts of the mean attitude (share 0-1) per unit of input.
+    """
+
+    hardship_relaxation_per_month: float = Field(
+        0.2,
+        ge=0.0,
+        le=1.0,
+        description="share of the gap to target hardship closed per month; (A)",
+    )
+    hardship_price_weight: float = Field(
+        1.0,
+        ge=0.0,
+        le=5.0,
+        description="hardship per unit price_pressure (prices above trend, 0.05 = 5%); "
+        "TH2 E L86, size (A)",
+    )
+    hardship_trader_weight: float = Field(
+        0.1,
+        ge=0.0,
+        le=2.0,
+        description="hardship per unit trader_income_loss; TH3 P L442-444, size (A)",
+    )
+    hardship_producer_weight: float = Field(
+        0.2,
+        ge=0.0,
+        le=2.0,
+        description="hardship per unit producer_pressure; TH7 E L21, size (A)",
+    )
+    hardship_budget_weight: float = Field(
+        0.3,
+        ge=0.0,
+        le=2.0,
+        description="hardship per unit budget_stress; P L219-220, size (A)",
+    )
+    hardship_fuel_weight: float = Field(
+        0.3,
+        ge=0.0,
+        le=2.0,
+        description="hardship per unit fuel price rise above 1; LP7 T L1443-1447, size (A)",
+    )
+    hardship_jobs_weight: float = Field(
+        5.0,
+        ge=0.0,
+        le=100.0,
+        description="hardship relief per project job per inhabitant; BR3 P L287-290, size (A)",
+    )
+    sinophobia_presence_weight: float = Field(
+        0.15,
+        ge=0.0,
+        le=1.0,
+        description="Sinophobia per unit Chinese presence without contact; P L305-307, O L47; (A)",
+    )
+    sinophobia_contact_weight: float = Field(
+        0.2,
+        ge=0.0,
+        le=1.0,
+        description="Sinophobia relief per unit contact with China; O L47; size (A)",
+    )
+    sinophobia_land_weight: float = Field(
+        0.12,
+        ge=0.0,
+        le=1.0,
+        description="Sinophobia per unit land salience; LP2 E L62, P L271-273; size (A)",
+    )
+    land_media_amplification: float = Field(
+        1.0,
+        ge=0.0,
+        le=5.0,
+        description="relative boost of the land input by Russian media x reach; C L21; size (A)",
+    )
+    legitimacy_hardship_weight: float = Field(
+        0.5,
+        ge=0.0,
+        le=1.0,
+        description="legitimacy loss per unit hardship above baseline; Epstein 2002; size (A)",
+    )
+    legitimacy_repression_weight: float = Field(
+        0.1,
+        ge=0.0,
+        le=1.0,
+        description="legitimacy loss per unit repression above its initial level; C L38; (A)",
+    )
+    eaeu_price_weight: float = Field(
+        1.5,
+        ge=0.0,
+        le=10.0,
+        description="EAEU support loss per unit price_pressure; TH2 E L86; size (A)",
+    )
+    eaeu_threat_weight: float = Field(
+        0.3,
+        ge=0.0,
+        le=1.0,
+        description="EAEU support loss per unit threat perception; RL4 E L19, L86; size (A)",
+    )
+    eaeu_affinity_weight: float = Field(
+        0.5,
+        ge=0.0,
+        le=1.0,
+        description="EAEU support per unit change of Russia affinity; E L86; size (A)",
+    )
+    affinity_media_weight: float = Field(
+        0.2,
+        ge=0.0,
+        le=1.0,
+        description="Russia affinity per unit media exposure x reach; C L19-21; size (A)",
+    )
+    affinity_threat_weight: float = Field(
+        0.3,
+        ge=0.0,
+        le=1.0,
+        description="Russia affinity loss per unit threat perception; RL3 T L1569-1583; (A)",
+    )
+
+
+def mean_field_gain(susceptibility: FloatArray) -> float:
+    """How much the dynamics amplify a uniform input: ``lambda_bar / (1 - lambda_bar)``.
+
+    With ``x = lambda (W x + u) + (1 - lambda) x0`` and W row-stochastic, a uniform input u moves
+    the steady state by ``lambda / (1 - lambda) * u`` when every citizen has susceptibility
+    lambda; with susceptibility independent of the network, the mean moves by about the same gain
+    at the mean ``lambda_bar`` (kept in :data:`MEAN_SUSCEPTIBILITY_RANGE`: gain in [1/99, 99]).
+
+    Args:
+        susceptibility: every citizen's lambda in [0, 1].
+
+    Returns:
+        The mean-field gain.
+
+    """
+    low, high = MEAN_SUSCEPTIBILITY_RANGE
+    mean = min(max(float(np.mean(susceptibility)), low), high)
+    return mean / (1.0 - mean)
+
+
+def friedkin_johnsen_update(
+    neighbour_mean: FloatArray,
+    inputs: FloatArray,
+    susceptibility: FloatArray,
+    anchor: FloatArray,
+    out: FloatArray | None = None,
+) -> FloatArray:
+    """One Friedkin-Johnsen step with inputs: ``clip(lambda (W x + u) + (1 - lambda) x0, 0, 1)``.
+
+    Args:
+        neighbour_mean: ``(W x(t))_i``; overwritten as a work buffer.
+        inputs: ``u_i(t)``.
+        susceptibility: ``lambda_i``.
+        anchor: prior opinions ``x_i(0)``.
+        out: where to write the result (e.g. the attitude array itself); a new array if None.
+
+    Returns:
+        ``x(t+1)``, in [0, 1].
+
+    """
+    work = neighbour_mean
+    work += inputs
+    work -= anchor
+    work *= susceptibility
+    work += anchor
+    if out is None:
+        out = np.empty_like(work)
+    np.clip(work, 0.0, 1.0, out=out)
+    return out
+
+
+def national_hardship_pressure(
+    config: Config, price_pressure: float, budget_stress: float, fuel_price_index: float
+) -> float:
+    """Return the nationwide part of the hardship target's shift from baseline.
+
+    ``a_price * price_pressure + a_budget * budget_stress + a_fuel * max(0, fuel_price_index - 1)``.
+    """
+    return (
+        config.hardship_price_weight * price_pressure
+        + config.hardship_budget_weight * budget_stress
+        + config.hardship_fuel_weight * max(0.0, fuel_price_index - 1.0)
+    )
+
+
+def regional_hardship_pressure(
+    config: Config,
+    trader_income_loss: FloatArray,
+    producer_pressure: FloatArray,
+    jobs_per_capita: FloatArray,
+) -> FloatArray:
+    """Return the regional part of the hardship target's shift from baseline.
+
+    ``a_trade * trader_income_loss + a_prod * producer_pressure - a_jobs * jobs_per_capita``.
+    """
+    return (
+        config.hardship_trader_weight * trader_income_loss
+        + config.hardship_producer_weight * producer_pressure
+        - config.hardship_jobs_weight * jobs_per_capita
+    )
+
+
+def hardship_step(
+    hardship: FloatArray, baseline: FloatArray, pressure: FloatArray, rate: float
+) -> FloatArray:
+    """Relax hardship toward ``H* = clip(H0 + pressure, 0, 1)``: ``H + rate (H* - H)`` (in place).
+
+    Args:
+        hardship: current hardship H, updated in place.
+        baseline: baseline hardship H0.
+        pressure: shift of the target from baseline, per citizen.
+        rate: share of the gap closed this month.
+
+    Returns:
+        ``hardship``, updated.
+
+    """
+    target = np.clip(baseline + pressure, 0.0, 1.0)
+    target -= hardship
+    target *= rate
+    hardship += target
+    return hardship
+
+
+def sinophobia_inputs(
+    config: Config,
+    chinese_presence: FloatArray,
+    china_contact: FloatArray,
+    land_salience: float,
+    russian_media: FloatArray,
+    media_reach: float,
+) -> FloatArray:
+    """Level of the Sinophobia input (BR8, LP2-LP3).
+
+    ``c_pres * presence (1 - contact) - c_contact * contact
+    + c_land * land_salience * (1 + m * russian_media * media_reach)``.
+    """
+    return (
+        config.sinophobia_presence_weight * chinese_presence * (1.0 - china_contact)
+        - config.sinophobia_contact_weight * china_contact
+        + config.sinophobia_land_weight
+        * land_salience
+        * (1.0 + config.land_media_amplification * media_reach * russian_media)
+    )
+
+
+def legitimacy_inputs(
+    config: Config,
+    hardship: FloatArray,
+    baseline_hardship: FloatArray,
+    repression: float,
+    initial_repression: float,
+) -> FloatArray:
+    """Level of the legitimacy input: ``-c_h (H - H0) - c_r max(0, repression - repression0)``."""
+    return -config.legitimacy_hardship_weight * (
+        hardship - baseline_hardship
+    ) - config.legitimacy_repression_weight * max(0.0, repression - initial_repression)
+
+
+def eaeu_support_inputs(
+    config: Config, price_pressure: float, threat_perception: float, russia_affinity: FloatArray
+) -> FloatArray:
+    """Level of the EAEU-support input: ``-c_p price - c_t threat + c_a affinity``."""
+    return (
+        config.eaeu_affinity_weight * russia_affinity
+        - config.eaeu_price_weight * price_pressure
+        - config.eaeu_threat_weight * threat_perception
+    )
+
+
+def russia_affinity_inputs(
+    config: Config, russian_media: FloatArray, media_reach: float, threat_perception: float
+) -> FloatArray:
+    """Level of the Russia-affinity input: ``c_m russian_media media_reach - c_t threat``."""
+    return (
+        config.affinity_media_weight * media_reach * russian_media
+        - config.affinity_threat_weight * threat_perception
+    )
 
 
 class Rule(BaseRule[Config]):
-    """Updates hardship and the four attitudes of every citizen."""
+    """Updates hardship and the four attitudes of every citizen.
+
+    Order in a month: hardship; then the four attitudes' inputs, all from this month's hardship and
+    last month's attitudes; then one Friedkin-Johnsen step per attitude (one sparse mat-vec each),
+    written in place into the population arrays.
+    """
 
     name = "opinion"
 
+    def __init__(self, config: Config, model: KazakhstanModel) -> None:
+        super().__init__(config, model)
+        population = model.population
+        self.region_population = np.array(
+            [float(p.region.population) for p in model.publics], dtype=np.float64
+        )
+        self.initial_repression = float(model.kazakhstan.repression)
+        #: Multiplies every attitude input: makes each weight a steady-state shift of the mean.
+        self.input_scale = 1.0 / mean_field_gain(population.susceptibility)
+        #: Input levels in the state the anchors were drawn for; inputs are changes from these.
+        self.baseline_inputs = self._input_levels(model)
+
+    def _input_levels(self, model: KazakhstanModel) -> dict[str, FloatArray]:
+        """Each attitude's input level in the model's current state (before scaling)."""
+        population = model.population
+        government = model.kazakhstan
+        russia = model.russia
+        presence = np.array([p.chinese_presence for p in model.publics], dtype=np.float64)
+        config = self.config
+        return {
+            "sinophobia": sinophobia_inputs(
+                config,
+                presence[population.region],
+                population.china_contact,
+                government.land_salience,
+                population.russian_media,
+                russia.media_reach,
+            ),
+            "legitimacy": legitimacy_inputs(
+                config,
+                population.hardship,
+                population.baseline_hardship,
+                government.repression,
+                self.initial_repression,
+            ),
+            "eaeu_support": eaeu_support_inputs(
+                config,
+                government.price_pressure,
+                government.threat_perception,
+                population.russia_affinity,
+            ),
+            "russia_affinity": russia_affinity_inputs(
+                config, population.russian_media, russia.media_reach, government.threat_perception
+            ),
+        }
+
+    def _update_hardship(self, model: KazakhstanModel) -> None:
+        """Relax every citizen's hardship toward its target."""
+        population = model.population
+        government = model.kazakhstan
+        publics = model.publics
+        jobs_per_capita = (
+            1000.0 * np.array([p.project_jobs for p in publics]) / self.region_population
+        )
+        regional = regional_hardship_pressure(
+            self.config,
+            np.array([p.trader_income_loss for p in publics], dtype=np.float64),
+            np.array([p.producer_pressure for p in publics], dtype=np.float64),
+            jobs_per_capita,
+        )
+        regional += national_hardship_pressure(
+            self.config,
+            government.price_pressure,
+            government.budget_stress,
+            government.fuel_price_index,
+        )
+        hardship_step(
+            population.hardship,
+            population.baseline_hardship,
+            regional[population.region],
+            self.config.hardship_relaxation_per_month,
+        )
+
     def step(self, model: KazakhstanModel) -> None:
-        """Apply the mechanism for the current month."""
+        """Update hardship, then the four attitudes."""
+        self._update_hardship(model)
+        population = model.population
+        levels = self._input_levels(model)
+        for attitude, level in levels.items():
+            level -= self.baseline_inputs[attitude]
+            level *= self.input_scale
+        for attitude, inputs in levels.items():
+            values: FloatArray = getattr(population, attitude)
+            friedkin_johnsen_update(
+                population.neighbour_mean(values),
+                inputs,
+                population.susceptibility,
+                population.anchors[attitude],
+                out=values,
+            )
+
+
+def _regional_mean(attribute: str) -> Callable[[KazakhstanModel], FloatArray]:
+    """Return a reader of the regional means of one citizen attribute."""
+
+    def read(model: KazakhstanModel) -> FloatArray:
+        population = model.population
+        return population.regional_mean(getattr(population, attribute))
+
+    return read
 
 
 SERIES = ()
 REGIONAL_SERIES = (
-    RegionalSeries("legitimacy_mean", "share 0-1", "perceived legitimacy of the government",
-                   lambda m: m.population.regional_mean(m.population.legitimacy)),
-    RegionalSeries("sinophobia_mean", "share 0-1", "Sinophobia",
-                   lambda m: m.population.regional_mean(m.population.sinophobia)),
-    RegionalSeries("eaeu_support_mean", "share 0-1", "support for the EAEU",
-                   lambda m: m.population.regional_mean(m.population.eaeu_support)),
-    RegionalSeries("hardship_mean", "share 0-1", "economic hardship",
-                   lambda m: m.population.regional_mean(m.population.hardship)),
+    RegionalSeries(
+        "legitimacy_mean",
+        "share 0-1",
+        "perceived legitimacy of the government",
+        _regional_mean("legitimacy"),
+    ),
+    RegionalSeries("sinophobia_mean", "share 0-1", "Sinophobia", _regional_mean("sinophobia")),
+    RegionalSeries(
+        "eaeu_support_mean", "share 0-1", "support for the EAEU", _regional_mean("eaeu_support")
+    ),
+    RegionalSeries("hardship_mean", "share 0-1", "economic hardship", _regional_mean("hardship")),
+    RegionalSeries(
+        "russia_affinity_mean",
+        "share 0-1",
+        "affinity with Russia",
+        _regional_mean("russia_affinity"),
+    ),
 )

@@ -1,8 +1,31 @@
-"""Russia's reactions to Kazakh drift (RL2-RL3). STUB: to be implemented."""
+"""Russia's reactions to Kazakh drift: irritation and territorial rhetoric (RL2-RL3).
+
+RL2 (C L25-27, L62): Kazakh moves toward the West (US visits, UN abstentions, transit deals)
+irritate Moscow, mostly in words. Irritation decays geometrically and grows with this month's
+increase of Kazakhstan's alignment with the West and, less, with China (Russia "feels challenged
+by China's rising power", C L47-49; it pulls Chinese-Kazakh talks into EAEU formats,
+P L403-405), and with sanctions on Russia, under which Kazakhstan refused Russia's
+counter-sanctions and Russia answered with import bans (T L218-226):
+``I <- clip(delta I + iota_W max(0, d a_W) + iota_CN max(0, d a_CN) + iota_S sanctions, 0, 1)``.
+
+RL3 (P L465-470; T L1569-1583): when irritation exceeds a threshold and no rhetoric came within
+the cooldown, Russian territorial rhetoric occurs: it is logged as ``russian_rhetoric`` and raises
+Kazakhstan's threat perception by a step whose contribution then decays with a half-life; other
+changes to threat perception (events such as Crimea) are left alone. Higher threat perception
+pulls alignment toward the West next month (multi_vector), which can irritate Russia again: the
+loop is damped by the cooldown and the decay. The non-tariff-barrier hazard rising with irritation
+is applied by the tariff rule, which reads ``russia.irritation`` (TH5; model-sketch.md).
+
+References:
+    Sources: C L25-27, L47-49, L62; P L403-405, L465-470; T L218-226, L1569-1583, L1593-1595.
+
+"""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
+
+from pydantic import Field
 
 from kzsim.rules.base import Rule as BaseRule
 from kzsim.rules.base import RuleConfig
@@ -15,18 +38,182 @@ if TYPE_CHECKING:
 class Config(RuleConfig):
     """Parameters of Russia's reactions."""
 
+    irritation_retention_per_month: float = Field(
+        0.9,
+        ge=0.0,
+        le=1.0,
+        description="delta, share of irritation kept each month (half-life ~6.6 months); (A)",
+    )
+    irritation_per_west_shift: float = Field(
+        5.0,
+        ge=0.0,
+        le=100.0,
+        description="irritation per unit rise of alignment_west in a month; RL2 C L25-27, L62, "
+        "T L1593-1595; size (A)",
+    )
+    irritation_per_china_shift: float = Field(
+        2.0,
+        ge=0.0,
+        le=100.0,
+        description="irritation per unit rise of alignment_china in a month; C L47-49, "
+        "P L403-405; size (A)",
+    )
+    irritation_per_sanctions: float = Field(
+        0.02,
+        ge=0.0,
+        le=1.0,
+        description="irritation per month at full sanctions on Russia; T L218-226; size (A)",
+    )
+    rhetoric_threshold: float = Field(
+        0.5,
+        ge=0.0,
+        le=1.0,
+        description="irritation above which territorial rhetoric occurs; RL3 P L465-470; (A)",
+    )
+    rhetoric_cooldown_months: int = Field(
+        24, ge=1, le=600, description="months; least time between two rhetoric episodes; (A)"
+    )
+    rhetoric_threat_step: float = Field(
+        0.2,
+        ge=0.0,
+        le=1.0,
+        description="rise of threat perception per episode; RL3 T L1569-1583; size (A)",
+    )
+    threat_half_life_months: float = Field(
+        24.0,
+        gt=0.0,
+        le=600.0,
+        description="months; half-life of a rhetoric episode's effect on threat perception; (A)",
+    )
+
+
+def irritation_update(
+    config: Config, irritation: float, west_shift: float, china_shift: float, sanctions: float
+) -> float:
+    """Return next month's irritation (RL2).
+
+    ``clip(delta I + iota_W max(0, d a_W) + iota_CN max(0, d a_CN) + iota_S sanctions, 0, 1)``.
+
+    Args:
+        config: the rule's parameters.
+        irritation: this month's irritation I in [0, 1].
+        west_shift: this month's change of alignment with the West, d a_W.
+        china_shift: this month's change of alignment with China, d a_CN.
+        sanctions: the sanctions-on-Russia driver in [0, 1].
+
+    Returns:
+        The new irritation, in [0, 1].
+
+    """
+    value = (
+        config.irritation_retention_per_month * irritation
+        + config.irritation_per_west_shift * max(0.0, west_shift)
+        + config.irritation_per_china_shift * max(0.0, china_shift)
+        + config.irritation_per_sanctions * sanctions
+    )
+    return min(max(value, 0.0), 1.0)
+
+
+def retention_from_half_life(half_life_months: float) -> float:
+    """Return the share kept per month of something halving every ``half_life_months``."""
+    return float(0.5 ** (1.0 / half_life_months))
+
+
+def rhetoric_due(
+    irritation: float, threshold: float, months_since_last: int | None, cooldown: int
+) -> bool:
+    """Return whether territorial rhetoric occurs (RL3).
+
+    Args:
+        irritation: Russia's irritation after this month's update.
+        threshold: irritation it must exceed.
+        months_since_last: months since the last episode; None if there was none.
+        cooldown: least months between two episodes.
+
+    Returns:
+        True when irritation is above the threshold and the cooldown has passed.
+
+    """
+    rested = months_since_last is None or months_since_last >= cooldown
+    return irritation > threshold and rested
+
 
 class Rule(BaseRule[Config]):
-    """Irritation, rhetoric and the non-tariff-barrier hazard."""
+    """Irritation, rhetoric and its effect on threat perception.
+
+    Order in a month: decay the remaining threat from past rhetoric; update irritation from this
+    month's alignment changes (multi_vector runs first) and sanctions; if rhetoric is due, log it
+    and raise threat perception.
+    """
 
     name = "russian_reactions"
 
+    def __init__(self, config: Config, model: KazakhstanModel) -> None:
+        super().__init__(config, model)
+        government = model.kazakhstan
+        self.previous_west = float(government.alignment_west)
+        self.previous_china = float(government.alignment_china)
+        self.last_rhetoric_month: int | None = None
+        #: Part of threat perception still due to past rhetoric episodes.
+        self.rhetoric_threat = 0.0
+        self.threat_retention = retention_from_half_life(config.threat_half_life_months)
+
     def step(self, model: KazakhstanModel) -> None:
         """Apply the mechanism for the current month."""
+        config = self.config
+        government, russia = model.kazakhstan, model.russia
+        faded = self.rhetoric_threat * (1.0 - self.threat_retention)
+        self.rhetoric_threat -= faded
+        government.threat_perception = max(0.0, government.threat_perception - faded)
+        west, china = float(government.alignment_west), float(government.alignment_china)
+        russia.irritation = irritation_update(
+            config,
+            russia.irritation,
+            west - self.previous_west,
+            china - self.previous_china,
+            float(model.drivers.get("sanctions_on_russia", 0.0)),
+        )
+        self.previous_west, self.previous_china = west, china
+        since = None if self.last_rhetoric_month is None else model.month - self.last_rhetoric_month
+        if rhetoric_due(
+            russia.irritation, config.rhetoric_threshold, since, config.rhetoric_cooldown_months
+        ):
+            before = government.threat_perception
+            government.threat_perception = min(1.0, before + config.rhetoric_threat_step)
+            self.rhetoric_threat += government.threat_perception - before
+            self.last_rhetoric_month = model.month
+            model.log_event(
+                "russian_rhetoric",
+                "russia",
+                f"territorial rhetoric at irritation {russia.irritation:.2f}; threat perception "
+                f"{before:.2f} -> {government.threat_perception:.2f} (RL3; P L465-470)",
+            )
+
+
+def _irritation(model: KazakhstanModel) -> float:
+    """Return Russia's irritation."""
+    return float(model.russia.irritation)
+
+
+def _threat(model: KazakhstanModel) -> float:
+    """Return Kazakhstan's threat perception."""
+    return float(model.kazakhstan.threat_perception)
 
 
 SERIES = (
-    Series("russian_irritation", "russia", "share 0-1", "Russia's irritation at Kazakh drift",
-           lambda m: m.russia.irritation),
+    Series(
+        "russian_irritation",
+        "russia",
+        "share 0-1",
+        "Russia's irritation at Kazakh drift",
+        _irritation,
+    ),
+    Series(
+        "threat_perception",
+        "kazakhstan",
+        "share 0-1",
+        "Kazakhstan's perceived threat from Russia",
+        _threat,
+    ),
 )
 REGIONAL_SERIES: tuple[RegionalSeries, ...] = ()

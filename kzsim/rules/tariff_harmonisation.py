@@ -1,42 +1,1053 @@
-"""Tariff harmonisation in the Customs Union / EAEU (TH1-TH9). STUB: to be implemented."""
+"""Tariff harmonisation in the Customs Union / EAEU (TH1-TH9).
+
+Joining the Customs Union commits Kazakhstan to raise its external tariff toward the higher,
+Russia-based common external tariff (CET) (TH1, P L369-371, L442-444). The rule follows the
+consequences month by month:
+
+* the applied tariff: the pre-union rate, a linear convergence to the CET, the CET's own fall under
+  Russia's WTO commitments, and a WTO exemption window in which a share of tariff lines is applied
+  at lower rates until 2024 (TH6, P L372-374); the applied tariff is the line-share-weighted mean;
+* landed import prices by source (Russian goods duty-free) with the rouble and tenge rates as
+  drivers (a weaker rouble makes Russian goods cheaper; TH7, E L21, L70; the tenge follows the
+  rouble, T L232-236), and calibrated Armington import shares (trade diversion toward Russia, TH3);
+* consumer prices with partial pass-through of import prices, and the price pressure above trend
+  that the opinion rule turns into hardship (TH2, E L86);
+* traders' re-export income from the tariff gap between Russia's (CET) tariff and Kazakhstan's on
+  Chinese goods, lost as the gap closes and partly regained in the WTO window (TH3,
+  P L188-190, L442-444);
+* a grey-trade index that builds up once internal customs posts go (TH4, E L21);
+* non-tariff-barrier episodes whose hazard rises with Russia's irritation (TH5, E L25, L70,
+  P L445-448), exports to Russia that fall with a weaker rouble and during NTBs, and pressure on
+  local producers from cheap Russian goods, higher in regions bordering Russia (TH7, E L21, L70);
+* Russia's trade leverage from its import share, union membership and oil transit dependence
+  (TH8, P L7, L399-400, L590-594; T L943-947).
+
+TH9 (Kazakhstan always refuses a single currency; E L23, T L615-617) is handled by the events
+engine. Equations, choices and parameter table: ``docs/submodels/tariff_harmonisation.md``.
+
+References:
+    Armington, P. S. (1969). A theory of demand for products distinguished by place of
+    production. IMF Staff Papers 16(1). Shepotylo, O., Tarr, D. (2012). World Bank WPS 6161
+    (tariffs.csv T_SHEPOTYLO). Sources: P L7, L188-190, L369-374, L399-400, L442-448, L590-594;
+    E L21, L23, L25, L70, L86; T L232-236, L615-617, L943-947.
+
+"""
 
 from __future__ import annotations
 
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+import numpy as np
+import numpy.typing as npt
+from pydantic import Field, model_validator
+
+from kzsim.months import parse_month
 from kzsim.rules.base import Rule as BaseRule
 from kzsim.rules.base import RuleConfig
+from kzsim.scenario.types import Month
 from kzsim.series import RegionalSeries, Series
 
 if TYPE_CHECKING:
     from kzsim.model import KazakhstanModel
 
+FloatArray = npt.NDArray[np.float64]
+
+#: Import sources, in the order of every price and share array.
+SOURCES = ("russia", "china", "other")
+
 
 class Config(RuleConfig):
     """Parameters of tariff harmonisation."""
 
+    pre_union_tariff: float = Field(
+        0.067,
+        ge=0.0,
+        le=1.0,
+        description="share 0-1; 2009 average effective tariff (tariffs.csv T_COMCEC)",
+    )
+    cet_rate: float = Field(
+        0.111,
+        ge=0.0,
+        le=1.0,
+        description="share 0-1; 2010 effective tariff after adopting the CET "
+        "(tariffs.csv T_COMCEC)",
+    )
+    customs_union_date: Month | None = Field(
+        "2010-01",
+        description="month; CU common tariff applied 2010-01-01 (events_outside_seeds.csv); "
+        "null = Kazakhstan never joins (no_customs_union counterfactual)",
+    )
+    months_to_converge: int = Field(
+        6,
+        ge=1,
+        le=120,
+        description="months; linear convergence to the CET, within 2010 since the 2010 effective "
+        "rate is already the CET rate (tariffs.csv); length (A)",
+    )
+    cet_reduction_share: float = Field(
+        0.31,
+        ge=0.0,
+        le=0.6,
+        description="share of the CET removed by Russia's WTO commitments; 1 - 7.9/11.5 "
+        "(unweighted, 2012 projection, tariffs.csv T_SHEPOTYLO); 0 = no fall",
+    )
+    cet_reduction_start: Month = Field(
+        "2012-09",
+        description="month; Russia joins the WTO 2012-08-22 (events_outside_seeds.csv)",
+    )
+    cet_reduction_end: Month = Field(
+        "2020-01", description="month; commitments implemented 2012-2020 (tariffs.csv T_SHEPOTYLO)"
+    )
+    wto_exemption_start: Month | None = Field(
+        "2016-01",
+        description="month; below-CET WTO rates applied from 2016-01 (events_outside_seeds.csv; "
+        "P L372-374); null = no exemptions",
+    )
+    wto_exemption_end: Month = Field(
+        "2024-01",
+        description="month, first without exemptions; exemptions 'until 2024' (P L372-374)",
+    )
+    wto_exemption_share: float = Field(
+        0.3,
+        ge=0.0,
+        le=1.0,
+        description="share of tariff lines; (A) (3,512 lines is the sourced count, tariffs.csv "
+        "T_TRADEGOV; their share of all lines is not sourced)",
+    )
+    wto_rate: float = Field(
+        0.061,
+        ge=0.0,
+        le=1.0,
+        description="share 0-1; Kazakhstan's WTO final bound average (tariffs.csv T_TRADEGOV)",
+    )
+    base_import_share_russia: float = Field(
+        0.40,
+        gt=0.0,
+        lt=1.0,
+        description="share of imports at base (pre-union) prices; (A) within 37.3-43% (2018, "
+        "2021; trade_partners.csv)",
+    )
+    base_import_share_china: float = Field(
+        0.15,
+        gt=0.0,
+        lt=1.0,
+        description="share of imports at base (pre-union) prices; (A) near the unverified 2011 "
+        "13% (SOURCES.md), below ~17% (2013, derived; trade_partners.csv)",
+    )
+    armington_sigma: float = Field(
+        3.0,
+        gt=1.0,
+        le=10.0,
+        description="elasticity of substitution between sources; (A), sweep 1.5-6",
+    )
+    import_price_pass_through: float = Field(
+        0.35,
+        ge=0.0,
+        le=1.0,
+        description="elasticity of consumer prices to import prices; TH2 E L86, size (A)",
+    )
+    import_share_adjustment_per_month: float = Field(
+        0.1,
+        gt=0.0,
+        le=1.0,
+        description="share of the gap to the Armington shares closed per month (trade adjusts "
+        "with a lag); 1 = at once; (A)",
+    )
+    real_rate_half_life_months: float | None = Field(
+        12.0,
+        ge=1.0,
+        le=600.0,
+        description="months; half-life of an exchange-rate move's effect on relative prices as "
+        "prices catch up; (A) set so the replay keeps Russia's import share near 37-43% "
+        "(2018-2021, trade_partners.csv); null = foreign prices fixed (model-sketch form)",
+    )
+    inflation_driver_includes_fx: bool = Field(
+        True,
+        description="the inflation driver is realised CPI inflation, which already contains "
+        "exchange-rate pass-through (drivers_annual.csv WB_CPI), so only the tariff part of "
+        "import prices is added; false: a pure trend driver, full pass-through",
+    )
+    reexport_income_pre_union_usd_bn: float = Field(
+        1.0,
+        ge=0.0,
+        le=20.0,
+        description="US$ bn per year of re-export income at the pre-union tariff gap; scale (A)",
+    )
+    reexport_control: float = Field(
+        0.5,
+        ge=0.0,
+        le=1.0,
+        description="share of the exempt-line gap removed by EAEU anti-re-export measures "
+        "(tariffs.csv T_TRADEGOV note); size (A)",
+    )
+    months_to_open_border: int = Field(
+        18,
+        ge=0,
+        le=120,
+        description="months from the union to abolished internal customs posts; 2010-01 -> "
+        "2011-07 (events_outside_seeds.csv)",
+    )
+    grey_trade_base_gap: float = Field(
+        0.05,
+        ge=0.0,
+        le=1.0,
+        description="proportional price/tax gap across the open border besides tariffs and "
+        "exchange rates; (A)",
+    )
+    grey_trade_half_gap: float = Field(
+        0.1,
+        gt=0.0,
+        le=2.0,
+        description="proportional price gap at which grey trade reaches half its ceiling; (A)",
+    )
+    grey_trade_adjustment_per_month: float = Field(
+        0.1,
+        ge=0.0,
+        le=1.0,
+        description="share of the gap to the target grey-trade index closed per month; (A)",
+    )
+    ntb_base_hazard_per_month: float = Field(
+        0.04,
+        ge=0.0,
+        le=1.0,
+        description="probability per month at zero irritation; 'from time to time' (E L25, L70); "
+        "size (A)",
+    )
+    ntb_irritation_gain: float = Field(
+        2.0,
+        ge=0.0,
+        le=20.0,
+        description="relative hazard increase per unit of Russia's irritation; (A)",
+    )
+    ntb_mean_duration_months: float = Field(
+        6.0,
+        ge=1.0,
+        le=120.0,
+        description="months, mean of the geometric duration; bans 'lifted or eased' (E L25); "
+        "size (A)",
+    )
+    ntb_export_cut: float = Field(
+        0.1,
+        ge=0.0,
+        le=1.0,
+        description="share of exports to Russia blocked during an episode (one sector; E L25); (A)",
+    )
+    export_price_elasticity: float = Field(
+        1.5,
+        ge=0.0,
+        le=10.0,
+        description="elasticity of exports to Russia to their rouble price; (A)",
+    )
+    export_adjustment_per_month: float = Field(
+        0.2,
+        gt=0.0,
+        le=1.0,
+        description="share of the gap to target exports closed per month; (A)",
+    )
+    producer_pressure_gain: float = Field(
+        2.0,
+        ge=0.0,
+        le=20.0,
+        description="producer pressure per unit proportional fall of Russian goods' tenge price "
+        "(E L21); size (A)",
+    )
+    producer_pressure_interior_weight: float = Field(
+        0.5,
+        ge=0.0,
+        le=1.0,
+        description="weight of regions not bordering Russia (bordering regions: 1); (A)",
+    )
+    leverage_weight_imports: float = Field(
+        0.4,
+        ge=0.0,
+        le=1.0,
+        description="weight of Russia's import share; trade ties as leverage (E L72), (A)",
+    )
+    leverage_weight_membership: float = Field(
+        0.3,
+        ge=0.0,
+        le=1.0,
+        description="weight of union membership (P L7, L399-400, L590-594); (A)",
+    )
+    leverage_weight_transit: float = Field(
+        0.3,
+        ge=0.0,
+        le=1.0,
+        description="weight of oil transit dependence (T L943-947); (A)",
+    )
+
+    @model_validator(mode="after")
+    def _check(self) -> Config:
+        shares = self.base_import_share_russia + self.base_import_share_china
+        if shares >= 1.0:
+            raise ValueError(
+                f"base_import_share_russia + base_import_share_china is {shares:g}; "
+                "it must be below 1 to leave a share for other sources"
+            )
+        if parse_month(self.cet_reduction_start) >= parse_month(self.cet_reduction_end):
+            raise ValueError(
+                f"cet_reduction_start {self.cet_reduction_start} is not before "
+                f"cet_reduction_end {self.cet_reduction_end}"
+            )
+        if self.wto_exemption_start is not None and parse_month(
+            self.wto_exemption_start
+        ) >= parse_month(self.wto_exemption_end):
+            raise ValueError(
+                f"wto_exemption_start {self.wto_exemption_start} is not before "
+                f"wto_exemption_end {self.wto_exemption_end}"
+            )
+        weights = (
+            self.leverage_weight_imports
+            + self.leverage_weight_membership
+            + self.leverage_weight_transit
+        )
+        if abs(weights - 1.0) > 1e-6:
+            raise ValueError(
+                "leverage_weight_imports + leverage_weight_membership + leverage_weight_transit "
+                f"is {weights:g}; they must sum to 1"
+            )
+        return self
+
+
+# --- tariff path (TH1, TH6) -------------------------------------------------------------------
+
+
+def convergence_progress(month: int, union_month: int | None, months_to_converge: int) -> float:
+    """Share of the way from the pre-union tariff to the CET (TH1, P L369-371).
+
+    Args:
+        month: current month index.
+        union_month: month index the union's tariff applies from; ``None``: never joins.
+        months_to_converge: months of linear convergence; 1 is an immediate step.
+
+    Returns:
+        0 before the union, ``(month - union_month + 1) / months_to_converge`` capped at 1 after.
+
+    """
+    if union_month is None or month < union_month:
+        return 0.0
+    return min(1.0, (month - union_month + 1) / months_to_converge)
+
+
+def linear_ramp(month: int, start: int, end: int) -> float:
+    """0 before ``start``, 1 from ``end`` on, linear in between.
+
+    Args:
+        month: current month index.
+        start: first month of the ramp (value 0).
+        end: month the ramp completes (value 1); after ``start``.
+
+    Returns:
+        The ramp's value in [0, 1].
+
+    """
+    if month <= start:
+        return 0.0
+    if month >= end:
+        return 1.0
+    return (month - start) / (end - start)
+
+
+@dataclass(frozen=True)
+class TariffLines:
+    """The month's tariffs, by group of tariff lines (shares 0-1).
+
+    Attributes:
+        cet: the union's common external tariff (Russia's tariff level).
+        scheduled: Kazakhstan's tariff on lines without a WTO exemption.
+        exempt: Kazakhstan's tariff on the WTO-exempt lines.
+        exempt_share: share of lines exempt this month (0 outside the window).
+        member: whether Kazakhstan is in the union this month.
+
+    """
+
+    cet: float
+    scheduled: float
+    exempt: float
+    exempt_share: float
+    member: bool
+
+    @property
+    def applied(self) -> float:
+        """Line-share-weighted average applied tariff."""
+        return (1.0 - self.exempt_share) * self.scheduled + self.exempt_share * self.exempt
+
+
+def tariff_lines(config: Config, month: int, deviation: float = 0.0) -> TariffLines:
+    """Kazakhstan's tariffs in a month (TH1, TH6; P L369-374; tariffs.csv).
+
+    ``cet_t = cet_rate (1 - cet_reduction_share * ramp_t)``; the scheduled tariff is
+    ``pre + (cet_t - pre) * progress_t``; in the WTO window (members only) a share of lines is
+    applied at ``min(wto_rate, scheduled)``. ``deviation`` (from events that set or shift the
+    applied tariff) shifts every line.
+
+    Args:
+        config: the rule's parameters.
+        month: current month index.
+        deviation: persistent shift of the applied tariff made by events.
+
+    Returns:
+        The month's tariff lines.
+
+    """
+    union = None if config.customs_union_date is None else parse_month(config.customs_union_date)
+    ramp = linear_ramp(
+        month, parse_month(config.cet_reduction_start), parse_month(config.cet_reduction_end)
+    )
+    cet = config.cet_rate * (1.0 - config.cet_reduction_share * ramp)
+    progress = convergence_progress(month, union, config.months_to_converge)
+    member = progress > 0.0
+    base = config.pre_union_tariff + (cet - config.pre_union_tariff) * progress
+    in_window = (
+        member
+        and config.wto_exemption_start is not None
+        and parse_month(config.wto_exemption_start) <= month < parse_month(config.wto_exemption_end)
+    )
+    share = config.wto_exemption_share if in_window else 0.0
+    scheduled = min(1.0, max(0.0, base + deviation))
+    exempt = min(1.0, max(0.0, min(config.wto_rate, base) + deviation))
+    return TariffLines(cet, scheduled, exempt, share, member)
+
+
+# --- prices and import shares (TH2, TH3, TH7) ------------------------------------------------
+
+
+def adaptation_rate(half_life_months: float | None) -> float:
+    """Return the monthly rate ``1 - 0.5^(1/h)`` that halves a gap in ``h`` months.
+
+    Args:
+        half_life_months: half-life ``h``; ``None`` means no adaptation.
+
+    Returns:
+        The share of the (log) gap closed per month; 0 for ``None``.
+
+    """
+    if half_life_months is None:
+        return 0.0
+    return 1.0 - float(0.5 ** (1.0 / half_life_months))
+
+
+def adapt_geometric(reference: float, current: float, rate: float) -> float:
+    """Move a positive reference a share ``rate`` of the way toward ``current``, in logs.
+
+    Args:
+        reference: last month's reference value (> 0).
+        current: this month's value (> 0).
+        rate: share of the log gap closed (0-1).
+
+    Returns:
+        ``reference (current / reference)^rate`` (= ``reference^(1 - rate) current^rate``).
+
+    """
+    return float(reference * (current / reference) ** rate)
+
+
+def relative_import_prices(
+    kzt_per_usd: float,
+    rub_per_usd: float,
+    tariff: float,
+    reference_kzt_per_usd: float,
+    reference_rub_per_usd: float,
+    base_tariff: float,
+) -> FloatArray:
+    """Landed tenge prices of imports by source (Russia, China, other) relative to base prices.
+
+    ``p_j = w_j fx_j (1 + tau_j)``: Russian goods are priced in roubles (tenge per rouble = K/R)
+    and duty-free; Chinese and other goods are priced in US$ and pay the applied tariff (E L21;
+    T L232-236). Exchange rates enter relative to reference rates; with fixed references (the
+    start month's) and fixed foreign-currency prices ``w_j`` this is the model-sketch form.
+
+    Args:
+        kzt_per_usd: tenge per US$ this month.
+        rub_per_usd: roubles per US$ this month.
+        tariff: applied tariff on non-EAEU goods (share 0-1).
+        reference_kzt_per_usd: reference tenge per US$.
+        reference_rub_per_usd: reference roubles per US$.
+        base_tariff: tariff at base prices (the pre-union tariff).
+
+    Returns:
+        ``p_j / p_j0`` for Russia, China, other; the first is ``q``, the relative tenge price of
+        Russian goods (below 1 when the rouble has weakened against the tenge).
+
+    """
+    russia = (kzt_per_usd / rub_per_usd) / (reference_kzt_per_usd / reference_rub_per_usd)
+    tariffed = (kzt_per_usd / reference_kzt_per_usd) * (1.0 + tariff) / (1.0 + base_tariff)
+    return np.array([russia, tariffed, tariffed], dtype=np.float64)
+
+
+def armington_shares(
+    base_shares: FloatArray, relative_prices: FloatArray, sigma: float
+) -> FloatArray:
+    """Armington import shares ``m_j = a_j p_j^(1-sigma) / sum_k a_k p_k^(1-sigma)``.
+
+    With prices relative to base, ``a_j = s_j`` reproduces the base shares ``s_j`` at base prices.
+
+    Args:
+        base_shares: import shares at base prices (sum to 1).
+        relative_prices: ``p_j / p_j0``.
+        sigma: elasticity of substitution between sources (> 1).
+
+    Returns:
+        Import shares, summing to 1.
+
+    """
+    weights = base_shares * relative_prices ** (1.0 - sigma)
+    shares: FloatArray = weights / weights.sum()
+    return shares
+
+
+def ces_price_index(base_shares: FloatArray, relative_prices: FloatArray, sigma: float) -> float:
+    """Return the CES import price index ``(sum_j s_j r_j^(1-sigma))^(1/(1-sigma))`` (1 at base).
+
+    Args:
+        base_shares: import shares at base prices (sum to 1).
+        relative_prices: ``p_j / p_j0``.
+        sigma: elasticity of substitution between sources (> 1).
+
+    Returns:
+        The import price index relative to base.
+
+    """
+    return float((base_shares @ relative_prices ** (1.0 - sigma)) ** (1.0 / (1.0 - sigma)))
+
+
+def cpi_step(
+    cpi_previous: float,
+    inflation_pct_per_year: float,
+    import_price_index: float,
+    import_price_index_previous: float,
+    pass_through: float,
+) -> float:
+    """One month of consumer prices: ``CPI_{t-1} (1 + pi/12) (IPI_t / IPI_{t-1})^phi`` (TH2, E L86).
+
+    Args:
+        cpi_previous: last month's consumer price index.
+        inflation_pct_per_year: trend inflation, percent per year.
+        import_price_index: this month's import price index.
+        import_price_index_previous: last month's import price index.
+        pass_through: elasticity ``phi`` of consumer prices to import prices.
+
+    Returns:
+        This month's consumer price index.
+
+    """
+    trend = 1.0 + inflation_pct_per_year / 100.0 / 12.0
+    change = (import_price_index / import_price_index_previous) ** pass_through
+    return float(cpi_previous * trend * change)
+
+
+def price_pressure(import_price_index: float, pass_through: float) -> float:
+    """Return the price level due to tariffs and exchange rates above base: ``max(0, IPI^phi - 1)``.
+
+    Args:
+        import_price_index: import price index relative to base.
+        pass_through: elasticity ``phi`` of consumer prices to import prices.
+
+    Returns:
+        Price pressure, >= 0 (0.05 = consumer prices 5% above what trend inflation alone gives).
+
+    """
+    return max(0.0, float(import_price_index**pass_through) - 1.0)
+
+
+# --- re-exports and grey trade (TH3, TH4) ----------------------------------------------------
+
+
+def reexport_gap(lines: TariffLines, control: float) -> float:
+    """Tariff margin on Chinese goods re-exported to Russia (CET) markets (TH3, P L188-190).
+
+    ``(1 - s) max(0, cet - tau_scheduled) + s (1 - control) max(0, cet - tau_exempt)``: the
+    exempt lines' margin is partly removed by anti-re-export measures.
+
+    Args:
+        lines: the month's tariff lines.
+        control: share of the exempt-line margin removed by anti-re-export measures.
+
+    Returns:
+        The line-weighted tariff gap (share 0-1).
+
+    """
+    share = lines.exempt_share
+    regular = (1.0 - share) * max(0.0, lines.cet - lines.scheduled)
+    exempt = share * (1.0 - control) * max(0.0, lines.cet - lines.exempt)
+    return regular + exempt
+
+
+def reexport_ratio(
+    gap: float, china_share: float, base_gap: float, base_china_share: float
+) -> float:
+    """Re-export income relative to its pre-union level: gap times Chinese import volume (TH3).
+
+    Total import volume is held fixed (A), so the Chinese volume moves with the Chinese share.
+
+    Args:
+        gap: this month's tariff gap.
+        china_share: this month's Chinese import share.
+        base_gap: the pre-union gap, ``cet_rate - pre_union_tariff``.
+        base_china_share: the Chinese import share at base prices.
+
+    Returns:
+        ``(gap / base_gap) (china_share / base_china_share)``; 0 when there was no pre-union gap.
+
+    """
+    if base_gap <= 0.0:
+        return 0.0
+    return (gap / base_gap) * (china_share / base_china_share)
+
+
+def grey_trade_target(border_open: bool, price_gap: float, half_gap: float) -> float:
+    """Return the grey-trade target ``gap / (gap + half_gap)`` once posts go (TH4, E L21).
+
+    Args:
+        border_open: whether internal customs posts are gone (union member, after the opening).
+        price_gap: proportional price gap across the border (>= 0).
+        half_gap: gap at which the target is 0.5.
+
+    Returns:
+        The target in [0, 1); 0 while the border is controlled.
+
+    """
+    if not border_open:
+        return 0.0
+    return price_gap / (price_gap + half_gap)
+
+
+def partial_adjustment(previous: float, target: float, rate: float) -> float:
+    """Move ``previous`` a share ``rate`` of the way toward ``target``.
+
+    Args:
+        previous: last month's value.
+        target: the value it tends to.
+        rate: share of the gap closed per month (0-1).
+
+    Returns:
+        This month's value.
+
+    """
+    return previous + rate * (target - previous)
+
+
+def partial_adjustment_array(previous: FloatArray, target: FloatArray, rate: float) -> FloatArray:
+    """Move each of ``previous`` a share ``rate`` of the way toward ``target`` (shares stay shares).
+
+    Args:
+        previous: last month's values.
+        target: the values they tend to.
+        rate: share of the gap closed per month (0-1).
+
+    Returns:
+        This month's values (summing to 1 when both inputs do).
+
+    """
+    adjusted: FloatArray = previous + rate * (target - previous)
+    return adjusted
+
+
+# --- NTBs, exports and producers (TH5, TH7) --------------------------------------------------
+
+
+def ntb_hazard(base_hazard: float, irritation_gain: float, irritation: float) -> float:
+    """Monthly probability of a new NTB episode: ``min(1, lambda0 (1 + k I))`` (TH5, E L25).
+
+    Args:
+        base_hazard: probability per month at zero irritation.
+        irritation_gain: ``k``, relative increase per unit of irritation.
+        irritation: Russia's irritation (0-1).
+
+    Returns:
+        The probability, in [0, 1].
+
+    """
+    return min(1.0, base_hazard * (1.0 + irritation_gain * irritation))
+
+
+def export_target(russian_price: float, elasticity: float) -> float:
+    """Return the exports to Russia the exchange rate calls for: ``q^epsilon`` (TH7, E L70).
+
+    Kazakh goods cost ``1/q`` times their base rouble price, and demand falls with elasticity
+    ``epsilon``.
+
+    Args:
+        russian_price: ``q``, the relative tenge price of Russian goods.
+        elasticity: price elasticity of exports to Russia.
+
+    Returns:
+        The export volume index the exchange rate calls for.
+
+    """
+    return float(russian_price**elasticity)
+
+
+def producer_pressure(russian_price: float, gain: float, weights: FloatArray) -> FloatArray:
+    """Pressure on local producers by region: ``clip(gain max(0, 1 - q) w_i, 0, 1)`` (E L21).
+
+    Args:
+        russian_price: ``q``, the relative tenge price of Russian goods.
+        gain: pressure per unit proportional fall of that price.
+        weights: regional weights (1 where the region borders Russia).
+
+    Returns:
+        Producer pressure per region, in [0, 1].
+
+    """
+    pressure: FloatArray = np.clip(gain * max(0.0, 1.0 - russian_price) * weights, 0.0, 1.0)
+    return pressure
+
+
+# --- Russia's trade leverage (TH8) -----------------------------------------------------------
+
+
+def trade_leverage(
+    import_share_russia: float,
+    member: bool,
+    transit_dependence: float,
+    weights: tuple[float, float, float],
+) -> float:
+    """Russia's leverage over Kazakh trade policy, a weighted mean of three channels (TH8).
+
+    Args:
+        import_share_russia: Russia's share of Kazakhstan's imports.
+        member: union membership (Russia's quasi-veto over tariffs; P L590-594).
+        transit_dependence: share of oil exports crossing Russia (T L943-947).
+        weights: weights of imports, membership and transit (summing to 1).
+
+    Returns:
+        Leverage in [0, 1].
+
+    """
+    w_imports, w_member, w_transit = weights
+    value = w_imports * import_share_russia + w_member * float(member)
+    value += w_transit * transit_dependence
+    return min(1.0, max(0.0, value))
+
 
 class Rule(BaseRule[Config]):
-    """Applied tariff, import shares, prices, re-exports, grey trade, NTBs, trade leverage."""
+    """Applied tariff, import shares, prices, re-exports, grey trade, NTBs, trade leverage.
+
+    Base prices are the first month's exchange rates with the pre-union tariff; base import shares
+    are the parameters. State kept on the rule: the reference exchange rates that relative prices
+    are measured against (they adapt as prices catch up), last month's nominal import price index,
+    the exports trend before NTB cuts, and the deviation of the applied tariff made by events.
+    """
 
     name = "tariff_harmonisation"
 
+    def __init__(self, config: Config, model: KazakhstanModel) -> None:
+        super().__init__(config, model)
+        self.base_kzt_per_usd = model.drivers["kzt_per_usd"]
+        self.base_rub_per_usd = model.drivers["rub_per_usd"]
+        self.reference_kzt_per_usd = self.base_kzt_per_usd
+        self.reference_rub_per_usd = self.base_rub_per_usd
+        self.fx_adaptation = adaptation_rate(config.real_rate_half_life_months)
+        russia, china = config.base_import_share_russia, config.base_import_share_china
+        self.base_shares = np.array([russia, china, 1.0 - russia - china], dtype=np.float64)
+        self.base_gap = max(0.0, config.cet_rate - config.pre_union_tariff)
+        union = config.customs_union_date
+        self.union_month = None if union is None else parse_month(union)
+        self.border_month = (
+            None if self.union_month is None else self.union_month + config.months_to_open_border
+        )
+        self.trader_hub = np.array([p.region.trader_hub for p in model.publics], dtype=np.bool_)
+        borders = np.array([p.region.borders_russia for p in model.publics], dtype=np.bool_)
+        self.producer_weights = np.where(borders, 1.0, config.producer_pressure_interior_weight)
+        self.import_shares = self.base_shares.copy()
+        self.import_price_index = 1.0
+        self.export_trend = 1.0
+        self.tariff_deviation = 0.0
+        self._written_tariff = model.kazakhstan.applied_tariff
+
     def step(self, model: KazakhstanModel) -> None:
-        """Apply the mechanism for the current month."""
+        """Apply the mechanism for the current month (order: see the submodel doc)."""
+        config = self.config
+        kazakhstan, russia, eaeu = model.kazakhstan, model.russia, model.eaeu
+        month = model.month
+
+        # 1. Tariffs (TH1, TH6). An event that moved the applied tariff leaves a lasting deviation.
+        self.tariff_deviation += kazakhstan.applied_tariff - self._written_tariff
+        lines = tariff_lines(config, month, self.tariff_deviation)
+        kazakhstan.applied_tariff = self._written_tariff = lines.applied
+        eaeu.member = lines.member
+        eaeu.cet_rate = lines.cet
+        self._log_milestones(model, lines)
+
+        # 2. Relative landed prices against the reference rates, then adapt the references.
+        kzt, rub = model.drivers["kzt_per_usd"], model.drivers["rub_per_usd"]
+        tariff = lines.applied
+        prices = relative_import_prices(
+            kzt,
+            rub,
+            tariff,
+            self.reference_kzt_per_usd,
+            self.reference_rub_per_usd,
+            config.pre_union_tariff,
+        )
+        russian_price = float(prices[0])
+        rate = self.fx_adaptation
+        self.reference_kzt_per_usd = adapt_geometric(self.reference_kzt_per_usd, kzt, rate)
+        self.reference_rub_per_usd = adapt_geometric(self.reference_rub_per_usd, rub, rate)
+
+        # 3. Armington import shares (TH3, TH7).
+        sigma = config.armington_sigma
+        target = armington_shares(self.base_shares, prices, sigma)
+        shares = self.import_shares = partial_adjustment_array(
+            self.import_shares, target, config.import_share_adjustment_per_month
+        )
+        kazakhstan.import_share_russia = float(shares[0])
+        kazakhstan.import_share_china = float(shares[1])
+        kazakhstan.import_share_other = float(shares[2])
+
+        # 4. Consumer prices and price pressure (TH2).
+        phi = config.import_price_pass_through
+        if config.inflation_driver_includes_fx:
+            nominal = relative_import_prices(kzt, rub, tariff, kzt, rub, config.pre_union_tariff)
+        else:
+            nominal = relative_import_prices(
+                kzt,
+                rub,
+                tariff,
+                self.base_kzt_per_usd,
+                self.base_rub_per_usd,
+                config.pre_union_tariff,
+            )
+        nominal_index = ces_price_index(self.base_shares, nominal, sigma)
+        kazakhstan.consumer_price_index = cpi_step(
+            kazakhstan.consumer_price_index,
+            model.drivers["kazakhstan_cpi_inflation_pct"],
+            nominal_index,
+            self.import_price_index,
+            phi,
+        )
+        self.import_price_index = nominal_index
+        kazakhstan.price_pressure = price_pressure(
+            ces_price_index(self.base_shares, prices, sigma), phi
+        )
+
+        # 5. Re-export income (TH3).
+        ratio = reexport_ratio(
+            reexport_gap(lines, config.reexport_control),
+            float(shares[1]),
+            self.base_gap,
+            float(self.base_shares[1]),
+        )
+        kazakhstan.reexport_income_usd_bn = config.reexport_income_pre_union_usd_bn * ratio
+        trader_loss = min(1.0, max(0.0, 1.0 - ratio)) if self.base_gap > 0.0 else 0.0
+
+        # 6. Grey trade (TH4): open border, price gaps incl. the uncontrolled tariff margin.
+        price_gap = (
+            config.grey_trade_base_gap + abs(math.log(russian_price)) + reexport_gap(lines, 0.0)
+        )
+        border_open = lines.member and self.border_month is not None and month >= self.border_month
+        kazakhstan.grey_trade_index = partial_adjustment(
+            kazakhstan.grey_trade_index,
+            grey_trade_target(border_open, price_gap, config.grey_trade_half_gap),
+            config.grey_trade_adjustment_per_month,
+        )
+
+        # 7. NTB episodes (TH5): one uniform draw a month, whatever the state.
+        hazard = ntb_hazard(
+            config.ntb_base_hazard_per_month, config.ntb_irritation_gain, russia.irritation
+        )
+        russia.ntb_hazard = hazard
+        draw = float(self.rng.random())
+        if kazakhstan.ntb_active:
+            if draw < 1.0 / config.ntb_mean_duration_months:
+                kazakhstan.ntb_active = False
+                model.log_event(
+                    "ntb_lifted",
+                    "russia",
+                    "Russia lifts its ban on Kazakh goods (E L25: bans lifted or eased)",
+                )
+        elif draw < hazard:
+            kazakhstan.ntb_active = True
+            model.log_event(
+                "ntb_imposed",
+                "russia",
+                f"Russia bars Kazakh goods on safety grounds; {config.ntb_export_cut:.0%} of "
+                f"exports to Russia blocked (hazard {hazard:.3f}/month; E L25, P L445-447)",
+            )
+
+        # 8. Exports to Russia and producer pressure (TH7).
+        self.export_trend = partial_adjustment(
+            self.export_trend,
+            export_target(russian_price, config.export_price_elasticity),
+            config.export_adjustment_per_month,
+        )
+        cut = config.ntb_export_cut if kazakhstan.ntb_active else 0.0
+        kazakhstan.exports_to_russia_index = self.export_trend * (1.0 - cut)
+        pressure = producer_pressure(
+            russian_price, config.producer_pressure_gain, self.producer_weights
+        )
+
+        # 9. Russia's trade leverage (TH8).
+        russia.trade_leverage = trade_leverage(
+            kazakhstan.import_share_russia,
+            lines.member,
+            russia.transit_dependence,
+            (
+                config.leverage_weight_imports,
+                config.leverage_weight_membership,
+                config.leverage_weight_transit,
+            ),
+        )
+
+        # 10. Regional inputs for the opinion rule.
+        for public in model.publics:
+            public.trader_income_loss = trader_loss if self.trader_hub[public.index] else 0.0
+            public.producer_pressure = float(pressure[public.index])
+
+    def _log_milestones(self, model: KazakhstanModel, lines: TariffLines) -> None:
+        """Log the schedule's turning points in the month they happen."""
+        config, month = self.config, model.month
+        if month == self.union_month:
+            model.log_event(
+                "customs_union_joined",
+                "kazakhstan",
+                f"Kazakhstan applies the common external tariff ({lines.cet:.1%}), converging "
+                f"over {config.months_to_converge} months (P L369-371)",
+            )
+        if lines.member and month == self.border_month:
+            model.log_event(
+                "internal_customs_abolished",
+                "eaeu",
+                "Internal customs posts abolished; grey trade can grow (E L21)",
+            )
+        if lines.member and config.wto_exemption_start is not None:
+            if month == parse_month(config.wto_exemption_start):
+                model.log_event(
+                    "wto_exemptions_opened",
+                    "kazakhstan",
+                    f"{config.wto_exemption_share:.0%} of tariff lines applied at WTO rates "
+                    f"({config.wto_rate:.1%}) until {config.wto_exemption_end} (P L372-374)",
+                )
+            if month == parse_month(config.wto_exemption_end):
+                model.log_event(
+                    "wto_exemptions_closed",
+                    "kazakhstan",
+                    "WTO exemption lines return to the common external tariff (P L372-374)",
+                )
+
+
+def _actor_value(actor: str, attribute: str) -> Callable[[KazakhstanModel], float]:
+    """Reader of one actor attribute as a float (typed, for the output series)."""
+
+    def read(model: KazakhstanModel) -> float:
+        return float(getattr(getattr(model, actor), attribute))
+
+    return read
+
+
+def _regional_value(attribute: str) -> Callable[[KazakhstanModel], FloatArray]:
+    """Reader of one regional-public attribute, one value per region."""
+
+    def read(model: KazakhstanModel) -> FloatArray:
+        return np.array([getattr(p, attribute) for p in model.publics], dtype=np.float64)
+
+    return read
 
 
 SERIES = (
-    Series("applied_tariff", "kazakhstan", "share 0-1", "average applied import tariff",
-           lambda m: m.kazakhstan.applied_tariff),
-    Series("consumer_price_index", "kazakhstan", "index, start = 100", "consumer prices",
-           lambda m: m.kazakhstan.consumer_price_index),
-    Series("import_share_russia", "kazakhstan", "share 0-1", "imports from Russia/EAEU",
-           lambda m: m.kazakhstan.import_share_russia),
-    Series("import_share_china", "kazakhstan", "share 0-1", "imports from China",
-           lambda m: m.kazakhstan.import_share_china),
-    Series("import_share_other", "kazakhstan", "share 0-1", "imports from the EU and others",
-           lambda m: m.kazakhstan.import_share_other),
-    Series("reexport_income", "kazakhstan", "US$ bn per year", "traders' re-export income",
-           lambda m: m.kazakhstan.reexport_income_usd_bn),
+    Series(
+        "applied_tariff",
+        "kazakhstan",
+        "share 0-1",
+        "average applied import tariff",
+        _actor_value("kazakhstan", "applied_tariff"),
+    ),
+    Series(
+        "consumer_price_index",
+        "kazakhstan",
+        "index, start = 100",
+        "consumer prices",
+        _actor_value("kazakhstan", "consumer_price_index"),
+    ),
+    Series(
+        "import_share_russia",
+        "kazakhstan",
+        "share 0-1",
+        "imports from Russia/EAEU",
+        _actor_value("kazakhstan", "import_share_russia"),
+    ),
+    Series(
+        "import_share_china",
+        "kazakhstan",
+        "share 0-1",
+        "imports from China",
+        _actor_value("kazakhstan", "import_share_china"),
+    ),
+    Series(
+        "import_share_other",
+        "kazakhstan",
+        "share 0-1",
+        "imports from the EU and others",
+        _actor_value("kazakhstan", "import_share_other"),
+    ),
+    Series(
+        "reexport_income",
+        "kazakhstan",
+        "US$ bn per year",
+        "traders' re-export income",
+        _actor_value("kazakhstan", "reexport_income_usd_bn"),
+    ),
+    Series(
+        "grey_trade_index",
+        "kazakhstan",
+        "index 0-1",
+        "grey trade across the open internal border (TH4, E L21)",
+        _actor_value("kazakhstan", "grey_trade_index"),
+    ),
+    Series(
+        "exports_to_russia_index",
+        "kazakhstan",
+        "index, start = 1",
+        "volume of exports to Russia (TH7, E L70)",
+        _actor_value("kazakhstan", "exports_to_russia_index"),
+    ),
+    Series(
+        "ntb_active",
+        "kazakhstan",
+        "0/1",
+        "a Russian non-tariff barrier is in force (TH5)",
+        _actor_value("kazakhstan", "ntb_active"),
+    ),
+    Series(
+        "price_pressure",
+        "kazakhstan",
+        "share above trend",
+        "consumer prices above trend from tariffs and exchange rates (TH2)",
+        _actor_value("kazakhstan", "price_pressure"),
+    ),
+    Series(
+        "trade_leverage_russia",
+        "russia",
+        "share 0-1",
+        "Russia's leverage over Kazakh trade policy (TH8)",
+        _actor_value("russia", "trade_leverage"),
+    ),
+    Series(
+        "ntb_hazard",
+        "russia",
+        "probability per month",
+        "chance of a new NTB episode (TH5)",
+        _actor_value("russia", "ntb_hazard"),
+    ),
+    Series(
+        "cet_rate", "eaeu", "share 0-1", "common external tariff", _actor_value("eaeu", "cet_rate")
+    ),
 )
-REGIONAL_SERIES: tuple[RegionalSeries, ...] = ()
+REGIONAL_SERIES: tuple[RegionalSeries, ...] = (
+    RegionalSeries(
+        "trader_income_loss",
+        "share 0-1",
+        "lost share of pre-union re-export income (trader hubs)",
+        _regional_value("trader_income_loss"),
+    ),
+    RegionalSeries(
+        "producer_pressure",
+        "share 0-1",
+        "pressure on local producers from cheap Russian goods",
+        _regional_value("producer_pressure"),
+    ),
+)

@@ -52,7 +52,7 @@ def builtin_regions() -> tuple[Region, ...]:
                 urban_share=float(row["urban_share"]),
                 borders_china=row["borders_china"] == "true",
                 borders_russia=row["borders_russia"] == "true",
-                macro_zone=row["macro_zone"],  # type: ignore[arg-type]
+                macro_zone=row["macro_zone"],
                 oil_region=row["oil_region"] == "true",
                 trader_hub=row["trader_hub"] == "true",
             )

@@ -6,10 +6,13 @@ variable. Initial actor states list exactly the attributes that events may ``set
 
 from __future__ import annotations
 
+import difflib
 from typing import Any, Literal
 
-from pydantic import Field, PrivateAttr, model_validator
+from pydantic import Field, PrivateAttr, ValidationInfo, field_validator, model_validator
 
+from kzsim.catalog import SERIES_NAMES
+from kzsim.months import parse_month
 from kzsim.rules import RULE_CONFIGS, RULE_NAMES
 from kzsim.rules.bri_loans import Config as BriLoansConfig
 from kzsim.rules.land_protests import Config as LandProtestsConfig
@@ -23,6 +26,13 @@ from kzsim.scenario.types import Frozen, Month, NonNegative, Positive, Share
 ETHNICITY = Literal["kazakh", "russian", "other"]
 
 
+def unknown_name(kind: str, name: str, allowed: tuple[str, ...]) -> str:
+    """Message for a name that is not one of ``allowed``, with the closest match."""
+    guess = difflib.get_close_matches(name, allowed, n=1)
+    hint = f"did you mean '{guess[0]}'? " if guess else ""
+    return f"unknown {kind} '{name}' ({hint}allowed: {', '.join(allowed)})"
+
+
 class Metadata(Frozen):
     """What the scenario is and the simulated period (one step = one month)."""
 
@@ -31,6 +41,14 @@ class Metadata(Frozen):
     start: Month
     end: Month
     seed: int | None = Field(None, ge=0, description="default seed when `kzsim run` gives none")
+
+    @field_validator("end")
+    @classmethod
+    def _after_start(cls, end: str, info: ValidationInfo) -> str:
+        start = info.data.get("start")
+        if start is not None and parse_month(end) < parse_month(start):
+            raise ValueError(f"{end} is before start {start}")
+        return end
 
 
 class NetworkConfig(Frozen):
@@ -167,13 +185,43 @@ class CitizenFilter(Frozen):
     urban: bool | None = None
 
 
+#: Citizen attributes events may set or shift (all shares in [0, 1]).
+CITIZEN_TARGETS = (
+    "hardship",
+    "legitimacy",
+    "sinophobia",
+    "eaeu_support",
+    "russia_affinity",
+    "russian_media",
+    "china_contact",
+)
+
+
+def event_targets() -> tuple[str, ...]:
+    """Every ``owner.attribute`` an event effect may name: initial-state fields and citizens."""
+    actors = tuple(
+        f"{actor}.{field}"
+        for actor, info in Actors.model_fields.items()
+        for field in info.annotation.model_fields  # type: ignore[union-attr]
+    )
+    return actors + tuple(f"citizens.{name}" for name in CITIZEN_TARGETS)
+
+
 class Effect(Frozen):
     """Set or shift one state value: ``actor.attribute`` or ``citizens.attribute``."""
 
-    target: str = Field(pattern=r"^[a-z_]+\.[a-z_]+$")
+    target: str
     set: float | None = None
     shift: float | None = None
     where: CitizenFilter | None = None
+
+    @field_validator("target")
+    @classmethod
+    def _known_target(cls, target: str) -> str:
+        allowed = event_targets()
+        if target not in allowed:
+            raise ValueError(unknown_name("target", target, allowed))
+        return target
 
     @model_validator(mode="after")
     def _one_change(self) -> Effect:
@@ -191,6 +239,13 @@ class Condition(Frozen):
     above: float | None = None
     below: float | None = None
 
+    @field_validator("metric")
+    @classmethod
+    def _known_metric(cls, metric: str) -> str:
+        if metric not in SERIES_NAMES:
+            raise ValueError(unknown_name("metric", metric, SERIES_NAMES))
+        return metric
+
     @model_validator(mode="after")
     def _one_bound(self) -> Condition:
         if (self.above is None) == (self.below is None):
@@ -198,9 +253,7 @@ class Condition(Frozen):
         return self
 
 
-EventKind = Literal[
-    "policy", "announcement", "shock", "land_reform", "single_currency_proposal"
-]
+EventKind = Literal["policy", "announcement", "shock", "land_reform", "single_currency_proposal"]
 
 
 class Event(Frozen):
@@ -230,6 +283,14 @@ class Outputs(Frozen):
     series: tuple[str, ...] | None = Field(None, description="variables to keep; none = all")
     every_months: int = Field(1, ge=1, le=120)
     regional: bool = True
+
+    @field_validator("series")
+    @classmethod
+    def _known_series(cls, series: tuple[str, ...] | None) -> tuple[str, ...] | None:
+        for name in series or ():
+            if name not in SERIES_NAMES:
+                raise ValueError(unknown_name("series", name, SERIES_NAMES))
+        return series
 
 
 class Rules(Frozen):
@@ -272,8 +333,6 @@ class Scenario(Frozen):
     @property
     def months(self) -> int:
         """Number of simulated months, start and end included."""
-        from kzsim.months import parse_month
-
         return parse_month(self.metadata.end) - parse_month(self.metadata.start) + 1
 
     def to_data(self) -> dict[str, Any]:

@@ -1,0 +1,214 @@
+"""The ``kzsim`` command line: run, validate, schema, list.
+
+Exit codes: 0 ok, 1 runtime failure, 2 invalid input. Errors a user can cause are printed as one
+line each on standard error, never as a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from kzsim.errors import EXIT_RUNTIME, KzsimError
+from kzsim.outputs import Format, RunResult, check_writable
+
+app = typer.Typer(
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    no_args_is_help=True,
+    help="kzsim: Kazakhstan between Russia and China, an agent-based simulation.",
+)
+out = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
+
+#: The national series shown in the end-of-run summary.
+SUMMARY = (
+    "applied_tariff",
+    "consumer_price_index",
+    "import_share_russia",
+    "import_share_china",
+    "reexport_income",
+    "debt_to_china_usd_bn",
+    "debt_service_ratio",
+    "china_lending_appetite",
+    "alignment_russia",
+    "alignment_china",
+    "alignment_west",
+    "autonomy_index",
+    "legitimacy_mean",
+    "sinophobia_mean",
+    "eaeu_support_mean",
+    "protest_share",
+    "land_policy_state",
+    "russian_irritation",
+)
+
+
+def shipped_scenarios() -> list[Path]:
+    """Scenario files shipped with kzsim (in the installed package, or the source checkout)."""
+    here = Path(__file__).resolve().parent
+    for folder in (here / "_scenarios", here.parent / "scenarios"):
+        if folder.is_dir():
+            return sorted(folder.glob("*.yaml"))
+    return []
+
+
+@app.command()
+def run(
+    scenario: Annotated[Path, typer.Argument(help="scenario YAML file")],
+    seed: Annotated[int | None, typer.Option(help="random seed (default: the scenario's)")] = None,
+    out_dir: Annotated[
+        Path | None, typer.Option("--out", help="output folder (default: runs/<scenario>)")
+    ] = None,
+    fmt: Annotated[str, typer.Option("--format", help="parquet or csv")] = "parquet",
+    overrides: Annotated[
+        list[str] | None, typer.Option("--set", help="override a scenario value: dotted.key=value")
+    ] = None,
+    steps: Annotated[int | None, typer.Option(help="months to simulate (default: all)")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", help="no progress bar or summary")] = False,
+) -> None:
+    """Run a scenario: progress bar, summary table, and an output folder with series and plots."""
+    from kzsim.api import run as run_scenario
+    from kzsim.errors import InputError
+    from kzsim.scenario.load import load_scenario
+
+    if fmt not in ("parquet", "csv"):
+        raise InputError([f"--format: '{fmt}' is not a format (allowed: parquet, csv)"])
+    loaded = load_scenario(scenario, overrides or ())
+    target = out_dir if out_dir is not None else Path("runs") / scenario.stem
+    check_writable(target)
+    if quiet:
+        result = run_scenario(loaded, seed=seed, steps=steps, source=str(scenario))
+    else:
+        columns = (
+            TextColumn("{task.description}"),
+            BarColumn(),
+            TextColumn("{task.completed}/{task.total} months"),
+            TimeRemainingColumn(),
+        )
+        with Progress(*columns, console=err, transient=True) as bar:
+            task = bar.add_task(loaded.metadata.name, total=steps or loaded.months)
+
+            def advance(done: int, total: int) -> None:
+                bar.update(task, completed=done, total=total)
+
+            result = run_scenario(
+                loaded, seed=seed, steps=steps, progress=advance, source=str(scenario)
+            )
+    written = result.write(target, fmt=fmt)  # type: ignore[arg-type]
+    if not quiet:
+        print_summary(result)
+        out.print(
+            f"seed {result.manifest['seed']}, {len(result.events)} events, "
+            f"{result.manifest['wall_seconds']:.2f} s; written to {written}/"
+        )
+
+
+def print_summary(result: RunResult) -> None:
+    """A compact end-of-run table: first, last, min and max of the headline series."""
+    table = Table(title=f"{result.scenario.metadata.name}: headline series", title_justify="left")
+    for column in ("series", "first", "last", "min", "max"):
+        table.add_column(column, justify="left" if column == "series" else "right")
+    for variable in SUMMARY:
+        values = result.national(variable)
+        if values.empty:
+            continue
+        table.add_row(
+            variable,
+            *(f"{v:.3g}" for v in (values.iloc[0], values.iloc[-1], values.min(), values.max())),
+        )
+    out.print(table)
+    story = result.events
+    if not story.empty:
+        out.print(f"First events of {len(story)}:")
+        for row in story.head(8).itertuples():
+            out.print(f"  {row.date}  {row.detail}")
+
+
+@app.command()
+def validate(
+    files: Annotated[list[Path], typer.Argument(help="scenario files to check")],
+) -> None:
+    """Check scenario files; print every problem as file:line:col: field: message."""
+    from kzsim.errors import InputError
+    from kzsim.scenario.load import load_scenario
+
+    problems: list[str] = []
+    for path in files:
+        try:
+            loaded = load_scenario(path)
+        except InputError as error:
+            problems.extend(error.problems)
+            continue
+        out.print(
+            f"ok: {path} ({loaded.metadata.name}, {loaded.metadata.start} to "
+            f"{loaded.metadata.end}, {loaded.population.citizens} citizens)"
+        )
+    if problems:
+        raise InputError(problems)
+
+
+@app.command()
+def schema() -> None:
+    """Print the scenario JSON Schema (for editor completion and checking)."""
+    from kzsim.scenario.schema import Scenario
+
+    typer.echo(json.dumps(Scenario.model_json_schema(), indent=2))
+
+
+@app.command(name="list")
+def list_things() -> None:
+    """List the shipped scenarios and the rules, one line each."""
+    import yaml
+
+    from kzsim.rules import RULE_CLASSES, RULE_MODULES
+
+    out.print("Scenarios:")
+    for path in shipped_scenarios():
+        meta = (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("metadata", {})
+        summary = str(meta.get("description", "")).strip().splitlines()
+        out.print(f"  {path.stem:<30} {summary[0] if summary else ''}", highlight=False)
+    out.print("Rules (default order):")
+    for name, module in zip(RULE_CLASSES, RULE_MODULES, strict=True):
+        first = (module.__doc__ or "").strip().splitlines()[0]
+        out.print(f"  {name:<30} {first}", highlight=False)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return its exit code. Errors are one line each, never a traceback."""
+    try:
+        app(args=list(argv) if argv is not None else None, prog_name="kzsim")
+    except SystemExit as done:  # typer exits after every command, with 2 for usage errors
+        return done.code if isinstance(done.code, int) else (0 if done.code is None else 1)
+    except KzsimError as error:
+        for line in str(error).splitlines():
+            err.print(line, highlight=False, markup=False, soft_wrap=True)
+        return error.exit_code
+    except KeyboardInterrupt:
+        err.print("interrupted")
+        return 130
+    except Exception as error:  # a bug: say so in one line unless debugging
+        if os.environ.get("KZSIM_DEBUG"):
+            raise
+        err.print(
+            f"kzsim: internal error: {type(error).__name__}: {error} (KZSIM_DEBUG=1 shows more)"
+        )
+        return EXIT_RUNTIME
+    return 0
+
+
+def entry() -> None:
+    """Console-script entry point."""
+    sys.exit(main())
+
+
+_ = Format

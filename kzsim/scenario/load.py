@@ -1,0 +1,273 @@
+"""Load scenario files: safe YAML with line marks -> validated ``Scenario``.
+
+Every problem in a file is reported at once, one line each:
+``path:line:col: dotted.field: what is wrong (allowed: ...)``. ``--set key=value`` overrides are
+validated exactly like the file; their problems name the override instead of a line.
+"""
+
+from __future__ import annotations
+
+import difflib
+import types
+import typing
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from kzsim.errors import InputError
+from kzsim.scenario.checks import cross_check
+from kzsim.scenario.schema import Scenario
+
+Location = tuple[str | int, ...]
+
+
+class _Source:
+    """Where each value of a parsed document came from."""
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+        self.marks: dict[Location, tuple[int, int]] = {}
+        self.overrides: dict[Location, str] = {}
+
+    def where(self, loc: Location) -> str:
+        """The ``file:line:col`` (or ``--set ...``) prefix for the closest known location."""
+        for end in range(len(loc), -1, -1):
+            prefix = loc[:end]
+            if prefix in self.overrides:
+                return f"--set {self.overrides[prefix]}"
+            if prefix in self.marks:
+                line, col = self.marks[prefix]
+                return f"{self.label}:{line}:{col}"
+        return f"{self.label}:1:1"
+
+
+def _record_marks(node: yaml.Node, loc: Location, source: _Source, problems: list[str]) -> None:
+    source.marks[loc] = (node.start_mark.line + 1, node.start_mark.column + 1)
+    if isinstance(node, yaml.MappingNode):
+        seen: set[str] = set()
+        for key_node, value_node in node.value:
+            key = str(key_node.value)
+            if key in seen:
+                line, col = key_node.start_mark.line + 1, key_node.start_mark.column + 1
+                field = dotted((*loc, key))
+                problems.append(f"{source.label}:{line}:{col}: {field}: duplicate key")
+            seen.add(key)
+            source.marks[(*loc, key)] = (
+                key_node.start_mark.line + 1,
+                key_node.start_mark.column + 1,
+            )
+            _record_marks(value_node, (*loc, key), source, problems)
+            source.marks[(*loc, key)] = (
+                key_node.start_mark.line + 1,
+                key_node.start_mark.column + 1,
+            )
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            _record_marks(item, (*loc, index), source, problems)
+
+
+def dotted(loc: Location) -> str:
+    """``('events', 2, 'date')`` -> ``events[2].date``."""
+    text = ""
+    for part in loc:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text or "scenario"
+
+
+def parse_yaml(text: str, label: str) -> tuple[Any, _Source]:
+    """Parse YAML safely, keeping the position of every key and value.
+
+    Raises:
+        InputError: on a syntax error, a non-safe tag (``!!python/object``) or a duplicate key.
+
+    """
+    source = _Source(label)
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.load(text, Loader=yaml.SafeLoader)  # noqa: S506 - SafeLoader only
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        where = f"{label}:{mark.line + 1}:{mark.column + 1}" if mark else f"{label}:1:1"
+        problem = error.problem or "invalid YAML"
+        if "could not determine a constructor" in problem:
+            tag = problem.split("tag", 1)[-1].strip(" '")
+            problem = f"tag {tag} is not allowed (allowed: plain YAML; files are loaded safely)"
+        raise InputError([f"{where}: yaml: {problem}"]) from None
+    except yaml.YAMLError as error:
+        raise InputError([f"{label}:1:1: yaml: {error}"]) from None
+    problems: list[str] = []
+    if node is not None:
+        _record_marks(node, (), source, problems)
+    if problems:
+        raise InputError(problems)
+    return data, source
+
+
+def read_yaml_file(path: Path) -> tuple[Any, _Source]:
+    """Read and parse a YAML file; an unreadable file is an input error."""
+    label = str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError(
+            [f"{label}:1:1: file: not found (allowed: an existing YAML file)"]
+        ) from None
+    except IsADirectoryError:
+        raise InputError([f"{label}:1:1: file: is a directory (allowed: a YAML file)"]) from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise InputError([f"{label}:1:1: file: cannot be read ({error})"]) from None
+    return parse_yaml(text, label)
+
+
+def apply_overrides(data: dict[str, Any], overrides: Sequence[str], source: _Source) -> None:
+    """Apply ``dotted.key=value`` overrides in place; values are parsed as YAML (numbers, null)."""
+    problems = []
+    for item in overrides:
+        key, sep, raw = item.partition("=")
+        if not sep or not key.strip():
+            problems.append(f"--set {item}: override: expected dotted.key=value")
+            continue
+        parts: Location = tuple(int(p) if p.isdigit() else p for p in key.strip().split("."))
+        try:
+            value = yaml.safe_load(raw)
+        except yaml.YAMLError:
+            value = raw
+        try:
+            _assign(data, parts, value)
+        except LookupError as error:
+            problems.append(f"--set {item}: {dotted(parts)}: {error.args[0]}")
+            continue
+        source.overrides[parts] = item
+    if problems:
+        raise InputError(problems)
+
+
+def _assign(data: Any, parts: Location, value: Any) -> None:
+    """Set ``data[parts[0]][parts[1]]... = value``, creating missing mappings on the way."""
+    target = data
+    for depth, part in enumerate(parts):
+        last = depth == len(parts) - 1
+        if isinstance(target, dict) and isinstance(part, str):
+            if last:
+                target[part] = value
+            else:
+                target = target.setdefault(part, {})
+        elif isinstance(target, list) and isinstance(part, int) and 0 <= part < len(target):
+            if last:
+                target[part] = value
+            else:
+                target = target[part]
+        else:
+            raise LookupError("no such item (allowed: keys of a mapping, indexes of a list)")
+
+
+def _model_at(model: type[BaseModel], loc: Location) -> type[BaseModel] | None:
+    """The pydantic model class that holds the field at ``loc`` (for key suggestions)."""
+    current: Any = model
+    for part in loc:
+        while True:
+            origin = typing.get_origin(current)
+            if origin is typing.Annotated:
+                current = typing.get_args(current)[0]
+            elif origin in (typing.Union, types.UnionType):
+                args = [a for a in typing.get_args(current) if a is not type(None)]
+                current = args[0]
+            else:
+                break
+        if isinstance(current, type) and issubclass(current, BaseModel):
+            if not isinstance(part, str) or part not in current.model_fields:
+                return None
+            current = current.model_fields[part].annotation
+        elif typing.get_origin(current) in (tuple, list):
+            current = typing.get_args(current)[0]
+        elif typing.get_origin(current) is dict:
+            current = typing.get_args(current)[1]
+        else:
+            return None
+    while typing.get_origin(current) in (typing.Union, types.UnionType, typing.Annotated):
+        args = [a for a in typing.get_args(current) if a is not type(None)]
+        current = args[0]
+    return current if isinstance(current, type) and issubclass(current, BaseModel) else None
+
+
+def describe_error(error: Mapping[str, Any], root: type[BaseModel]) -> tuple[Location, str]:
+    """Turn one pydantic error into (location, 'field: what is wrong (allowed: ...)')."""
+    loc: Location = tuple(p for p in error["loc"] if not (isinstance(p, str) and "[" in p))
+    kind = error["type"]
+    field = dotted(loc)
+    if kind == "extra_forbidden":
+        parent = _model_at(root, loc[:-1])
+        allowed = sorted(parent.model_fields) if parent else []
+        what = "rule" if loc[:1] == ("rules",) and len(loc) == 2 else "key"
+        guess = difflib.get_close_matches(str(loc[-1]), allowed, n=1)
+        hint = f"did you mean '{guess[0]}'? " if guess else ""
+        return loc, f"{field}: unknown {what} '{loc[-1]}' ({hint}allowed: {', '.join(allowed)})"
+    if kind == "missing":
+        return loc, f"{field}: required field is missing"
+    message = str(error["msg"]).removeprefix("Value error, ")
+    ctx = error.get("ctx") or {}
+    expected = f" (allowed: {ctx['expected']})" if "expected" in ctx else ""
+    given = error.get("input")
+    plain = kind == "value_error" or isinstance(given, dict | list) or given is None
+    shown = "" if plain else f"{given!r}: "
+    return loc, f"{field}: {shown}{message}{expected}"
+
+
+def validate_data(data: Any, source: _Source) -> Scenario:
+    """Validate plain data as a Scenario and run the cross-field checks; raise every problem."""
+    if not isinstance(data, dict):
+        raise InputError([f"{source.where(())}: scenario: expected a mapping of sections"])
+    try:
+        scenario = Scenario.model_validate(data)
+    except ValidationError as error:
+        problems = []
+        for item in error.errors():
+            loc, text = describe_error(item, Scenario)
+            problems.append(f"{source.where(loc)}: {text}")
+        raise InputError(problems) from None
+    problems = [
+        f"{source.where(loc)}: {dotted(loc)}: {text}" for loc, text in cross_check(scenario)
+    ]
+    if problems:
+        raise InputError(problems)
+    return scenario
+
+
+def load_scenario(
+    source: str | Path | Mapping[str, Any], overrides: Sequence[str] = ()
+) -> Scenario:
+    """Load and validate a scenario from a YAML file path or a mapping.
+
+    Args:
+        source: path of a YAML file, or the scenario as a mapping.
+        overrides: ``dotted.key=value`` strings applied before validation.
+
+    Returns:
+        The validated, frozen :class:`kzsim.scenario.schema.Scenario`.
+
+    Raises:
+        InputError: listing every problem, one ``file:line:col: field: message`` line each.
+
+    """
+    if isinstance(source, Mapping):
+        data: Any = _plain(source)
+        where = _Source("<scenario>")
+    else:
+        data, where = read_yaml_file(Path(source))
+    if overrides:
+        if not isinstance(data, dict):
+            raise InputError([f"{where.where(())}: scenario: expected a mapping of sections"])
+        apply_overrides(data, overrides, where)
+    return validate_data(data, where)
+
+
+def _plain(value: Any) -> Any:
+    """Deep copy of mappings and sequences into dicts and lists (so overrides never alias)."""
+    if isinstance(value, Mapping):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value

@@ -1,0 +1,632 @@
+"""Tests of Chinese lending: equations, the loan ledger and the rule's behaviour (BR1-BR10)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from kzsim.model import KazakhstanModel
+from kzsim.rules.bri_loans import (
+    AGRICULTURE,
+    COMPLETED,
+    DISBURSING,
+    EQUITY_SWAP,
+    FAILED,
+    TRANSPORT,
+    AcceptanceWeights,
+    Config,
+    LoanLedger,
+    Rule,
+    acceptance_probability,
+    acceptance_utility,
+    annuity_payment,
+    capital_need,
+    draw_offers,
+    failure_hazard,
+    hostility_factor,
+    lender_choice_probabilities,
+    local_job_share,
+    monthly_offer_rate,
+    offer_visibility,
+    presence_from_stock,
+    protest_pressure,
+    sector_region_weights,
+    shift_alignment,
+)
+from kzsim.rules.land_protests import Rule as LandProtestsRule
+from tests.conftest import deep_merge, small_model
+
+OTHER_RULES_OFF = {
+    name: {"enabled": False}
+    for name in (
+        "tariff_harmonisation",
+        "land_protests",
+        "opinion",
+        "multi_vector",
+        "russian_reactions",
+    )
+}
+KEEN_CHINA = {"china": {"strategic_interest": 1.0, "lending_appetite": 1.0}}
+WEIGHTS = AcceptanceWeights(
+    need=3.0, transport=0.5, debt=2.0, sinophobia=2.0, irritation=1.0, content=2.0
+)
+
+
+def loan_model(
+    seed: int = 1, initial: dict[str, Any] | None = None, **rule: Any
+) -> KazakhstanModel:
+    """A small 2010-2011 model with only this rule enabled and a keen China by default."""
+    sections = {
+        "initial": KEEN_CHINA if initial is None else initial,
+        "rules": deep_merge(OTHER_RULES_OFF, {"bri_loans": rule}),
+    }
+    return small_model(seed, **sections)
+
+
+def run(model: KazakhstanModel) -> KazakhstanModel:
+    for _ in range(model.scenario.months):
+        model.step()
+    return model
+
+
+def the_rule(model: KazakhstanModel) -> Rule:
+    (rule,) = [r for r in model.rules if isinstance(r, Rule)]
+    return rule
+
+
+def count(model: KazakhstanModel, kind: str) -> int:
+    return sum(e.kind == kind for e in model.log)
+
+
+def region_weights() -> np.ndarray:
+    return sector_region_weights(
+        np.array([1.0, 1.0, 2.0]),
+        np.array([0.5, 0.0, 0.5]),
+        np.array([True, False, False]),
+        np.array([False, False, True]),
+        3.0,
+        2.0,
+    )
+
+
+# --- equations ---------------------------------------------------------------------------------
+
+
+def test_capital_need_is_linear_in_budget_stress_and_clipped() -> None:
+    assert capital_need(0.0, 0.3, 1.0) == pytest.approx(0.3)
+    assert capital_need(0.2, 0.3, 1.0) == pytest.approx(0.5)
+    assert capital_need(0.6, 0.3, 2.0) == 1.0
+    assert capital_need(0.1, 0.3, 1.0) < capital_need(0.3, 0.3, 1.0)
+
+
+def test_offer_rate_scales_with_appetite() -> None:
+    assert monthly_offer_rate(6.0, 1.0) == pytest.approx(0.5)
+    assert monthly_offer_rate(6.0, 0.5) == pytest.approx(0.25)
+    assert monthly_offer_rate(6.0, 0.0) == 0.0
+
+
+def test_offer_draws_match_their_distributions() -> None:
+    config = Config()
+    rng = np.random.default_rng(7)
+    offers = draw_offers(rng, 40_000, config, region_weights())
+    assert np.median(offers.project_value_usd_bn) == pytest.approx(0.4, rel=0.03)
+    # mean of a lognormal: median * exp(sigma^2 / 2) = 0.4 * exp(0.32) = 0.551
+    assert offers.project_value_usd_bn.mean() == pytest.approx(0.551, rel=0.04)
+    np.testing.assert_allclose(offers.principal_usd_bn, 0.5 * offers.project_value_usd_bn)
+    assert offers.content.min() >= 0.5 and offers.content.max() <= 0.8
+    assert (offers.grace_months < offers.maturity_months).all()
+    assert offers.disbursement_months.min() >= 24 and offers.disbursement_months.max() <= 36
+    assert offers.leakage.mean() == pytest.approx(0.15, abs=0.005)
+    shares = np.bincount(offers.sector, minlength=4) / offers.size
+    np.testing.assert_allclose(shares, [0.45, 0.25, 0.2, 0.1], atol=0.01)
+    assert not offers.bypasses_russia[offers.sector != TRANSPORT].any()
+    assert offers.bypasses_russia[offers.sector == TRANSPORT].mean() == pytest.approx(0.5, abs=0.02)
+    # transport goes to the China-border region (weight 1 + 3) four times as often as region 1
+    transport = offers.region[offers.sector == TRANSPORT]
+    assert (transport == 0).sum() / (transport == 1).sum() == pytest.approx(4.0, rel=0.1)
+
+
+def test_agriculture_offers_are_thinned_by_agriculture_appetite() -> None:
+    config = Config(weight_agriculture=1.0)
+    full = draw_offers(np.random.default_rng(1), 20_000, config, region_weights(), 1.0)
+    half = draw_offers(np.random.default_rng(1), 20_000, config, region_weights(), 0.5)
+    none = draw_offers(np.random.default_rng(1), 20_000, config, region_weights(), 0.0)
+    n_full = (full.sector == AGRICULTURE).sum()
+    assert (half.sector == AGRICULTURE).sum() / n_full == pytest.approx(0.5, rel=0.05)
+    assert (none.sector == AGRICULTURE).sum() == 0
+    assert (none.sector != AGRICULTURE).sum() == pytest.approx(
+        (full.sector != AGRICULTURE).sum(), rel=0.05
+    )
+
+
+def test_sector_region_weights() -> None:
+    weights = region_weights()
+    np.testing.assert_allclose(weights.sum(axis=1), 1.0)
+    # transport: 4, 1, 2 ; energy: 1, 1, 6 ; industry: 1, 1, 2 ; agriculture: 0.5, 0, 1
+    np.testing.assert_allclose(weights[0], np.array([4, 1, 2]) / 7)
+    np.testing.assert_allclose(weights[1], np.array([1, 1, 6]) / 8)
+    np.testing.assert_allclose(weights[2], np.array([1, 1, 2]) / 4)
+    np.testing.assert_allclose(weights[3], np.array([0.5, 0.0, 1.0]) / 1.5)
+
+
+def utility(**changes: Any) -> float:
+    args: dict[str, Any] = {
+        "need": 0.5,
+        "transport": np.array([False]),
+        "debt_to_gdp": 0.1,
+        "sinophobia": 0.5,
+        "visibility": np.array([0.4]),
+        "irritation": 0.5,
+        "bypasses_russia": np.array([False]),
+        "content": np.array([0.6]),
+        "content_tolerance": 0.5,
+    }
+    args.update(changes)
+    return float(acceptance_utility(WEIGHTS, **args)[0])
+
+
+def test_acceptance_utility_hand_value() -> None:
+    # 3*0.5 - 2*0.1 - 2*0.5*0.4 - 2*(0.6 - 0.5) = 1.5 - 0.2 - 0.4 - 0.2 = 0.7
+    assert utility() == pytest.approx(0.7)
+    # transport that bypasses Russia: + 0.5 - 1 * 0.5
+    assert utility(transport=np.array([True]), bypasses_russia=np.array([True])) == pytest.approx(
+        0.7
+    )
+
+
+def test_acceptance_utility_signs() -> None:
+    base = utility()
+    assert utility(need=0.9) > base
+    assert utility(transport=np.array([True])) > base
+    assert utility(debt_to_gdp=0.4) < base
+    assert utility(sinophobia=0.9) < base
+    assert utility(visibility=np.array([0.9])) < base
+    assert utility(bypasses_russia=np.array([True])) < base
+    assert utility(bypasses_russia=np.array([True]), irritation=0.0) == pytest.approx(base)
+    assert utility(content=np.array([0.8])) < base
+    assert utility(content_tolerance=0.7) > base
+
+
+def test_acceptance_probability_is_a_logit() -> None:
+    assert acceptance_probability(np.array([0.0]), 1.0)[0] == pytest.approx(0.5)
+    assert acceptance_probability(np.array([np.log(3.0)]), 1.0)[0] == pytest.approx(0.75)
+    p = acceptance_probability(np.array([-2.0, 0.0, 2.0]), 1.0)
+    assert (np.diff(p) > 0).all()
+    # more noise flattens the response
+    assert acceptance_probability(np.array([2.0]), 4.0)[0] < p[2]
+
+
+def test_offer_visibility_adds_presence_and_land_salience_for_agriculture() -> None:
+    v = offer_visibility(0.3, np.array([0.2, 0.2, 0.9]), 0.4, np.array([False, True, True]))
+    np.testing.assert_allclose(v, [0.5, 0.9, 1.0])
+
+
+def test_annuity_payment_hand_values() -> None:
+    # 100 over 12 months at 1% a month: 100 * 0.01 / (1 - 1.01^-12) = 8.88488
+    assert annuity_payment(np.array([100.0]), np.array([0.12]), np.array([12]))[0] == (
+        pytest.approx(8.884879, rel=1e-6)
+    )
+    assert annuity_payment(np.array([120.0]), np.array([0.0]), np.array([12]))[0] == 10.0
+    assert annuity_payment(np.array([50.0]), np.array([0.12]), np.array([1]))[0] == (
+        pytest.approx(50.5)
+    )
+    assert annuity_payment(np.array([50.0]), np.array([0.12]), np.array([0]))[0] == (
+        pytest.approx(50.5)
+    )
+    # a vanishing rate converges to equal parts
+    assert annuity_payment(np.array([120.0]), np.array([1e-9]), np.array([12]))[0] == (
+        pytest.approx(10.0)
+    )
+
+
+def test_annuity_payments_repay_the_balance() -> None:
+    balance, rate, months = 10.0, 0.03, 180
+    payment = annuity_payment(np.array([balance]), np.array([rate]), np.array([months]))[0]
+    for _ in range(months):
+        balance = balance * (1 + rate / 12) - payment
+    assert balance == pytest.approx(0.0, abs=1e-9)
+
+
+def test_failure_hazard_rises_steeply_in_leakage_and_is_bounded() -> None:
+    leakage = np.linspace(0.0, 1.0, 101)
+    hazard = failure_hazard(leakage, 0.05, 0.3, 4.0)
+    assert hazard[0] == 0.0
+    assert (np.diff(hazard) > 0).all()
+    assert hazard.max() < 0.05
+    assert failure_hazard(np.array([0.3]), 0.05, 0.3, 4.0)[0] == pytest.approx(0.025)
+    # steep: doubling leakage from 0.1 to 0.2 raises the hazard more than tenfold
+    low, high = failure_hazard(np.array([0.1, 0.2]), 0.05, 0.3, 4.0)
+    assert high / low > 10
+
+
+def test_lender_choice_probabilities() -> None:
+    propensities = np.array([0.6, 0.25, 0.15])
+    np.testing.assert_allclose(lender_choice_probabilities(propensities, False, 0.9), propensities)
+    np.testing.assert_allclose(
+        lender_choice_probabilities(np.array([2.0, 1.0, 1.0]), False, 0.9), [0.5, 0.25, 0.25]
+    )
+    trap = lender_choice_probabilities(propensities, True, 0.9)
+    assert trap.sum() == pytest.approx(1.0)
+    assert trap[EQUITY_SWAP] == pytest.approx(0.9)
+    np.testing.assert_allclose(trap[[0, 2]], 0.1 * np.array([0.6, 0.15]) / 0.75)
+
+
+def test_shift_alignment_keeps_the_simplex() -> None:
+    ru, cn, west = shift_alignment(0.5, 0.2, 0.3, 0.1)
+    assert cn == pytest.approx(0.28)
+    assert ru + cn + west == pytest.approx(1.0)
+    assert ru / west == pytest.approx(0.5 / 0.3)
+    assert shift_alignment(0.5, 0.2, 0.3, 0.0) == pytest.approx((0.5, 0.2, 0.3))
+
+
+def test_presence_and_local_jobs() -> None:
+    presence = presence_from_stock(np.array([0.0, 1000.0, 5000.0]), 1000.0)
+    np.testing.assert_allclose(presence, [0.0, 1 - np.exp(-1), 1 - np.exp(-5)])
+    assert local_job_share(np.array([0.5]), 0.3)[0] == pytest.approx(0.65)
+    assert local_job_share(np.array([0.5]), 0.6)[0] > local_job_share(np.array([0.5]), 0.3)[0]
+    assert local_job_share(np.array([0.8]), 0.3)[0] < local_job_share(np.array([0.5]), 0.3)[0]
+
+
+def test_protest_pressure_and_hostility_factor() -> None:
+    assert protest_pressure(0.02, 0.03, 0.1) == 0.0
+    assert protest_pressure(0.065, 0.03, 0.1) == pytest.approx(0.5)
+    assert protest_pressure(0.5, 0.03, 0.1) == 1.0
+    assert hostility_factor(0.5, 0.2, 0.0, 0.1) == pytest.approx(0.9)
+    assert hostility_factor(0.0, 0.2, 0.5, 0.1) == pytest.approx(0.95)
+    assert hostility_factor(1.0, 0.9, 1.0, 0.5) == 0.0
+
+
+def test_config_rejects_inverted_ranges() -> None:
+    with pytest.raises(ValueError, match="rate_low"):
+        Config(rate_low=0.05, rate_high=0.03)
+    with pytest.raises(ValueError, match="grace_years_high"):
+        Config(grace_years_high=16)
+
+
+# --- the ledger ----------------------------------------------------------------------------------
+
+
+def add_loans(ledger: LoanLedger, principals: list[float], signed: int = 0, **kw: Any) -> slice:
+    n = len(principals)
+    defaults: dict[str, Any] = {
+        "rate": np.full(n, 0.03),
+        "maturity": np.full(n, 120),
+        "grace": np.full(n, 24),
+        "disbursement_months": np.full(n, 12),
+        "region": np.zeros(n, dtype=np.int64),
+        "sector": np.zeros(n, dtype=np.int64),
+    }
+    defaults.update(kw)
+    return ledger.add(principal=np.array(principals), signed=signed, **defaults)
+
+
+def test_ledger_disburses_over_the_disbursement_period_then_completes() -> None:
+    ledger = LoanLedger()
+    add_loans(ledger, [1.2])
+    amounts = [ledger.disburse()[0] for _ in range(13)]
+    np.testing.assert_allclose(amounts[:12], 0.1)
+    assert amounts[12] == 0.0
+    assert ledger.status[0] == COMPLETED
+    assert ledger.outstanding[0] == pytest.approx(1.2)
+
+
+def test_ledger_failure_cancels_and_writes_off() -> None:
+    ledger = LoanLedger()
+    add_loans(ledger, [1.0, 1.0])
+    for _ in range(4):
+        ledger.disburse()
+    cancelled, lost = ledger.fail(0, 0.5)
+    assert cancelled == pytest.approx(1.0 - 4 / 12)
+    assert lost == pytest.approx(0.5 * 4 / 12)
+    assert ledger.status[0] == FAILED and ledger.status[1] == DISBURSING
+    assert ledger.disburse()[0] == 0.0
+    assert ledger.outstanding[0] == pytest.approx(2 / 12)
+    assert np.abs(ledger.balance_error()).max() < 1e-12
+
+
+def test_ledger_service_pays_interest_in_grace_and_amortises_to_zero_by_maturity() -> None:
+    ledger = LoanLedger()
+    add_loans(ledger, [1.2], grace=np.array([24]), maturity=np.array([120]))
+    for step in range(120):
+        ledger.disburse()
+        interest, principal = ledger.service(step)
+        if step < 24:
+            assert principal[0] == 0.0
+            assert interest[0] > 0.0
+        else:
+            assert principal[0] > 0.0
+    assert ledger.outstanding[0] == 0.0
+    assert ledger.repaid[0] == pytest.approx(1.2)
+
+
+def test_ledger_grows_past_its_capacity() -> None:
+    ledger = LoanLedger()
+    for k in range(40):
+        add_loans(ledger, [0.1 * (k + 1)])
+    assert ledger.size == 40
+    np.testing.assert_allclose(ledger.principal[:40], 0.1 * np.arange(1, 41))
+
+
+OPERATION = st.one_of(
+    st.tuples(st.just("add"), st.floats(0.01, 5.0), st.integers(1, 40), st.integers(0, 60)),
+    st.tuples(st.just("disburse")),
+    st.tuples(st.just("service")),
+    st.tuples(st.just("fail"), st.integers(0, 50), st.floats(0.0, 1.0)),
+    st.tuples(st.just("equity"), st.floats(0.0, 1.0)),
+    st.tuples(st.just("write_off"), st.floats(0.0, 1.0)),
+    st.tuples(st.just("reschedule"), st.integers(1, 120)),
+)
+
+
+@given(
+    operations=st.lists(OPERATION, min_size=1, max_size=80),
+    rate=st.floats(0.0, 0.2),
+    legacy=st.floats(0.0, 50.0),
+)
+@settings(max_examples=150, deadline=None)
+def test_ledger_balances_under_any_sequence(
+    operations: list[tuple[Any, ...]], rate: float, legacy: float
+) -> None:
+    ledger = LoanLedger()
+    if legacy > 0:
+        add_loans(ledger, [legacy], rate=np.array([rate]), grace=np.array([0]), predisbursed=True)
+    for step, op in enumerate(operations, start=1):
+        if op[0] == "add":
+            add_loans(
+                ledger,
+                [op[1]],
+                signed=step,
+                rate=np.array([rate]),
+                disbursement_months=np.array([op[2]]),
+                grace=np.array([op[3]]),
+                maturity=np.array([op[3] + 12]),
+            )
+        elif op[0] == "disburse":
+            ledger.disburse()
+        elif op[0] == "service":
+            ledger.service(step)
+        elif op[0] == "fail" and op[1] < ledger.size and ledger.status[op[1]] == DISBURSING:
+            ledger.fail(op[1], op[2])
+        elif op[0] == "equity":
+            ledger.convert_to_equity(op[1])
+        elif op[0] == "write_off":
+            ledger.write_off(op[1])
+        elif op[0] == "reschedule":
+            ledger.reschedule(op[1])
+    n = ledger.size
+    scale = max(1.0, float(ledger.principal[:n].sum()))
+    assert np.abs(ledger.balance_error()).max(initial=0.0) <= 1e-9 * scale
+    assert ledger.outstanding[:n].min(initial=0.0) >= -1e-12 * scale
+    assert ledger.undisbursed().min(initial=0.0) >= -1e-12 * scale
+    for column in ("repaid", "written_off", "converted", "cancelled", "disbursed"):
+        assert getattr(ledger, column)[:n].min(initial=0.0) >= 0.0
+
+
+@given(
+    leakage=st.floats(0.02, 0.9),
+    rate=st.floats(0.0, 0.1),
+    threshold=st.floats(0.0, 0.05),
+    debt_trap=st.booleans(),
+    offers=st.floats(6.0, 60.0),
+    seed=st.integers(0, 1000),
+)
+@settings(max_examples=12, deadline=None)
+def test_ledger_balances_in_model_runs(
+    leakage: float, rate: float, threshold: float, debt_trap: bool, offers: float, seed: int
+) -> None:
+    model = run(
+        loan_model(
+            seed,
+            leakage_mean=leakage,
+            rate_low=rate,
+            rate_high=rate,
+            distress_threshold=threshold,
+            distress_cooldown_months=3,
+            debt_trap=debt_trap,
+            offers_per_year=offers,
+        )
+    )
+    ledger = the_rule(model).ledger
+    assert np.abs(ledger.balance_error()).max() <= 1e-9
+    assert model.kazakhstan.debt_to_china_usd_bn == pytest.approx(ledger.total_outstanding)
+    kz = model.kazakhstan
+    assert kz.alignment_russia + kz.alignment_china + kz.alignment_west == pytest.approx(1.0)
+
+
+# --- behaviour -----------------------------------------------------------------------------------
+
+
+def test_more_appetite_gives_more_loans() -> None:
+    keen = [run(loan_model(seed)) for seed in (1, 2, 3)]
+    shy = [
+        run(
+            loan_model(
+                seed, initial={"china": {"strategic_interest": 0.1, "lending_appetite": 0.1}}
+            )
+        )
+        for seed in (1, 2, 3)
+    ]
+    assert sum(count(m, "loan_accepted") for m in keen) > 3 * sum(
+        count(m, "loan_accepted") for m in shy
+    )
+    assert sum(m.china.disbursed_usd_bn for m in keen) > sum(m.china.disbursed_usd_bn for m in shy)
+
+
+def test_accepted_loans_are_in_the_ledger_and_the_debt() -> None:
+    model = run(loan_model(4))
+    rule = the_rule(model)
+    accepted = count(model, "loan_accepted")
+    assert accepted > 0
+    assert rule.ledger.size == accepted + 1  # plus the legacy stock
+    assert model.kazakhstan.debt_to_china_usd_bn == pytest.approx(rule.ledger.total_outstanding)
+    assert model.china.disbursed_usd_bn == pytest.approx(float(rule.ledger.disbursed[1:].sum()))
+
+
+def oil_model(price: float, seed: int) -> KazakhstanModel:
+    """A keen-China model with a flat oil price and many offers."""
+    return small_model(
+        seed,
+        initial=KEEN_CHINA,
+        drivers={"brent_usd_per_bbl": {"2010-01": price}},
+        rules=deep_merge(OTHER_RULES_OFF, {"bri_loans": {"offers_per_year": 60.0}}),
+    )
+
+
+def acceptance_share(models: list[KazakhstanModel]) -> float:
+    accepted = sum(count(m, "loan_accepted") for m in models)
+    return accepted / (accepted + sum(count(m, "loan_refused") for m in models))
+
+
+def test_capital_need_follows_oil_and_raises_acceptance() -> None:
+    cheap = [run(oil_model(40.0, seed)) for seed in (1, 2)]
+    dear = [run(oil_model(120.0, seed)) for seed in (1, 2)]
+    stress = cheap[0].kazakhstan.budget_stress
+    assert stress > 0.2
+    assert cheap[0].kazakhstan.capital_need == pytest.approx(min(1.0, 0.3 + stress))
+    assert dear[0].kazakhstan.capital_need == pytest.approx(0.3)
+    assert acceptance_share(cheap) > acceptance_share(dear) + 0.1
+
+
+def test_high_leakage_brings_failures_and_lowers_appetite() -> None:
+    clean = [run(loan_model(seed, leakage_mean=0.02, offers_per_year=24.0)) for seed in (1, 2)]
+    corrupt = [run(loan_model(seed, leakage_mean=0.6, offers_per_year=24.0)) for seed in (1, 2)]
+    assert sum(m.china.failed_projects for m in corrupt) >= 4
+    assert sum(m.china.failed_projects for m in clean) == 0
+    assert sum(count(m, "project_failed") for m in corrupt) == sum(
+        m.china.failed_projects for m in corrupt
+    )
+    mean_appetite = np.mean([m.china.lending_appetite for m in corrupt])
+    assert mean_appetite < np.mean([m.china.lending_appetite for m in clean])
+    # the written-off part of failed loans is in the ledger
+    ledger = the_rule(corrupt[0]).ledger
+    failed = ledger.status[: ledger.size] == FAILED
+    assert (ledger.cancelled[: ledger.size][failed] > 0).all()
+    assert (ledger.cancelled[: ledger.size][~failed] == 0).all()
+
+
+def test_failures_hit_legitimacy_only_in_their_region() -> None:
+    model = loan_model(3, leakage_mean=0.7, offers_per_year=24.0, failure_legitimacy_hit=0.05)
+    before = model.population.legitimacy.copy()
+    run(model)
+    ledger = the_rule(model).ledger
+    failed_regions = set(ledger.region[: ledger.size][ledger.status[: ledger.size] == FAILED])
+    assert failed_regions
+    for public in model.publics:
+        now = model.population.legitimacy[public.citizens]
+        if public.index in failed_regions:
+            assert now.mean() < before[public.citizens].mean() - 0.04
+        else:
+            np.testing.assert_array_equal(now, before[public.citizens])
+
+
+def test_jobs_presence_and_contact_go_to_project_regions() -> None:
+    model = loan_model(5, offers_per_year=24.0)
+    contact_before = model.population.china_contact.copy()
+    ever_jobs = np.zeros(len(model.publics))
+    ever_presence = np.zeros(len(model.publics))
+    for _ in range(model.scenario.months):
+        model.step()
+        ever_jobs += [p.project_jobs for p in model.publics]
+        ever_presence += [p.chinese_presence for p in model.publics]
+    ledger = the_rule(model).ledger
+    project_regions = set(ledger.region[1 : ledger.size])
+    assert ever_jobs.sum() > 0
+    for public in model.publics:
+        contact = model.population.china_contact[public.citizens]
+        if public.index not in project_regions:
+            assert ever_jobs[public.index] == 0.0 and ever_presence[public.index] == 0.0
+            np.testing.assert_array_equal(contact, contact_before[public.citizens])
+    raised = [
+        p.index
+        for p in model.publics
+        if (model.population.china_contact[p.citizens] > contact_before[p.citizens]).any()
+    ]
+    assert raised and set(raised) <= project_regions
+    assert (model.population.china_contact <= 1.0).all()
+
+
+def agriculture_loans(model: KazakhstanModel) -> int:
+    return sum(e.kind == "loan_accepted" and e.detail.startswith("agriculture") for e in model.log)
+
+
+def test_protests_lower_appetite_and_agricultural_lending() -> None:
+    def protest_run(seed: int, share: float) -> KazakhstanModel:
+        model = loan_model(seed, offers_per_year=60.0, weight_agriculture=1.0)
+        active = model.population.active
+        active[: int(share * active.size)] = True  # land_protests is off: the share stays put
+        return run(model)
+
+    calm = [protest_run(seed, 0.0) for seed in (1, 2)]
+    unrest = [protest_run(seed, 0.12) for seed in (1, 2)]
+    assert max(m.china.agriculture_appetite for m in unrest) < 0.05
+    assert min(m.china.agriculture_appetite for m in calm) == 1.0
+    assert max(m.china.lending_appetite for m in unrest) < min(
+        m.china.lending_appetite for m in calm
+    )
+    assert sum(m.china.agriculture_signed_usd_bn for m in unrest) < 0.5 * sum(
+        m.china.agriculture_signed_usd_bn for m in calm
+    )
+    assert sum(agriculture_loans(m) for m in unrest) < 0.3 * sum(agriculture_loans(m) for m in calm)
+
+
+def test_agriculture_appetite_recovers_slowly_after_protests() -> None:
+    model = loan_model(1, offers_per_year=0.0)
+    active = model.population.active
+    active[: active.size // 5] = True
+    for _ in range(6):
+        model.step()
+    low = model.china.agriculture_appetite
+    active[:] = False
+    for _ in range(12):
+        model.step()
+    recovered = model.china.agriculture_appetite
+    assert low < recovered < 0.5
+
+
+def test_debt_trap_switch_turns_distress_into_equity_and_alignment() -> None:
+    distress = {"distress_threshold": 0.0, "distress_cooldown_months": 1}
+    plain = run(loan_model(1, **distress))
+    trap = run(loan_model(1, debt_trap=True, **distress))
+    kinds = ("debt_reschedule", "debt_equity_swap", "debt_write_off")
+    assert sum(count(plain, k) for k in kinds) == 24
+    assert count(trap, "debt_equity_swap") > count(plain, "debt_equity_swap")
+    assert trap.china.equity_usd_bn > plain.china.equity_usd_bn
+    assert trap.kazakhstan.alignment_china > 0.25
+    assert plain.kazakhstan.alignment_china == pytest.approx(0.2)
+    kz = trap.kazakhstan
+    assert kz.alignment_russia + kz.alignment_china + kz.alignment_west == pytest.approx(1.0)
+
+
+def test_no_distress_below_threshold_by_default() -> None:
+    model = run(loan_model(1))
+    assert model.kazakhstan.debt_service_ratio < Config().distress_threshold
+    assert not any(e.kind.startswith("debt_") for e in model.log)
+    assert model.china.equity_usd_bn == 0.0
+
+
+def test_legacy_debt_amortises_without_new_loans() -> None:
+    model = run(loan_model(1, offers_per_year=0.0))
+    debt = model.kazakhstan.debt_to_china_usd_bn
+    assert 0.0 < debt < Config().legacy_debt_usd_bn
+    assert model.kazakhstan.debt_service_ratio > 0.0
+
+
+def test_disabled_rule_leaves_debt_at_zero() -> None:
+    model = run(small_model(1, initial=KEEN_CHINA, rules={"bri_loans": {"enabled": False}}))
+    assert model.kazakhstan.debt_to_china_usd_bn == 0.0
+    assert model.kazakhstan.debt_service_ratio == 0.0
+    assert model.china.disbursed_usd_bn == 0.0
+    assert model.china.failed_projects == 0
+    assert not any(e.kind.startswith(("loan_", "project_", "debt_")) for e in model.log)
+
+
+def test_rule_runs_with_the_other_rules() -> None:
+    model = run(small_model(2, initial=KEEN_CHINA))
+    ledger = the_rule(model).ledger
+    assert np.abs(ledger.balance_error()).max() <= 1e-9
+    assert 0.0 <= model.china.agriculture_appetite <= 1.0
+    assert any(isinstance(r, LandProtestsRule) for r in model.rules)

@@ -1,0 +1,385 @@
+"""Tests of the land-policy state machine, the protest engines and the government's response."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+
+from kzsim.model import KazakhstanModel
+from kzsim.months import parse_month
+from kzsim.rules.land_protests import (
+    LandPolicy,
+    advance_land_policy,
+    arrest_probability,
+    decay_factor,
+    epstein_active,
+    felt_salience,
+    grievance,
+    threshold_cascade,
+)
+from tests.conftest import deep_merge, small_model
+
+REFORM = {"date": "2010-03", "kind": "land_reform", "effective": "2010-09", "detail": "Land Code"}
+OTHER_RULES_OFF = {
+    name: {"enabled": False}
+    for name in (
+        "tariff_harmonisation",
+        "bri_loans",
+        "opinion",
+        "multi_vector",
+        "russian_reactions",
+    )
+}
+
+
+def land_model(
+    sinophobia: float = 0.8,
+    seed: int = 1,
+    reform: bool = True,
+    extra: dict[str, Any] | None = None,
+    **land: Any,
+) -> KazakhstanModel:
+    """A small model with only this rule enabled and, by default, the land reform event."""
+    sections: dict[str, Any] = {
+        "population": {"sinophobia_mean": sinophobia},
+        "rules": deep_merge(OTHER_RULES_OFF, {"land_protests": land}),
+        "events": [REFORM] if reform else [],
+    }
+    return small_model(seed, **deep_merge(sections, extra or {}))
+
+
+def run(model: KazakhstanModel, months: int | None = None) -> list[dict[str, float]]:
+    """Step the model and record the rule's state each month."""
+    rows = []
+    for _ in range(model.scenario.months if months is None else months):
+        model.step()
+        rows.append(
+            {
+                "month": model.month,
+                "state": model.kazakhstan.land_policy_state,
+                "salience": model.kazakhstan.land_salience,
+                "repression": model.kazakhstan.repression,
+                "active": float(model.population.active.mean()),
+                "regions": model.kazakhstan.regions_in_wave,
+            }
+        )
+    return rows
+
+
+def at(rows: list[dict[str, float]], date: str) -> dict[str, float]:
+    return next(r for r in rows if r["month"] == parse_month(date))
+
+
+# --- pure functions ---------------------------------------------------------------------------
+
+
+def test_decay_factor_halves_over_the_half_life() -> None:
+    assert decay_factor(1.0) == pytest.approx(0.5)
+    assert decay_factor(12.0) ** 12 == pytest.approx(0.5)
+    assert decay_factor(3.0) < decay_factor(6.0) < 1.0
+
+
+def test_felt_salience_hand_values_and_amplification() -> None:
+    media = np.array([0.0, 1.0, 0.5])
+    felt = felt_salience(0.5, media, media_reach=0.5, amplification=0.4)
+    np.testing.assert_allclose(felt, [0.5, 0.6, 0.55])
+    np.testing.assert_allclose(felt_salience(0.0, media, 0.5, 0.4), 0.0)
+    assert np.all(felt_salience(0.5, media, 0.5, 0.8) >= felt)
+
+
+def test_grievance_is_epstein_plus_land_term() -> None:
+    h, legit, s = np.array([0.5, 0.5]), np.array([0.2, 0.2]), np.array([0.5, 1.0])
+    np.testing.assert_allclose(grievance(h, legit, s, 0.4, 0.5), [0.5, 0.6])
+    np.testing.assert_allclose(grievance(h, legit, s, 0.0, 0.5), [0.4, 0.4])
+    np.testing.assert_allclose(grievance(h, np.ones(2), s, 0.0, 0.5), 0.0)
+
+
+def test_arrest_probability_hand_values_and_monotonicity() -> None:
+    a = np.array([0.0, 0.05, 0.6, 1.0])
+    p = arrest_probability(0.3, a, 2.3, 0.1)
+    expected = 1.0 - np.exp(-2.3 * 0.3 / np.array([0.1, 0.1, 0.6, 1.0]))
+    np.testing.assert_allclose(p, expected)
+    assert np.all(np.diff(p) <= 0.0)  # more actives around, lower estimated risk
+    assert np.all(arrest_probability(0.6, a, 2.3, 0.1) > p)
+    np.testing.assert_allclose(arrest_probability(0.0, a, 2.3, 0.1), 0.0)
+
+
+def test_epstein_zero_grievance_means_nobody_protests() -> None:
+    n = 50
+    rng = np.random.default_rng(0)
+    active = epstein_active(np.zeros(n), rng.random(n), rng.random(n), 0.1, np.ones(n, bool))
+    assert not active.any()
+
+
+def test_epstein_without_repression_reduces_to_grievance_above_threshold() -> None:
+    rng = np.random.default_rng(1)
+    g, r = rng.random(200) * 0.3, rng.random(200)
+    p = arrest_probability(0.0, rng.random(200), 2.3, 0.1)
+    active = epstein_active(g, r, p, 0.1, np.ones(200, bool))
+    np.testing.assert_array_equal(active, g > 0.1)
+
+
+def test_epstein_jailed_citizens_are_never_active() -> None:
+    g = np.full(4, 0.9)
+    free = np.array([True, False, True, False])
+    active = epstein_active(g, np.zeros(4), np.zeros(4), 0.1, free)
+    np.testing.assert_array_equal(active, free)
+
+
+def test_epstein_risk_aversion_deters() -> None:
+    g = np.full(2, 0.5)
+    active = epstein_active(g, np.array([0.1, 0.9]), np.ones(2), 0.1, np.ones(2, bool))
+    np.testing.assert_array_equal(active, [True, False])
+
+
+def chain(n: int) -> sp.csr_matrix:
+    """A row-normalised path graph 0 - 1 - ... - n-1."""
+    i = np.arange(n - 1)
+    adjacency = sp.coo_matrix((np.ones(2 * (n - 1)), (np.r_[i, i + 1], np.r_[i + 1, i])), (n, n))
+    degree = np.asarray(adjacency.sum(axis=1)).ravel()
+    return sp.csr_matrix(sp.diags(1.0 / degree) @ adjacency)
+
+
+def test_threshold_zero_threshold_citizen_with_grievance_activates_alone() -> None:
+    n = 5
+    none = np.zeros(n, bool)
+    followers = np.array([True, False, False, False, False])
+    thresholds = np.array([0.0, 0.0, 0.5, 0.5, 0.5])
+    active = threshold_cascade(chain(n), none, none, followers, thresholds, 1)
+    np.testing.assert_array_equal(active, followers)  # citizen 1: threshold 0 but G <= g_min
+
+
+@pytest.mark.parametrize("rounds", [1, 2, 4])
+def test_threshold_cascade_spreads_along_a_chain_one_link_per_round(rounds: int) -> None:
+    n = 6
+    starters = np.zeros(n, bool)
+    starters[0] = True
+    followers = np.ones(n, bool)
+    active = threshold_cascade(
+        chain(n), np.zeros(n, bool), starters, followers, np.full(n, 0.5), rounds
+    )
+    np.testing.assert_array_equal(active, np.arange(n) <= rounds)
+
+
+def test_threshold_cascade_stops_at_a_high_threshold_and_at_non_followers() -> None:
+    n = 6
+    starters = np.zeros(n, bool)
+    starters[0] = True
+    thresholds = np.full(n, 0.5)
+    thresholds[3] = 0.6  # a chain node sees at most half its ties active
+    active = threshold_cascade(
+        chain(n), np.zeros(n, bool), starters, np.ones(n, bool), thresholds, 10
+    )
+    np.testing.assert_array_equal(active, [True, True, True, False, False, False])
+    followers = np.ones(n, bool)
+    followers[2] = False
+    active = threshold_cascade(
+        chain(n), np.zeros(n, bool), starters, followers, np.full(n, 0.5), 10
+    )
+    np.testing.assert_array_equal(active, [True, True, False, False, False, False])
+
+
+def test_threshold_cascade_drops_last_months_actives_who_lost_their_grievance() -> None:
+    n = 4
+    previous = np.ones(n, bool)
+    active = threshold_cascade(
+        chain(n), previous, np.zeros(n, bool), np.zeros(n, bool), np.zeros(n), 2
+    )
+    assert not active.any()
+
+
+# --- state machine ----------------------------------------------------------------------------
+
+M = 1000
+
+
+@pytest.mark.parametrize(
+    ("state", "effective", "end", "sino", "expected"),
+    [
+        (LandPolicy.CLOSED, None, None, 0.9, LandPolicy.CLOSED),
+        (LandPolicy.CLOSED, M + 6, None, 0.9, LandPolicy.REFORM_PENDING),
+        (LandPolicy.CLOSED, M, None, 0.9, LandPolicy.IN_FORCE),
+        (LandPolicy.REFORM_PENDING, M + 1, None, 0.9, LandPolicy.REFORM_PENDING),
+        (LandPolicy.REFORM_PENDING, M, None, 0.9, LandPolicy.IN_FORCE),
+        (LandPolicy.MORATORIUM, M - 3, M + 1, 0.9, LandPolicy.MORATORIUM),
+        (LandPolicy.MORATORIUM, M - 3, M, 0.9, LandPolicy.BAN),
+        (LandPolicy.MORATORIUM, M - 3, M, 0.3, LandPolicy.IN_FORCE),
+        (LandPolicy.MORATORIUM, M + 5, M, 0.3, LandPolicy.REFORM_PENDING),
+        (LandPolicy.IN_FORCE, M - 3, None, 0.9, LandPolicy.IN_FORCE),
+        (LandPolicy.BAN, M - 3, None, 0.1, LandPolicy.BAN),
+    ],
+)
+def test_advance_land_policy(
+    state: LandPolicy, effective: int | None, end: int | None, sino: float, expected: LandPolicy
+) -> None:
+    assert advance_land_policy(state, M, effective, end, sino, 0.5) is expected
+
+
+def test_approval_jumps_salience_and_reform_comes_into_force_on_time() -> None:
+    model = land_model(sinophobia=0.2, wave_regions=100)  # no response possible
+    rows = run(model, 12)
+    assert at(rows, "2010-02")["state"] == LandPolicy.CLOSED
+    assert at(rows, "2010-02")["salience"] == 0.0
+    assert at(rows, "2010-03")["state"] == LandPolicy.REFORM_PENDING
+    assert at(rows, "2010-03")["salience"] == pytest.approx(0.5)
+    assert at(rows, "2010-04")["salience"] == pytest.approx(0.5 * decay_factor(12.0))
+    assert at(rows, "2010-08")["state"] == LandPolicy.REFORM_PENDING
+    assert at(rows, "2010-09")["state"] == LandPolicy.IN_FORCE
+    assert at(rows, "2010-12")["state"] == LandPolicy.IN_FORCE
+    in_force = [e for e in model.log if e.kind == "land_policy"]
+    assert [e.date for e in in_force] == ["2010-09"]
+
+
+@pytest.mark.parametrize(
+    ("threshold", "final"), [(0.5, LandPolicy.BAN), (0.95, LandPolicy.IN_FORCE)]
+)
+def test_moratorium_holds_then_ends_in_ban_or_reform(threshold: float, final: LandPolicy) -> None:
+    model = land_model(sinophobia=0.8, moratorium_months=9, ban_sinophobia_threshold=threshold)
+    rows = run(model, 14)
+    granted = next(e for e in model.log if e.kind == "moratorium")
+    start = parse_month(granted.date)
+    assert start < parse_month("2010-09")  # before the law takes effect (SF6)
+    during = [r for r in rows if start <= r["month"] < start + 9]
+    assert all(r["state"] == LandPolicy.MORATORIUM for r in during)
+    assert model.kazakhstan.land_policy_state == final
+    ended = next(r for r in rows if r["month"] == start + 9)
+    assert ended["state"] == final
+    mean = float(model.population.sinophobia.mean())
+    assert (mean > threshold) == (final is LandPolicy.BAN)
+
+
+# --- behaviour in the model -------------------------------------------------------------------
+
+
+def test_wave_brings_moratorium_and_crackdown_logged() -> None:
+    model = land_model(sinophobia=0.8)
+    rows = run(model, 12)
+    kinds = [e.kind for e in model.log]
+    assert "moratorium" in kinds and "crackdown" in kinds
+    protests = [e for e in model.log if e.kind == "protest"]
+    names = {p.region.name for p in model.publics}
+    assert len(protests) >= 3
+    assert all(e.detail.removeprefix("protests in ") in names for e in protests)
+    moratorium = next(e for e in model.log if e.kind == "moratorium")
+    assert "after protests in" in moratorium.detail
+    response = parse_month(moratorium.date)
+    peak = next(r for r in rows if r["month"] == response)
+    assert peak["regions"] >= 3
+    assert peak["repression"] == pytest.approx(0.3 + 0.2)
+    assert at(rows, "2010-09")["state"] == LandPolicy.MORATORIUM  # the law never took effect
+    # the crackdown's extra repression decays back toward the initial level
+    later = next(r for r in rows if r["month"] == response + 6)
+    assert later["repression"] == pytest.approx(0.3 + 0.2 * 0.5)
+    # the moratorium cut salience, protests subside
+    assert at(rows, "2010-12")["active"] < peak["active"] / 2
+
+
+def test_only_one_response_within_the_cooldown() -> None:
+    model = land_model(
+        sinophobia=0.9, response_cooldown_months=24, concession_salience_cut=0.0, crackdown_step=0.0
+    )
+    run(model, 12)
+    assert sum(e.kind == "crackdown" for e in model.log) == 1
+
+
+@pytest.mark.parametrize("response", ["concede", "repress"])
+def test_response_variants(response: str) -> None:
+    model = land_model(sinophobia=0.8, response=response)
+    before = float(model.population.legitimacy.mean())
+    run(model, 4)
+    kinds = {e.kind for e in model.log}
+    after = float(model.population.legitimacy.mean())
+    if response == "concede":
+        assert "moratorium" in kinds and "crackdown" not in kinds
+        assert model.kazakhstan.land_policy_state == LandPolicy.MORATORIUM
+        assert model.kazakhstan.repression == pytest.approx(0.3)
+        assert after > before
+    else:
+        assert "crackdown" in kinds and "moratorium" not in kinds
+        assert model.kazakhstan.land_policy_state == LandPolicy.REFORM_PENDING
+        assert model.kazakhstan.repression > 0.3
+        assert after < before
+
+
+def test_response_waits_for_the_lag() -> None:
+    lagged = land_model(sinophobia=0.9, response_lag_months=1)
+    rows = run(lagged, 8)
+    first_wave = next(r["month"] for r in rows if r["regions"] >= 3)
+    response = next(e for e in lagged.log if e.kind == "moratorium")
+    assert parse_month(response.date) == first_wave + 1
+
+
+@pytest.mark.parametrize("engine", ["epstein", "threshold"])
+def test_higher_sinophobia_gives_a_bigger_wave(engine: str) -> None:
+    peaks = {}
+    for s in (0.2, 0.8):
+        rows = run(land_model(sinophobia=s, engine=engine), 12)
+        peaks[s] = (max(r["active"] for r in rows), max(r["regions"] for r in rows))
+    assert peaks[0.8][0] > peaks[0.2][0] + 0.03
+    assert peaks[0.8][1] > peaks[0.2][1]
+    assert peaks[0.8][1] >= 3
+
+
+def test_reform_under_low_sinophobia_brings_no_response() -> None:
+    model = land_model(sinophobia=0.2)
+    rows = run(model, 12)
+    assert max(r["regions"] for r in rows) < 3
+    assert not any(e.kind in {"moratorium", "crackdown"} for e in model.log)
+    assert model.kazakhstan.land_policy_state == LandPolicy.IN_FORCE
+
+
+def test_no_reform_no_land_term() -> None:
+    quiet = run(land_model(sinophobia=0.8, reform=False), 12)
+    reform = run(land_model(sinophobia=0.8), 12)
+    assert all(r["salience"] == 0.0 and r["state"] == LandPolicy.CLOSED for r in quiet)
+    assert max(r["active"] for r in reform) > max(r["active"] for r in quiet) + 0.03
+
+
+def test_jailed_citizens_are_never_active_and_terms_count_down() -> None:
+    model = land_model(sinophobia=0.8, max_jail_months=3)
+    population = model.population
+    population.hardship[:] = 1.0
+    population.legitimacy[:] = 0.0
+    population.jail_months[:200] = 5
+    model.step()
+    assert not population.active[:200].any()
+    assert population.active[200:].mean() > 0.3
+    np.testing.assert_array_equal(population.jail_months[:200], 4)
+    assert population.jail_months.max() <= 4
+    for _ in range(12):
+        model.step()
+        jailed = population.jail_months > 0
+        assert not (population.active & jailed).any()
+        shares = population.regional_mean(population.active)
+        assert np.all((shares >= 0.0) & (shares <= 1.0))
+    assert (population.jail_months > 0).any()
+
+
+def test_detention_rate_rises_with_repression() -> None:
+    jailed = {}
+    for repression in (0.1, 0.6):
+        model = land_model(
+            sinophobia=0.8,
+            wave_regions=100,
+            extra={"initial": {"kazakhstan": {"repression": repression}}},
+        )
+        model.population.hardship[:] = 1.0
+        model.population.legitimacy[:] = 0.0
+        model.step()
+        jailed[repression] = (model.population.jail_months > 0).sum() / max(
+            1, (model.population.jail_months > 0).sum() + model.population.active.sum()
+        )
+    assert jailed[0.6] > jailed[0.1] + 0.2
+
+
+def test_disabled_rule_changes_nothing() -> None:
+    model = land_model(sinophobia=0.8, enabled=False)
+    run(model, 12)
+    assert model.kazakhstan.land_policy_state == LandPolicy.CLOSED
+    assert model.kazakhstan.land_salience == 0.0
+    assert model.kazakhstan.repression == pytest.approx(0.3)
+    assert not model.population.active.any()
+    assert not any(e.kind in {"protest", "moratorium", "crackdown"} for e in model.log)

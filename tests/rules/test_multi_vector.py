@@ -1,0 +1,299 @@
+"""Tests of multi-vector balancing (MV1-MV5)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from pydantic import ValidationError
+
+from kzsim.model import KazakhstanModel
+from kzsim.rules.multi_vector import (
+    Config,
+    Rule,
+    alignment_target,
+    calibrate_base,
+    china_leverage,
+    damp_leverages,
+    project_to_simplex_with_floors,
+    pulls,
+    russia_leverage,
+    saturation,
+)
+from tests.conftest import deep_merge, small_model
+
+OTHER_RULES_OFF = {
+    name: {"enabled": False}
+    for name in (
+        "tariff_harmonisation",
+        "bri_loans",
+        "land_protests",
+        "opinion",
+        "russian_reactions",
+    )
+}
+
+
+def mv_model(seed: int = 1, **multi_vector: Any) -> KazakhstanModel:
+    """A small model, 2010-2029, in which only the multi-vector rule runs."""
+    return small_model(
+        seed,
+        metadata={"end": "2029-12"},
+        rules=deep_merge(OTHER_RULES_OFF, {"multi_vector": multi_vector}),
+    )
+
+
+def alignment(model: KazakhstanModel) -> np.ndarray:
+    government = model.kazakhstan
+    return np.array(
+        [government.alignment_russia, government.alignment_china, government.alignment_west]
+    )
+
+
+def run(model: KazakhstanModel, months: int) -> KazakhstanModel:
+    for _ in range(months):
+        model.step()
+    return model
+
+
+# --- pure functions -------------------------------------------------------------------------
+
+
+def test_projection_by_hand() -> None:
+    floors = np.array([0.3, 0.05, 0.05])
+    # Russia below its floor: lifted to 0.3, the others give 0.05 each (equal shift theta)
+    np.testing.assert_allclose(
+        project_to_simplex_with_floors(np.array([0.2, 0.5, 0.3]), floors), [0.3, 0.45, 0.25]
+    )
+    # one entry far below: it sits on its floor and the rest absorb the excess
+    np.testing.assert_allclose(
+        project_to_simplex_with_floors(np.array([0.6, 0.45, -0.05]), floors), [0.55, 0.4, 0.05]
+    )
+
+
+def test_projection_leaves_a_feasible_point_unchanged() -> None:
+    point = np.array([0.5, 0.2, 0.3])
+    np.testing.assert_allclose(
+        project_to_simplex_with_floors(point, np.array([0.3, 0.05, 0.05])), point
+    )
+
+
+def test_projection_with_full_floors_returns_the_floors() -> None:
+    floors = np.array([0.6, 0.2, 0.2])
+    np.testing.assert_allclose(
+        project_to_simplex_with_floors(np.array([0.1, 0.1, 0.8]), floors), floors
+    )
+
+
+def test_projection_rejects_floors_above_one() -> None:
+    with pytest.raises(ValueError, match="floors sum"):
+        project_to_simplex_with_floors(np.array([0.3, 0.3, 0.4]), np.array([0.5, 0.5, 0.5]))
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.floats(-2, 2), min_size=3, max_size=3),
+    st.floats(0, 0.6),
+    st.floats(0, 0.2),
+)
+def test_projection_keeps_floors_and_sums_to_one(
+    point: list[float], floor_russia: float, floor_any: float
+) -> None:
+    floors = np.array([max(floor_russia, floor_any), floor_any, floor_any])
+    x = project_to_simplex_with_floors(np.array(point), floors)
+    assert x.sum() == pytest.approx(1.0)
+    assert np.all(x >= floors - 1e-12)
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(st.floats(-1, 2), min_size=3, max_size=3),
+    st.lists(st.floats(0, 1), min_size=3, max_size=3),
+)
+def test_projection_is_nearest_feasible_point(point: list[float], direction: list[float]) -> None:
+    floors = np.array([0.3, 0.05, 0.05])
+    x = project_to_simplex_with_floors(np.array(point), floors)
+    # any other feasible point (a mix of x and a random feasible point) is no closer
+    other = project_to_simplex_with_floors(np.array(direction), floors)
+    for t in (0.1, 0.5, 1.0):
+        candidate = (1 - t) * x + t * other
+        assert np.linalg.norm(candidate - point) >= np.linalg.norm(x - point) - 1e-9
+
+
+def test_russia_leverage_by_hand() -> None:
+    config = Config()
+    value = russia_leverage(config, 0.4, 0.85, 0.6, 0.55, eaeu_member=True)
+    expected = (0.25 * 0.4 + 0.25 * 0.85 + 0.2 * 0.6 + 0.15 * 0.55 + 0.15 * 1.0) / 1.0
+    assert value == pytest.approx(expected)
+    assert russia_leverage(config, 0.4, 0.85, 0.6, 0.55, eaeu_member=False) == pytest.approx(
+        expected - 0.15
+    )
+
+
+def test_china_leverage_by_hand_and_monotone() -> None:
+    config = Config()
+    assert saturation(0.1, 0.1) == pytest.approx(0.5)
+    assert saturation(-1.0, 0.1) == 0.0
+    value = china_leverage(
+        config, debt_to_gdp=0.1, equity_usd_bn=2.0, import_share_china=0.2, disbursed_to_gdp=0.3
+    )
+    assert value == pytest.approx(0.3 * 0.5 + 0.2 * 0.5 + 0.3 * 0.2 + 0.2 * 0.75)
+    debts = [china_leverage(config, d, 0.0, 0.2, 0.0) for d in (0.0, 0.05, 0.1, 0.5)]
+    assert all(a < b for a, b in zip(debts, debts[1:], strict=False))
+
+
+def test_mutual_damping_by_hand() -> None:
+    russia, china = damp_leverages(0.6, 0.4, 0.5)
+    assert russia == pytest.approx(0.6 * (1 - 0.5 * 0.4))
+    assert china == pytest.approx(0.4 * (1 - 0.5 * 0.6))
+    assert damp_leverages(0.6, 0.4, 0.0) == (0.6, 0.4)
+
+
+def test_target_alignment_by_hand() -> None:
+    base = np.array([0.5, 0.2, 0.3])
+    multipliers = pulls(Config(), capital_need=0.5, lending_appetite=0.8, threat_perception=0.5)
+    np.testing.assert_allclose(multipliers, [1.0, 1.4, 1.5])
+    leverage = np.array([0.5, 0.2, 0.0])
+    weights = base * multipliers * np.exp(-3.0 * leverage)
+    np.testing.assert_allclose(
+        alignment_target(base, multipliers, leverage, 3.0), weights / weights.sum()
+    )
+
+
+def test_higher_china_leverage_lowers_china_target() -> None:
+    base, multipliers = np.array([0.5, 0.2, 0.3]), np.ones(3)
+    low = alignment_target(base, multipliers, np.array([0.5, 0.1, 0.0]), 3.0)
+    high = alignment_target(base, multipliers, np.array([0.5, 0.4, 0.0]), 3.0)
+    assert high[1] < low[1]
+    assert high[0] > low[0] and high[2] > low[2]  # MV2: the fall goes to the others
+
+
+def test_money_pulls_toward_china_threat_toward_west() -> None:
+    config = Config()
+    base, leverage = np.array([0.5, 0.2, 0.3]), np.array([0.5, 0.2, 0.0])
+    calm = alignment_target(base, pulls(config, 0.0, 0.0, 0.0), leverage, 3.0)
+    money = alignment_target(base, pulls(config, 1.0, 1.0, 0.0), leverage, 3.0)
+    threat = alignment_target(base, pulls(config, 0.0, 0.0, 1.0), leverage, 3.0)
+    assert money[1] > calm[1]
+    assert threat[2] > calm[2]
+
+
+def test_calibrated_base_reproduces_the_alignment() -> None:
+    a = np.array([0.5, 0.2, 0.3])
+    multipliers, leverage = np.array([1.0, 1.3, 1.1]), np.array([0.45, 0.05, 0.0])
+    base = calibrate_base(a, multipliers, leverage, 3.0)
+    assert base.sum() == pytest.approx(1.0)
+    np.testing.assert_allclose(alignment_target(base, multipliers, leverage, 3.0), a)
+
+
+def test_config_rejects_floors_that_leave_no_room() -> None:
+    with pytest.raises(ValidationError, match="floor_russia"):
+        Config(floor_russia=0.95, floor_any=0.05)
+    with pytest.raises(ValidationError, match="russia_"):
+        Config(
+            russia_trade_weight=0,
+            russia_transit_weight=0,
+            russia_security_weight=0,
+            russia_media_weight=0,
+            russia_eaeu_weight=0,
+        )
+
+
+# --- behaviour on the model -----------------------------------------------------------------
+
+
+def test_initial_alignment_is_a_fixed_point() -> None:
+    model = mv_model()
+    start = alignment(model)
+    run(model, 24)
+    np.testing.assert_allclose(alignment(model), start, atol=1e-12)
+
+
+def test_higher_china_leverage_lowers_alignment_with_china() -> None:
+    control, indebted = mv_model(), mv_model()
+    control.step()
+    indebted.step()
+    indebted.kazakhstan.debt_to_china_usd_bn = 0.3 * indebted.kazakhstan.gdp_usd_bn
+    run(control, 24)
+    run(indebted, 24)
+    assert indebted.china.leverage > control.china.leverage
+    assert indebted.kazakhstan.alignment_china < control.kazakhstan.alignment_china - 0.02
+
+
+def test_china_presence_damps_dominant_russia_and_raises_autonomy() -> None:
+    # MV1: while Russia's hold is the strongest, China's growing leverage damps it
+    control, indebted = mv_model(), mv_model()
+    indebted.kazakhstan.debt_to_china_usd_bn = 0.05 * indebted.kazakhstan.gdp_usd_bn
+    run(control, 3)
+    run(indebted, 3)
+    assert indebted.china.leverage < indebted.russia.leverage
+    assert indebted.russia.leverage < control.russia.leverage
+    assert indebted.kazakhstan.autonomy_index > control.kazakhstan.autonomy_index
+
+
+def test_capital_need_and_appetite_pull_toward_china() -> None:
+    control, hungry = mv_model(), mv_model()
+    control.step()
+    hungry.step()
+    hungry.kazakhstan.capital_need = 1.0
+    hungry.china.strategic_interest = 1.0
+    hungry.china.lending_appetite = 1.0
+    run(control, 24)
+    run(hungry, 24)
+    assert hungry.kazakhstan.alignment_china > control.kazakhstan.alignment_china + 0.02
+
+
+def test_threat_raises_alignment_with_west_and_keeps_russia_floor() -> None:
+    model = mv_model(floor_russia=0.45)
+    model.step()
+    model.kazakhstan.threat_perception = 1.0
+    model.russia.security_leverage = 1.0
+    model.russia.media_reach = 1.0
+    model.eaeu.member = True
+    west_before = model.kazakhstan.alignment_west
+    run(model, 120)
+    a = alignment(model)
+    assert a[2] > west_before + 0.05
+    assert a[0] >= 0.45 - 1e-12
+    assert a.sum() == pytest.approx(1.0)
+    assert a.min() >= 0.05 - 1e-12
+
+
+def test_event_pushing_alignment_off_the_simplex_is_repaired() -> None:
+    model = mv_model()
+    model.step()
+    model.kazakhstan.alignment_west = 0.9  # an event set it; sum is now 1.6
+    model.step()
+    a = alignment(model)
+    assert a.sum() == pytest.approx(1.0)
+    assert a[0] >= 0.3 - 1e-12
+
+
+def test_autonomy_index_is_one_minus_the_highest_effective_leverage() -> None:
+    model = mv_model()
+    model.eaeu.member = True
+    model.kazakhstan.debt_to_china_usd_bn = 20.0
+    run(model, 3)
+    expected = 1 - max(model.russia.leverage, model.china.leverage)
+    assert model.kazakhstan.autonomy_index == pytest.approx(expected)
+    rule = model.rules[0]
+    assert isinstance(rule, Rule)
+    assert model.russia.leverage < rule.leverage_russia_raw  # damped by China (MV1)
+
+
+def test_explicit_base_weights_drive_alignment() -> None:
+    model = mv_model(base_weights=(1.0, 1.0, 1.0), leverage_aversion=0.0, threat_pull=0.0)
+    run(model, 200)
+    np.testing.assert_allclose(alignment(model), [1 / 3, 1 / 3, 1 / 3], atol=1e-3)
+
+
+def test_disabled_rule_changes_nothing() -> None:
+    model = small_model(rules=deep_merge(OTHER_RULES_OFF, {"multi_vector": {"enabled": False}}))
+    start = alignment(model)
+    model.kazakhstan.debt_to_china_usd_bn = 50.0
+    run(model, 6)
+    np.testing.assert_array_equal(alignment(model), start)
+    assert model.kazakhstan.autonomy_index == 1.0

@@ -1,0 +1,341 @@
+"""Tests of hardship and Friedkin-Johnsen opinion dynamics."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from kzsim.model import KazakhstanModel
+from kzsim.rules.opinion import (
+    Config,
+    eaeu_support_inputs,
+    friedkin_johnsen_update,
+    hardship_step,
+    legitimacy_inputs,
+    mean_field_gain,
+    national_hardship_pressure,
+    regional_hardship_pressure,
+    russia_affinity_inputs,
+    sinophobia_inputs,
+)
+from tests.conftest import deep_merge, small_model
+
+OTHER_RULES_OFF = {
+    name: {"enabled": False}
+    for name in (
+        "tariff_harmonisation",
+        "bri_loans",
+        "land_protests",
+        "multi_vector",
+        "russian_reactions",
+    )
+}
+ATTITUDES = ("sinophobia", "legitimacy", "eaeu_support", "russia_affinity")
+#: Oil above its 2010-2013 average: no budget stress, so no hardship unless a test adds some.
+NO_BUDGET_STRESS = {"brent_usd_per_bbl": {"2010-01": 110.0}}
+
+
+def opinion_model(seed: int = 1, **opinion: float) -> KazakhstanModel:
+    """A small model in which only the opinion rule runs, with no budget stress."""
+    rules = deep_merge(OTHER_RULES_OFF, {"opinion": opinion})
+    return small_model(seed, rules=rules, drivers=NO_BUDGET_STRESS)
+
+
+def run(model: KazakhstanModel, months: int) -> KazakhstanModel:
+    for _ in range(months):
+        model.step()
+    return model
+
+
+def fj_iterate(
+    network: sp.csr_matrix,
+    susceptibility: np.ndarray,
+    anchor: np.ndarray,
+    inputs: np.ndarray,
+    steps: int,
+) -> np.ndarray:
+    """Iterate the Friedkin-Johnsen update on an explicit network, without a Population."""
+    x = anchor.copy()
+    for _ in range(steps):
+        x = friedkin_johnsen_update(np.asarray(network @ x), inputs, susceptibility, anchor)
+    return x
+
+
+# --- pure functions -------------------------------------------------------------------------
+
+
+def test_fj_converges_to_closed_form_on_a_hand_made_network() -> None:
+    adjacency = np.array([[0, 1, 1, 0], [1, 0, 1, 0], [1, 1, 0, 1], [0, 0, 1, 0]], dtype=np.float64)
+    w = adjacency / adjacency.sum(axis=1, keepdims=True)
+    lam = np.array([0.5, 0.8, 0.6, 0.9])
+    x0 = np.array([0.2, 0.7, 0.4, 0.5])
+    u = np.array([0.05, -0.02, 0.0, 0.03])
+    closed = np.linalg.solve(np.eye(4) - np.diag(lam) @ w, lam * u + (1 - lam) * x0)
+    assert np.all((closed > 0) & (closed < 1))  # no clipping at the fixed point
+    x = fj_iterate(sp.csr_matrix(w), lam, x0, u, steps=400)
+    np.testing.assert_allclose(x, closed, atol=1e-10)
+
+
+def test_fj_one_step_by_hand() -> None:
+    out = friedkin_johnsen_update(
+        np.array([0.5, 0.9]), np.array([0.1, 0.5]), np.array([0.5, 0.8]), np.array([0.2, 0.6])
+    )
+    # 0.5 * (0.5 + 0.1) + 0.5 * 0.2 = 0.4; 0.8 * (0.9 + 0.5) + 0.2 * 0.6 = 1.24 -> clipped to 1
+    np.testing.assert_allclose(out, [0.4, 1.0])
+
+
+def test_fj_writes_in_place() -> None:
+    target = np.array([0.3, 0.3])
+    out = friedkin_johnsen_update(
+        np.array([0.5, 0.5]), np.zeros(2), np.array([1.0, 0.0]), np.array([0.1, 0.1]), out=target
+    )
+    assert out is target
+    np.testing.assert_allclose(target, [0.5, 0.1])
+
+
+@settings(max_examples=50, deadline=None)
+@given(
+    st.lists(st.floats(-5, 5), min_size=5, max_size=5),
+    st.lists(st.floats(0, 1), min_size=5, max_size=5),
+    st.lists(st.floats(0, 1), min_size=5, max_size=5),
+)
+def test_fj_stays_in_unit_interval(inputs: list[float], lam: list[float], x0: list[float]) -> None:
+    out = friedkin_johnsen_update(np.full(5, 0.5), np.array(inputs), np.array(lam), np.array(x0))
+    assert np.all((out >= 0.0) & (out <= 1.0))
+
+
+def test_mean_field_gain_matches_uniform_fixed_point() -> None:
+    # A ring, every lambda equal: a uniform input u shifts the fixed point by lambda/(1-lambda) u.
+    n, lam, u = 6, 0.75, 0.01
+    nodes = np.arange(n)
+    rows = np.concatenate((nodes, nodes))
+    cols = np.concatenate(((nodes + 1) % n, (nodes - 1) % n))
+    ring = sp.csr_matrix((np.full(2 * n, 0.5), (rows, cols)), shape=(n, n))
+    x0 = np.full(n, 0.4)
+    x = fj_iterate(ring, np.full(n, lam), x0, np.full(n, u), steps=300)
+    gain = mean_field_gain(np.full(n, lam))
+    assert gain == pytest.approx(3.0)
+    np.testing.assert_allclose(x - x0, gain * u, atol=1e-12)
+
+
+def test_mean_field_gain_is_bounded() -> None:
+    assert mean_field_gain(np.ones(3)) == pytest.approx(99.0)
+    assert mean_field_gain(np.zeros(3)) == pytest.approx(1 / 99)
+    assert mean_field_gain(np.array([0.5, 0.9])) == pytest.approx(0.7 / 0.3)
+
+
+def test_hardship_pressures_by_hand() -> None:
+    config = Config()
+    national = national_hardship_pressure(
+        config, price_pressure=0.5, budget_stress=0.2, fuel_price_index=2.0
+    )
+    assert national == pytest.approx(1.0 * 0.5 + 0.3 * 0.2 + 0.3 * 1.0)
+    assert (
+        national_hardship_pressure(config, 0.0, 0.0, 0.8) == 0.0
+    )  # a fuel price fall is no relief
+    regional = regional_hardship_pressure(
+        config, np.array([0.5, 0.0]), np.array([0.0, 0.5]), np.array([0.0, 0.01])
+    )
+    np.testing.assert_allclose(regional, [0.1 * 0.5, 0.2 * 0.5 - 5.0 * 0.01])
+
+
+def test_hardship_relaxes_toward_clipped_target() -> None:
+    hardship = np.array([0.3, 0.3, 0.9])
+    baseline = np.array([0.3, 0.3, 0.5])
+    hardship_step(hardship, baseline, np.array([0.2, -0.5, 0.8]), rate=0.25)
+    # targets 0.5, 0.0 (clipped from -0.2), 1.0 (clipped from 1.3)
+    np.testing.assert_allclose(hardship, [0.35, 0.225, 0.925])
+
+
+def test_sinophobia_inputs_by_hand() -> None:
+    config = Config()
+    u = sinophobia_inputs(
+        config,
+        chinese_presence=np.array([0.5, 0.5, 0.0]),
+        china_contact=np.array([0.0, 0.4, 0.0]),
+        land_salience=1.0,
+        russian_media=np.array([0.0, 0.0, 1.0]),
+        media_reach=0.5,
+    )
+    np.testing.assert_allclose(
+        u,
+        [
+            0.15 * 0.5 + 0.12,
+            0.15 * 0.5 * 0.6 - 0.2 * 0.4 + 0.12,
+            0.12 * (1 + 1.0 * 0.5 * 1.0),
+        ],
+    )
+
+
+def test_presence_hurts_more_without_contact() -> None:
+    config = Config()
+    contact = np.linspace(0, 1, 11)
+    with_presence = sinophobia_inputs(config, np.full(11, 0.8), contact, 0.0, np.zeros(11), 0.5)
+    without = sinophobia_inputs(config, np.zeros(11), contact, 0.0, np.zeros(11), 0.5)
+    effect = with_presence - without
+    assert np.all(np.diff(effect) < 0)
+    assert effect[-1] == pytest.approx(0.0)
+
+
+def test_legitimacy_eaeu_affinity_inputs_by_hand() -> None:
+    config = Config()
+    legit = legitimacy_inputs(
+        config, np.array([0.5, 0.2]), np.array([0.3, 0.3]), repression=0.6, initial_repression=0.3
+    )
+    np.testing.assert_allclose(legit, [-0.5 * 0.2 - 0.1 * 0.3, 0.5 * 0.1 - 0.1 * 0.3])
+    # repression below its initial level is no bonus
+    assert legitimacy_inputs(config, np.zeros(1), np.zeros(1), 0.1, 0.3)[0] == 0.0
+    eaeu = eaeu_support_inputs(
+        config, price_pressure=0.4, threat_perception=0.5, russia_affinity=np.array([0.6])
+    )
+    np.testing.assert_allclose(eaeu, [0.5 * 0.6 - 1.5 * 0.4 - 0.3 * 0.5])
+    affinity = russia_affinity_inputs(
+        config, np.array([0.8]), media_reach=0.5, threat_perception=0.2
+    )
+    np.testing.assert_allclose(affinity, [0.2 * 0.5 * 0.8 - 0.3 * 0.2])
+
+
+# --- behaviour on the model -----------------------------------------------------------------
+
+
+def test_no_change_in_inputs_keeps_means_near_initial() -> None:
+    # inputs count as changes from the initial state, so nothing drifts without a change
+    model = opinion_model()
+    before = {a: float(getattr(model.population, a).mean()) for a in ATTITUDES}
+    run(model, 24)
+    for attitude in ATTITUDES:
+        assert float(getattr(model.population, attitude).mean()) == pytest.approx(
+            before[attitude], abs=0.005
+        )
+    np.testing.assert_allclose(model.population.hardship, model.population.baseline_hardship)
+
+
+def test_disabled_rule_changes_nothing() -> None:
+    model = small_model(rules=deep_merge(OTHER_RULES_OFF, {"opinion": {"enabled": False}}))
+    before = {a: getattr(model.population, a).copy() for a in (*ATTITUDES, "hardship")}
+    model.kazakhstan.fuel_price_index = 2.0
+    model.kazakhstan.land_salience = 1.0
+    run(model, 6)
+    for name, values in before.items():
+        np.testing.assert_array_equal(getattr(model.population, name), values)
+
+
+def test_attitudes_and_hardship_stay_in_unit_interval_under_extreme_inputs() -> None:
+    extreme = {n: 1.0 for n in Config.model_fields if n.startswith(("sinophobia_", "eaeu_"))}
+    model = opinion_model(
+        1,
+        **extreme,
+        hardship_fuel_weight=2.0,
+        hardship_relaxation_per_month=1.0,
+    )
+    government = model.kazakhstan
+    government.fuel_price_index = 5.0
+    government.land_salience = 1.0
+    government.threat_perception = 1.0
+    government.price_pressure = 1.0
+    for public in model.publics:
+        public.chinese_presence = 1.0
+    run(model, 12)
+    population = model.population
+    for name in (*ATTITUDES, "hardship"):
+        values = getattr(population, name)
+        assert np.all((values >= 0.0) & (values <= 1.0)), name
+    assert float(population.hardship.mean()) > 0.95  # the target was clipped at 1, not beyond
+
+
+def test_more_contact_lowers_sinophobia() -> None:
+    control, treated = opinion_model(), opinion_model()
+    treated.population.china_contact[:] = np.clip(treated.population.china_contact + 0.5, 0, 1)
+    run(control, 12)
+    run(treated, 12)
+    drop = control.population.sinophobia.mean() - treated.population.sinophobia.mean()
+    assert drop > 0.05  # steady-state effect 0.2 x 0.5 = 0.1 points
+
+
+def test_presence_without_contact_raises_sinophobia() -> None:
+    control, treated = opinion_model(), opinion_model()
+    for public in treated.publics:
+        public.chinese_presence = 0.8
+    run(control, 12)
+    run(treated, 12)
+    rise = treated.population.sinophobia.mean() - control.population.sinophobia.mean()
+    assert 0.05 < rise < 0.15  # ~0.15 x 0.8 x (1 - mean contact)
+
+
+def test_land_salience_raises_sinophobia_more_with_russian_media() -> None:
+    model = opinion_model()
+    population = model.population
+    before = population.sinophobia.copy()
+    model.kazakhstan.land_salience = 1.0
+    model.russia.media_reach = 1.0
+    run(model, 24)
+    rise = population.sinophobia - before
+    high = population.russian_media > np.quantile(population.russian_media, 0.8)
+    low = population.russian_media < np.quantile(population.russian_media, 0.2)
+    assert rise[high].mean() > rise[low].mean() + 0.02
+
+
+def test_fuel_price_shock_raises_hardship_and_lowers_legitimacy() -> None:
+    control, shocked = opinion_model(), opinion_model()
+    shocked.kazakhstan.fuel_price_index = 2.0
+    run(control, 12)
+    run(shocked, 12)
+    hardship_rise = shocked.population.hardship.mean() - control.population.hardship.mean()
+    # a_fuel x (2 - 1), closed to 1 - 0.8^12 of the gap; a few targets clip at 1
+    assert hardship_rise == pytest.approx(0.3 * (1 - 0.8**12), abs=0.02)
+    assert shocked.population.legitimacy.mean() < control.population.legitimacy.mean() - 0.05
+
+
+def test_project_jobs_lower_hardship_where_they_are() -> None:
+    model = opinion_model()
+    public = model.publics[0]
+    public.project_jobs = public.region.population / 1000 * 0.02  # jobs for 2% of inhabitants
+    run(model, 24)
+    hardship = model.population.hardship
+    baseline = model.population.baseline_hardship
+    there = model.population.region == 0
+    assert (hardship[there] - baseline[there]).mean() == pytest.approx(-0.1, abs=0.015)
+    np.testing.assert_allclose(hardship[~there], baseline[~there])
+
+
+def test_price_pressure_lowers_eaeu_support_with_a_lag() -> None:
+    control, treated = opinion_model(), opinion_model()
+    treated.kazakhstan.price_pressure = 0.1  # consumer prices 10% above trend
+    gaps = []
+    for _ in range(12):
+        control.step()
+        treated.step()
+        gaps.append(control.population.eaeu_support.mean() - treated.population.eaeu_support.mean())
+    assert gaps[0] > 0
+    assert gaps[11] > 2 * gaps[0]  # the effect builds up over months (E L86)
+    assert gaps[11] == pytest.approx(1.5 * 0.1, abs=0.04)  # steady state: weight x input
+
+
+def test_threat_lowers_russia_affinity_and_eaeu_support() -> None:
+    control, treated = opinion_model(), opinion_model()
+    treated.kazakhstan.threat_perception = 0.6
+    run(control, 24)
+    run(treated, 24)
+    assert (
+        treated.population.russia_affinity.mean() < control.population.russia_affinity.mean() - 0.1
+    )
+    assert treated.population.eaeu_support.mean() < control.population.eaeu_support.mean() - 0.15
+
+
+def test_media_reach_raises_russia_affinity() -> None:
+    control, treated = opinion_model(), opinion_model()
+    treated.russia.media_reach = 1.0
+    run(control, 24)
+    run(treated, 24)
+    assert treated.population.russia_affinity.mean() > control.population.russia_affinity.mean()
+
+
+def test_higher_weight_gives_larger_effect() -> None:
+    weak, strong = opinion_model(sinophobia_land_weight=0.05), opinion_model()
+    for model in (weak, strong):
+        model.kazakhstan.land_salience = 1.0
+        run(model, 12)
+    assert strong.population.sinophobia.mean() > weak.population.sinophobia.mean() + 0.03

@@ -1,0 +1,125 @@
+"""The command line, in process: exit codes, one-line errors, nothing half-written."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from kzsim.cli import main
+
+SMALL = (
+    "metadata: {name: small, start: 2010-01, end: 2010-06, seed: 3}\npopulation: {citizens: 500}\n"
+)
+
+
+@pytest.fixture
+def scenario_file(tmp_path: Path) -> Path:
+    path = tmp_path / "small.yaml"
+    path.write_text(SMALL, encoding="utf-8")
+    return path
+
+
+def test_run_writes_the_output_folder(
+    scenario_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "out"
+    assert main(["run", str(scenario_file), "--out", str(out)]) == 0
+    series = pd.read_parquet(out / "series.parquet")
+    assert list(series.columns) == ["step", "date", "scope", "variable", "value"]
+    assert sorted(series["date"].unique()) == [f"2010-0{m}" for m in range(1, 7)]
+    assert {"national", "kazakhstan", "russia", "china", "almaty_city"} <= set(series["scope"])
+    events = pd.read_parquet(out / "events.parquet")
+    assert list(events.columns) == ["step", "date", "kind", "actor", "detail"]
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["seed"] == 3 and manifest["steps"] == 6
+    assert {"kzsim", "mesa", "numpy", "python"} <= set(manifest["versions"])
+    assert sorted(p.name for p in (out / "plots").glob("*.png"))
+    printed = capsys.readouterr().out
+    assert "applied_tariff" in printed and "written to" in printed
+
+
+def test_run_csv_with_seed_and_override(scenario_file: Path, tmp_path: Path) -> None:
+    out = tmp_path / "csv"
+    code = main(
+        [
+            "run",
+            str(scenario_file),
+            "--out",
+            str(out),
+            "--format",
+            "csv",
+            "--seed",
+            "9",
+            "--set",
+            "population.citizens=300",
+            "--quiet",
+        ]
+    )
+    assert code == 0
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["seed"] == 9
+    assert manifest["scenario"]["population"]["citizens"] == 300
+    assert (out / "series.csv").exists() and (out / "events.csv").exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["run", "{missing}"], ":1:1: file: not found"),
+        (["run", "{scenario}", "--set", "population.citizen=5"], "--set population.citizen=5:"),
+        (["run", "{scenario}", "--format", "xlsx"], "--format: 'xlsx' is not a format"),
+        (["run", "{scenario}", "--out", "{unwritable}"], "--out: cannot create folder"),
+        (["validate", "{invalid}"], "unknown rule 'land_protest'"),
+    ],
+)
+def test_bad_input_is_one_line_exit_2_nothing_written(
+    args: list[str],
+    expected: str,
+    scenario_file: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    values = {
+        "missing": str(tmp_path / "missing.yaml"),
+        "scenario": str(scenario_file),
+        "unwritable": str(blocker / "out"),
+        "invalid": str(Path(__file__).parent / "invalid" / "unknown_rule.yaml"),
+    }
+    before = sorted(p.name for p in tmp_path.iterdir())
+    assert main([a.format(**values) for a in args]) == 2
+    captured = capsys.readouterr()
+    lines = captured.err.strip().splitlines()
+    assert len(lines) == 1 and expected in lines[0]
+    assert "Traceback" not in captured.err + captured.out
+    assert sorted(p.name for p in tmp_path.iterdir()) == before
+
+
+def test_validate_reports_ok(scenario_file: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["validate", str(scenario_file)]) == 0
+    assert "ok:" in capsys.readouterr().out
+
+
+def test_schema_is_json_schema(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["schema"]) == 0
+    schema = json.loads(capsys.readouterr().out)
+    assert schema["title"] == "Scenario"
+    assert {"metadata", "population", "rules", "events"} <= set(schema["properties"])
+
+
+def test_list_names_scenarios_and_rules(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["list"]) == 0
+    printed = capsys.readouterr().out
+    assert "historical_2010_2023" in printed
+    for rule in ("tariff_harmonisation", "bri_loans", "land_protests", "opinion"):
+        assert rule in printed
+
+
+def test_unknown_option_is_a_usage_error(scenario_file: Path) -> None:
+    assert main(["run", str(scenario_file), "--bogus"]) == 2
