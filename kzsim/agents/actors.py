@@ -1,8 +1,8 @@
 """The four state actors as Mesa agents; their ``step`` is the "actors decide" stage of a month.
 
 Rules write the actors' interaction state (tariffs, loans, leverage, protest responses); each
-actor's own step keeps its slow bookkeeping: the government's budget stress and need for capital,
-China's appetite relaxing toward its strategic interest, Russia's irritation fading.
+actor's own step keeps its slow bookkeeping: China's appetite relaxing toward its strategic
+interest. The government's macro state follows the drivers in the "drivers" stage.
 """
 
 from __future__ import annotations

@@ -62,7 +62,7 @@ class Config(RuleConfig):
         "epstein", description="protest engine: Epstein (2002) or Granovetter (1978) threshold"
     )
     salience_jump: float = Field(
-        0.5,
+        0.15,
         ge=0.0,
         le=1.0,
         description="salience 0-1 added at approval; perceived land grab (E L62; P L271-273) (A)",

@@ -55,7 +55,11 @@ class Config(RuleConfig):
         0.25, ge=0.0, le=1.0, description="weight of trade leverage; RL1 T L943-947; size (A)"
     )
     russia_transit_weight: float = Field(
-        0.25, ge=0.0, le=1.0, description="weight of transit dependence; T L943-947; size (A)"
+        0.0,
+        ge=0.0,
+        le=1.0,
+        description="weight of transit dependence; T L943-947; 0 by default because the "
+        "tariff rule's trade leverage already carries it (TH8)",
     )
     russia_security_weight: float = Field(
         0.2,
@@ -67,7 +71,11 @@ class Config(RuleConfig):
         0.15, ge=0.0, le=1.0, description="weight of media reach; C L19; size (A)"
     )
     russia_eaeu_weight: float = Field(
-        0.15, ge=0.0, le=1.0, description="weight of EAEU membership; P L399-416; size (A)"
+        0.0,
+        ge=0.0,
+        le=1.0,
+        description="weight of EAEU membership; P L399-416; 0 by default because the tariff "
+        "rule's trade leverage already carries it (TH8)",
     )
     china_debt_weight: float = Field(
         0.3, ge=0.0, le=1.0, description="weight of debt to China / GDP; P L62-70, T L882-886; (A)"

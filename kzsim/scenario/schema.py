@@ -74,7 +74,9 @@ class PopulationConfig(Frozen):
     trader_hub_contact: Share = Field(0.15, description="mean contact with China in hubs (A)")
     hardship_mean: Share = Field(0.3, description="(A)")
     rural_hardship_shift: float = Field(0.1, ge=-0.5, le=0.5, description="(A)")
-    legitimacy_mean: Share = Field(0.6, description="(A)")
+    legitimacy_mean: Share = Field(
+        0.8, description="(A) set so that protest is rare in calm years (E L62: <1% active)"
+    )
     sinophobia_mean: Share = Field(
         0.55, description="widespread Sinophobia (P L307-312; T L1760-1762); level (A)"
     )

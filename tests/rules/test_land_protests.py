@@ -42,10 +42,16 @@ def land_model(
     extra: dict[str, Any] | None = None,
     **land: Any,
 ) -> KazakhstanModel:
-    """A small model with only this rule enabled and, by default, the land reform event."""
+    """A small model with only this rule enabled and, by default, the land reform event.
+
+    Legitimacy 0.6 and a salience jump of 0.5 are pinned here so that the tests do not depend on
+    the calibrated defaults.
+    """
     sections: dict[str, Any] = {
-        "population": {"sinophobia_mean": sinophobia},
-        "rules": deep_merge(OTHER_RULES_OFF, {"land_protests": land}),
+        "population": {"sinophobia_mean": sinophobia, "legitimacy_mean": 0.6},
+        "rules": deep_merge(
+            OTHER_RULES_OFF, {"land_protests": deep_merge({"salience_jump": 0.5}, land)}
+        ),
         "events": [REFORM] if reform else [],
     }
     return small_model(seed, **deep_merge(sections, extra or {}))

@@ -124,7 +124,7 @@ def test_projection_is_nearest_feasible_point(point: list[float], direction: lis
 
 
 def test_russia_leverage_by_hand() -> None:
-    config = Config()
+    config = Config(russia_transit_weight=0.25, russia_eaeu_weight=0.15)
     value = russia_leverage(config, 0.4, 0.85, 0.6, 0.55, eaeu_member=True)
     expected = (0.25 * 0.4 + 0.25 * 0.85 + 0.2 * 0.6 + 0.15 * 0.55 + 0.15 * 1.0) / 1.0
     assert value == pytest.approx(expected)

@@ -266,16 +266,20 @@ def test_presence_without_contact_raises_sinophobia() -> None:
 
 
 def test_land_salience_raises_sinophobia_more_with_russian_media() -> None:
-    model = opinion_model()
-    population = model.population
-    before = population.sinophobia.copy()
-    model.kazakhstan.land_salience = 1.0
-    model.russia.media_reach = 1.0
-    run(model, 24)
-    rise = population.sinophobia - before
-    high = population.russian_media > np.quantile(population.russian_media, 0.8)
-    low = population.russian_media < np.quantile(population.russian_media, 0.2)
-    assert rise[high].mean() > rise[low].mean() + 0.02
+    rises = {}
+    for reach in (0.0, 1.0):
+        model = opinion_model()
+        before = model.population.sinophobia.copy()
+        model.kazakhstan.land_salience = 1.0
+        model.russia.media_reach = reach
+        run(model, 24)
+        rises[reach] = model.population.sinophobia - before
+    media = model.population.russian_media
+    high = media > np.quantile(media, 0.8)
+    low = media < np.quantile(media, 0.2)
+    amplified = rises[1.0] - rises[0.0]
+    assert amplified[high].mean() > 0.02
+    assert amplified[high].mean() > amplified[low].mean() + 0.01
 
 
 def test_fuel_price_shock_raises_hardship_and_lowers_legitimacy() -> None:
