@@ -25,8 +25,8 @@ Each month:
    real contact with Chinese projects for a share of the region's citizens.
 
 References:
-    P, O, T, E, C source texts (shared/seeds), lines as cited above and in
-    docs/submodels/bri_loans.md. Arellano, C. (2008). Default risk and income fluctuations in
+    P, O, T, E, C source texts (docs/sources.md), lines as cited above and in
+    docs/model.md, section 7.2. Arellano, C. (2008). Default risk and income fluctuations in
     emerging economies. American Economic Review 98(3), for the reduced-form distress response.
 
 """

@@ -14,7 +14,7 @@ Kazakhstan's threat perception by a step whose contribution then decays with a h
 changes to threat perception (events such as Crimea) are left alone. Higher threat perception
 pulls alignment toward the West next month (multi_vector), which can irritate Russia again: the
 loop is damped by the cooldown and the decay. The non-tariff-barrier hazard rising with irritation
-is applied by the tariff rule, which reads ``russia.irritation`` (TH5; model-sketch.md).
+is applied by the tariff rule, which reads ``russia.irritation`` (TH5).
 
 References:
     Sources: C L25-27, L47-49, L62; P L403-405, L465-470; T L218-226, L1569-1583, L1593-1595.

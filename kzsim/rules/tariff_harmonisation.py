@@ -23,7 +23,7 @@ consequences month by month:
   (TH8, P L7, L399-400, L590-594; T L943-947).
 
 TH9 (Kazakhstan always refuses a single currency; E L23, T L615-617) is handled by the events
-engine. Equations, choices and parameter table: ``docs/submodels/tariff_harmonisation.md``.
+engine. Equations, choices and parameter table: ``docs/model.md``, section 7.1.
 
 References:
     Armington, P. S. (1969). A theory of demand for products distinguished by place of
@@ -162,7 +162,7 @@ class Config(RuleConfig):
         le=600.0,
         description="months; half-life of an exchange-rate move's effect on relative prices as "
         "prices catch up; (A) set so the replay keeps Russia's import share near 37-43% "
-        "(2018-2021, trade_partners.csv); null = foreign prices fixed (model-sketch form)",
+        "(2018-2021, trade_partners.csv); null = foreign prices fixed (the starting sketch of the equations)",
     )
     inflation_driver_includes_fx: bool = Field(
         True,
@@ -458,7 +458,7 @@ def relative_import_prices(
     ``p_j = w_j fx_j (1 + tau_j)``: Russian goods are priced in roubles (tenge per rouble = K/R)
     and duty-free; Chinese and other goods are priced in US$ and pay the applied tariff (E L21;
     T L232-236). Exchange rates enter relative to reference rates; with fixed references (the
-    start month's) and fixed foreign-currency prices ``w_j`` this is the model-sketch form.
+    start month's) and fixed foreign-currency prices ``w_j`` this is the starting sketch's form.
 
     Args:
         kzt_per_usd: tenge per US$ this month.
