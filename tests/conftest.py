@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 
 from kzsim.model import KazakhstanModel
+from kzsim.rules import RULE_NAMES
 from kzsim.scenario.schema import Scenario
 
 
@@ -19,6 +20,11 @@ def deep_merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
         else:
             out[key] = value
     return out
+
+
+def others_off(rule: str) -> dict[str, dict[str, bool]]:
+    """Rule settings that disable every rule except ``rule``."""
+    return {name: {"enabled": False} for name in RULE_NAMES if name != rule}
 
 
 def small_scenario(**sections: Any) -> Scenario:

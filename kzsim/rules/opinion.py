@@ -19,7 +19,7 @@ Friedkin-Johnsen updating with inputs,
 * Russia affinity rises with exposure to Russian media times its reach (C L19-21; T L1722-1767)
   and falls with threat perception (RL3, T L1569-1583).
 
-Two choices go beyond the starting sketch of the equations. Inputs enter as changes from the state the anchors x(0)
+Two choices go beyond the starting sketch. Inputs enter as changes from the state the anchors x(0)
 were drawn for (population.py already lowers initial Sinophobia with contact and raises Russia
 affinity with media exposure), so they are not counted twice. And each input weight is the
 steady-state shift of the mean attitude per unit of input: the inputs are multiplied by

@@ -162,7 +162,7 @@ class Config(RuleConfig):
         le=600.0,
         description="months; half-life of an exchange-rate move's effect on relative prices as "
         "prices catch up; (A) set so the replay keeps Russia's import share near 37-43% "
-        "(2018-2021, trade_partners.csv); null = foreign prices fixed (the starting sketch of the equations)",
+        "(2018-2021, trade_partners.csv); null = foreign prices fixed (the starting sketch)",
     )
     inflation_driver_includes_fx: bool = Field(
         True,

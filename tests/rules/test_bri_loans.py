@@ -38,18 +38,9 @@ from kzsim.rules.bri_loans import (
     shift_alignment,
 )
 from kzsim.rules.land_protests import Rule as LandProtestsRule
-from tests.conftest import deep_merge, small_model
+from tests.conftest import deep_merge, others_off, small_model
 
-OTHER_RULES_OFF = {
-    name: {"enabled": False}
-    for name in (
-        "tariff_harmonisation",
-        "land_protests",
-        "opinion",
-        "multi_vector",
-        "russian_reactions",
-    )
-}
+OTHER_RULES_OFF = others_off("bri_loans")
 KEEN_CHINA = {"china": {"strategic_interest": 1.0, "lending_appetite": 1.0}}
 WEIGHTS = AcceptanceWeights(
     need=3.0, transport=0.5, debt=2.0, sinophobia=2.0, irritation=1.0, content=2.0

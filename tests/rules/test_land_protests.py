@@ -20,19 +20,10 @@ from kzsim.rules.land_protests import (
     grievance,
     threshold_cascade,
 )
-from tests.conftest import deep_merge, small_model
+from tests.conftest import deep_merge, others_off, small_model
 
 REFORM = {"date": "2010-03", "kind": "land_reform", "effective": "2010-09", "detail": "Land Code"}
-OTHER_RULES_OFF = {
-    name: {"enabled": False}
-    for name in (
-        "tariff_harmonisation",
-        "bri_loans",
-        "opinion",
-        "multi_vector",
-        "russian_reactions",
-    )
-}
+OTHER_RULES_OFF = others_off("land_protests")
 
 
 def land_model(

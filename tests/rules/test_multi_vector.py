@@ -23,18 +23,9 @@ from kzsim.rules.multi_vector import (
     russia_leverage,
     saturation,
 )
-from tests.conftest import deep_merge, small_model
+from tests.conftest import deep_merge, others_off, small_model
 
-OTHER_RULES_OFF = {
-    name: {"enabled": False}
-    for name in (
-        "tariff_harmonisation",
-        "bri_loans",
-        "land_protests",
-        "opinion",
-        "russian_reactions",
-    )
-}
+OTHER_RULES_OFF = others_off("multi_vector")
 
 
 def mv_model(seed: int = 1, **multi_vector: Any) -> KazakhstanModel:

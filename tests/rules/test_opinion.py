@@ -21,18 +21,9 @@ from kzsim.rules.opinion import (
     russia_affinity_inputs,
     sinophobia_inputs,
 )
-from tests.conftest import deep_merge, small_model
+from tests.conftest import deep_merge, others_off, small_model
 
-OTHER_RULES_OFF = {
-    name: {"enabled": False}
-    for name in (
-        "tariff_harmonisation",
-        "bri_loans",
-        "land_protests",
-        "multi_vector",
-        "russian_reactions",
-    )
-}
+OTHER_RULES_OFF = others_off("opinion")
 ATTITUDES = ("sinophobia", "legitimacy", "eaeu_support", "russia_affinity")
 #: Oil above its 2010-2013 average: no budget stress, so no hardship unless a test adds some.
 NO_BUDGET_STRESS = {"brent_usd_per_bbl": {"2010-01": 110.0}}

@@ -13,18 +13,9 @@ from kzsim.rules.russian_reactions import (
     retention_from_half_life,
     rhetoric_due,
 )
-from tests.conftest import deep_merge, small_model
+from tests.conftest import deep_merge, others_off, small_model
 
-OTHER_RULES_OFF = {
-    name: {"enabled": False}
-    for name in (
-        "tariff_harmonisation",
-        "bri_loans",
-        "land_protests",
-        "opinion",
-        "multi_vector",
-    )
-}
+OTHER_RULES_OFF = others_off("russian_reactions")
 
 
 def reactions_model(
