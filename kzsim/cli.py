@@ -18,8 +18,11 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
+from kzsim.batch import commands as batch_commands
 from kzsim.errors import EXIT_RUNTIME, KzsimError
-from kzsim.outputs import Format, RunResult, check_writable
+from kzsim.outputs import RunResult, check_writable
+from kzsim.validation import commands as validation_commands
+from kzsim.viz import commands as viz_commands
 
 app = typer.Typer(
     add_completion=False,
@@ -183,6 +186,11 @@ def list_things() -> None:
         out.print(f"  {name:<30} {first}", highlight=False)
 
 
+batch_commands.register(app)
+validation_commands.register(app)
+viz_commands.register(app)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return its exit code. Errors are one line each, never a traceback."""
     try:
@@ -209,6 +217,3 @@ def main(argv: Sequence[str] | None = None) -> int:
 def entry() -> None:
     """Console-script entry point."""
     sys.exit(main())
-
-
-_ = Format

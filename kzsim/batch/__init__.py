@@ -1,0 +1,1 @@
+"""Batch experiments: experiment files, designs, the sweep runner, summaries, sensitivity."""

@@ -1,0 +1,1 @@
+"""Pattern-oriented validation: the stylised facts the historical replay must reproduce."""

@@ -1,0 +1,1 @@
+"""Teaching and exploration: HTML reports, scenario comparison and the interactive dashboard."""
