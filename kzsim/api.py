@@ -45,7 +45,6 @@ def run(
             progress(done, total)
     series = long_series(model)
     events = pd.DataFrame([vars(e) for e in model.log], columns=EVENT_COLUMNS)
-    assert model.seed is not None
     info = manifest(scenario, model.seed, source, started, time.perf_counter() - clock, total)
     return RunResult(series=series, events=events, manifest=info, scenario=scenario)
 

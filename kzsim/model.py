@@ -49,9 +49,8 @@ class KazakhstanModel(mesa.Model):  # type: ignore[misc]
         self, scenario: Scenario, seed: int | None = None, last_step: int | None = None
     ) -> None:
         self.scenario = scenario
-        self.seed = seed if seed is not None else scenario.metadata.seed
-        if self.seed is None:
-            self.seed = fresh_seed()
+        chosen = seed if seed is not None else scenario.metadata.seed
+        self.seed: int = chosen if chosen is not None else fresh_seed()
         self.seed_sequence = np.random.SeedSequence(self.seed)
         super().__init__(rng=self.stream("mesa"))
         self.start_month = parse_month(scenario.metadata.start)
@@ -82,6 +81,7 @@ class KazakhstanModel(mesa.Model):  # type: ignore[misc]
         ]
         self.events = EventEngine(scenario.events, self)
         self._regional: dict[str, npt.NDArray[np.float64]] = {}
+        self.collected_steps: list[int] = []
         self.datacollector = mesa.DataCollector(model_reporters=self._reporters())
 
     def stream(self, name: str) -> np.random.Generator:
@@ -118,11 +118,8 @@ class KazakhstanModel(mesa.Model):  # type: ignore[misc]
             self.collected_steps.append(self.step_index)
         self.step_index += 1
 
-    collected_steps: list[int]
-
     def _reporters(self) -> dict[str, object]:
         """Mesa model reporters keyed ``scope|variable`` for the selected series."""
-        self.collected_steps = []
         wanted = self.scenario.outputs.series
         reporters: dict[str, object] = {}
         for series in SERIES:
