@@ -5,6 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
 if TYPE_CHECKING:
     from kzsim.outputs import RunResult
 
@@ -41,13 +45,19 @@ FIGURES: dict[str, tuple[str, tuple[str, ...]]] = {
 }
 
 
+def decimal_years(dates: pd.Series) -> npt.NDArray[np.float64]:
+    """``YYYY-MM`` strings as decimal years (month 1 = .0), a cheap numeric time axis."""
+    parts = dates.str.split("-", expand=True).astype(int)
+    values: npt.NDArray[np.float64] = (parts[0] + (parts[1] - 1) / 12).to_numpy(dtype=np.float64)
+    return values
+
+
 def headline_plots(result: RunResult, folder: Path) -> list[Path]:
     """Write one PNG per figure group plus a region x month protest map; return the paths."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
-    import pandas as pd
 
     folder.mkdir(parents=True, exist_ok=True)
     series = result.series
@@ -59,16 +69,16 @@ def headline_plots(result: RunResult, folder: Path) -> list[Path]:
         if not present:
             continue
         fig, axes = plt.subplots(
-            len(present), 1, figsize=(8, 1.8 * len(present) + 0.6), sharex=True
+            len(present), 1, figsize=(8, 1.6 * len(present) + 0.8), sharex=True, squeeze=False
         )
-        axes = [axes] if len(present) == 1 else list(axes)
-        for ax, variable in zip(axes, present, strict=True):
+        for ax, variable in zip(axes[:, 0], present, strict=True):
             rows = national[national["variable"] == variable]
-            ax.plot(pd.to_datetime(rows["date"]), rows["value"], lw=1.5)
+            ax.plot(decimal_years(rows["date"]), rows["value"], lw=1.5)
             ax.set_ylabel(variable.replace("_", " "), fontsize=8, rotation=0, ha="right")
             ax.grid(alpha=0.3)
         fig.suptitle(f"{title} ({result.scenario.metadata.name})")
-        fig.tight_layout()
+        height = fig.get_figheight()
+        fig.subplots_adjust(left=0.25, right=0.97, top=1 - 0.5 / height, bottom=0.4 / height)
         path = folder / f"{name}.png"
         fig.savefig(path, dpi=90)
         plt.close(fig)
@@ -88,7 +98,7 @@ def headline_plots(result: RunResult, folder: Path) -> list[Path]:
         )
         fig.colorbar(image, ax=ax, label="protest share")
         ax.set_title("Protest share by region")
-        fig.tight_layout()
+        fig.subplots_adjust(left=0.22, bottom=0.15, right=0.98)
         path = folder / "protest_by_region.png"
         fig.savefig(path, dpi=90)
         plt.close(fig)
