@@ -6,6 +6,7 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 
+import numpy as np
 import pandas as pd
 
 from kzsim.errors import InputError
@@ -52,19 +53,17 @@ def run(
 def long_series(model: KazakhstanModel) -> pd.DataFrame:
     """The DataCollector's model variables in long form ``step, date, scope, variable, value``."""
     wide = model.datacollector.model_vars
-    steps = model.collected_steps
-    frames = []
-    for key, values in wide.items():
-        scope, variable = key.split("|", 1)
-        frames.append(
-            pd.DataFrame(
-                {
-                    "step": steps,
-                    "date": [format_month(model.start_month + s) for s in steps],
-                    "scope": scope,
-                    "variable": variable,
-                    "value": pd.array(values, dtype="float64"),
-                }
-            )
-        )
-    return pd.concat(frames, ignore_index=True)[SERIES_COLUMNS]
+    steps = np.asarray(model.collected_steps, dtype=np.int64)
+    dates = np.array([format_month(model.start_month + int(s)) for s in steps], dtype=object)
+    keys = [key.split("|", 1) for key in wide]
+    values = np.asarray(list(wide.values()), dtype=np.float64).reshape(len(keys), steps.size)
+    return pd.DataFrame(
+        {
+            "step": np.tile(steps, len(keys)),
+            "date": np.tile(dates, len(keys)),
+            "scope": np.repeat([scope for scope, _ in keys], steps.size),
+            "variable": np.repeat([variable for _, variable in keys], steps.size),
+            "value": values.ravel(),
+        },
+        columns=SERIES_COLUMNS,
+    )

@@ -14,6 +14,8 @@ import os
 import platform
 import shutil
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -30,8 +32,8 @@ EVENT_COLUMNS = ["step", "date", "kind", "actor", "detail"]
 
 
 def scenario_hash(scenario: Scenario) -> str:
-    """SHA-256 of the fully resolved scenario (canonical JSON)."""
-    text = json.dumps(scenario.to_data(), sort_keys=True, separators=(",", ":"))
+    """SHA-256 of the fully resolved scenario (JSON in declared order, so rule order counts)."""
+    text = json.dumps(scenario.to_data(), separators=(",", ":"))
     return hashlib.sha256(text.encode()).hexdigest()
 
 
@@ -88,24 +90,16 @@ class RunResult:
 
         """
         target = Path(out_dir)
-        check_writable(target)
-        staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
-        try:
+        with staged_folder(target) as staging:
             write_table(self.series, staging / f"series.{fmt}", fmt)
             write_table(self.events, staging / f"events.{fmt}", fmt)
             (staging / "manifest.json").write_text(
-                json.dumps(self.manifest, indent=2, sort_keys=True), encoding="utf-8"
+                json.dumps(self.manifest, indent=2), encoding="utf-8"
             )
             if plots:
                 from kzsim.plots import headline_plots
 
                 headline_plots(self, staging / "plots")
-            if target.exists():
-                shutil.rmtree(target)
-            os.replace(staging, target)
-        except BaseException:
-            shutil.rmtree(staging, ignore_errors=True)
-            raise
         return target
 
 
@@ -115,6 +109,32 @@ def write_table(frame: pd.DataFrame, path: Path, fmt: Format) -> None:
         frame.to_parquet(path, index=False)
     else:
         frame.to_csv(path, index=False)
+
+
+def current_umask() -> int:
+    """The process's file-creation mask."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+@contextmanager
+def staged_folder(target: Path) -> Iterator[Path]:
+    """Yield a temporary sibling folder that replaces ``target`` only if the block succeeds.
+
+    ``target`` must be new, empty or an earlier kzsim output folder (``check_writable``).
+    """
+    check_writable(target)
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    try:
+        staging.chmod(0o777 & ~current_umask())  # mkdtemp makes it private
+        yield staging
+        if target.exists():
+            shutil.rmtree(target)
+        os.replace(staging, target)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
 
 
 def check_writable(target: Path) -> None:

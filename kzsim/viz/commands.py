@@ -5,8 +5,164 @@ Heavy imports stay inside the command functions so that ``kzsim --help`` stays f
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
 import typer
+from rich.console import Console
+
+if TYPE_CHECKING:
+    from kzsim.viz.compare import Comparison
+
+out = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
+
+#: The scenario the dashboard opens when none is given.
+DASHBOARD_DEFAULT = "historical_2010_2023"
+
+
+def report(
+    folder: Annotated[Path, typer.Argument(help="a run, comparison or sweep output folder")],
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="HTML file (default: FOLDER/report.html)")
+    ] = None,
+) -> None:
+    """Write one self-contained HTML report (plots, regional map, timeline, changed inputs)."""
+    from kzsim.viz.report import write_report
+
+    written = write_report(folder, output)
+    out.print(f"report written to {written}", highlight=False)
+
+
+def compare(
+    scenario_a: Annotated[Path, typer.Argument(help="scenario A (YAML)")],
+    scenario_b: Annotated[Path, typer.Argument(help="scenario B (YAML)")],
+    seeds: Annotated[int, typer.Option("--seeds", help="replications per arm")] = 10,
+    seed: Annotated[
+        int | None, typer.Option(help="base seed of the replication seeds (default: A's)")
+    ] = None,
+    out_dir: Annotated[
+        Path | None, typer.Option("--out", help="output folder (default: runs/compare_A_vs_B)")
+    ] = None,
+    overrides: Annotated[
+        list[str] | None,
+        typer.Option("--set", help="override a value in both arms: dotted.key=value"),
+    ] = None,
+    overrides_a: Annotated[
+        list[str] | None, typer.Option("--set-a", help="override a value in arm A only")
+    ] = None,
+    overrides_b: Annotated[
+        list[str] | None, typer.Option("--set-b", help="override a value in arm B only")
+    ] = None,
+) -> None:
+    """Run two scenarios with common random numbers; print input and paired outcome differences.
+
+    A and B may be the same file: --set-a and --set-b then make the difference.
+    """
+    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from kzsim.outputs import check_writable
+    from kzsim.viz.compare import run_comparison
+    from kzsim.viz.compare_report import write_comparison
+
+    target = out_dir or Path("runs") / f"compare_{scenario_a.stem}_vs_{scenario_b.stem}"
+    check_writable(target)
+    columns = (
+        TextColumn("comparing"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total} runs"),
+        TimeRemainingColumn(),
+    )
+    with Progress(*columns, console=err, transient=True) as bar:
+        task = bar.add_task("compare", total=2 * max(seeds, 1))
+
+        def advance(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        comparison = run_comparison(
+            (scenario_a, scenario_b),
+            seeds,
+            seed,
+            overrides or (),
+            progress=advance,
+            arm_overrides=(overrides_a or (), overrides_b or ()),
+        )
+    print_comparison(comparison)
+    written = write_comparison(comparison, target)
+    out.print(f"plots, tables and report.html written to {written}/", highlight=False)
+
+
+def print_comparison(comparison: Comparison) -> None:
+    """The input differences and the paired outcome deltas as two tables."""
+    from rich.table import Table
+
+    from kzsim.viz.compare import INTERVAL_LEVEL, interval_text
+    from kzsim.viz.differences import show
+
+    label_a, label_b = comparison.labels
+    inputs = Table(title="Input differences (dotted keys)", title_justify="left")
+    for column in ("input", label_a, label_b):
+        inputs.add_column(column, overflow="fold")
+    for difference in comparison.inputs:
+        inputs.add_row(difference.key, show(difference.left), show(difference.right))
+    if comparison.inputs:
+        out.print(inputs)
+    else:
+        out.print("The two arms have the same inputs.")
+    deltas = Table(
+        title=f"Paired outcome deltas over {len(comparison.seeds)} common seeds",
+        title_justify="left",
+    )
+    for column in ("outcome", "A mean", "B mean", "delta B - A", f"{INTERVAL_LEVEL:.0%} interval"):
+        left = column == "outcome"
+        deltas.add_column(column, justify="left" if left else "right", no_wrap=left)
+    for row in comparison.deltas.to_dict("records"):
+        deltas.add_row(
+            str(row["outcome"]),
+            f"{row['A']:.3g}",
+            f"{row['B']:.3g}",
+            f"{row['delta']:+.3g}",
+            interval_text(row["low"], row["high"]),
+        )
+    out.print(deltas)
+
+
+def dashboard(
+    scenario: Annotated[
+        Path | None, typer.Argument(help=f"scenario YAML (default: {DASHBOARD_DEFAULT})")
+    ] = None,
+    port: Annotated[int, typer.Option(help="port to serve on")] = 8765,
+    host: Annotated[str, typer.Option(help="address to bind; 0.0.0.0 opens it to others")] = (
+        "127.0.0.1"
+    ),
+    seed: Annotated[int | None, typer.Option(help="seed (default: the scenario's)")] = None,
+    overrides: Annotated[
+        list[str] | None, typer.Option("--set", help="override a scenario value: dotted.key=value")
+    ] = None,
+) -> None:
+    """Open the interactive dashboard: sliders, play/step/reset, live plots, map and event log."""
+    from kzsim.viz.server import DashboardSettings, serve
+
+    path = scenario if scenario is not None else default_dashboard_scenario()
+    settings = DashboardSettings(str(path), list(overrides or ()), seed)
+    settings.load()  # every problem in the file or the overrides, before the server starts
+    out.print(f"kzsim dashboard on http://{host}:{port} (Ctrl-C stops it)", highlight=False)
+    serve(settings, host, port)
+
+
+def default_dashboard_scenario() -> Path:
+    """The shipped historical replay."""
+    from kzsim.cli import shipped_scenarios
+    from kzsim.errors import InputError
+
+    for path in shipped_scenarios():
+        if path.stem == DASHBOARD_DEFAULT:
+            return path
+    raise InputError([f"SCENARIO: {DASHBOARD_DEFAULT}.yaml is not installed (allowed: a path)"])
 
 
 def register(app: typer.Typer) -> None:
     """Add this package's commands to the ``kzsim`` app."""
+    app.command()(report)
+    app.command()(compare)
+    app.command()(dashboard)

@@ -1,0 +1,266 @@
+"""``kzsim compare``: two scenarios run with common random numbers, and their paired differences.
+
+Replication r of both arms uses the same seed, so every random stream (citizens, network, loan
+offers, NTB episodes, arrests) is the same in both arms unless the inputs make it differ; the
+paired difference ``B - A`` of an outcome then measures the effect of the input differences
+with far less noise than two independent samples would (common random numbers). Each outcome's
+paired deltas are summarised by their mean and a 90% Student-t interval for that mean.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from kzsim.errors import InputError
+from kzsim.outputs import scenario_hash, versions
+from kzsim.plots import FIGURES
+from kzsim.scenario.load import load_scenario, read_yaml_file
+from kzsim.scenario.schema import Scenario
+from kzsim.viz.differences import Difference, scenario_differences
+
+Statistic = Literal["end", "mean", "max", "min"]
+#: Interval level of the paired deltas.
+INTERVAL_LEVEL = 0.90
+ARMS = ("A", "B")
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """A scalar summary of one national series over the whole horizon."""
+
+    variable: str
+    statistic: Statistic
+
+    @property
+    def name(self) -> str:
+        """``statistic variable``, e.g. ``max protest_share``."""
+        return f"{self.statistic} {self.variable}"
+
+    def of(self, values: pd.Series) -> float:
+        """The statistic of a run's values in date order."""
+        if values.empty:
+            return math.nan
+        if self.statistic == "end":
+            return float(values.iloc[-1])
+        return float(getattr(values, self.statistic)())
+
+
+#: What ``kzsim compare`` reports: one line per mechanism family's headline outcome.
+OUTCOMES: tuple[Outcome, ...] = (
+    Outcome("applied_tariff", "mean"),
+    Outcome("consumer_price_index", "end"),
+    Outcome("reexport_income", "mean"),
+    Outcome("import_share_china", "end"),
+    Outcome("debt_to_china_usd_bn", "end"),
+    Outcome("china_lending_appetite", "end"),
+    Outcome("failed_projects", "end"),
+    Outcome("alignment_russia", "end"),
+    Outcome("alignment_china", "end"),
+    Outcome("autonomy_index", "end"),
+    Outcome("sinophobia_mean", "end"),
+    Outcome("eaeu_support_mean", "end"),
+    Outcome("legitimacy_mean", "min"),
+    Outcome("protest_share", "max"),
+    Outcome("regions_in_wave", "max"),
+    Outcome("russian_irritation", "end"),
+)
+#: National series kept for the plots and the outcomes.
+KEPT_VARIABLES: tuple[str, ...] = tuple(
+    dict.fromkeys(
+        [v for _, group in FIGURES.values() for v in group] + [o.variable for o in OUTCOMES]
+    )
+)
+
+
+@dataclass
+class Comparison:
+    """Both arms of a comparison and their paired differences.
+
+    Attributes:
+        scenarios: the A and B scenarios as run (overrides applied).
+        files: the scenario files, A then B.
+        seeds: one seed per replication, shared by both arms.
+        inputs: the input differences as dotted keys.
+        outcomes: ``arm, seed, outcome, value``, one row per arm, replication and outcome.
+        deltas: per outcome ``A, B, delta, low, high, replications`` (means, and the interval).
+        series: ``arm, seed, date, variable, value`` of the national series kept.
+        manifest: versions, seeds, files, scenario hashes and data, time stamps.
+
+    """
+
+    scenarios: tuple[Scenario, Scenario]
+    files: tuple[str, str]
+    seeds: list[int]
+    inputs: list[Difference]
+    outcomes: pd.DataFrame
+    deltas: pd.DataFrame
+    series: pd.DataFrame
+    manifest: dict[str, Any]
+
+    @property
+    def labels(self) -> tuple[str, str]:
+        """``A: name`` and ``B: name``."""
+        a, b = self.scenarios
+        return (f"A: {a.metadata.name}", f"B: {b.metadata.name}")
+
+
+def replication_seeds(base_seed: int, replications: int) -> list[int]:
+    """One seed per replication, spawned from the base seed's SeedSequence."""
+    children = np.random.SeedSequence(base_seed).spawn(replications)
+    return [int(child.generate_state(1)[0]) for child in children]
+
+
+def check_same_period(files: tuple[Path, Path], scenarios: tuple[Scenario, Scenario]) -> None:
+    """Both arms must cover the same months, so that their series pair up date by date."""
+    a, b = (s.metadata for s in scenarios)
+    problems = []
+    for field in ("start", "end"):
+        if getattr(a, field) != getattr(b, field):
+            _, marks = read_yaml_file(files[1])
+            problems.append(
+                f"{marks.where(('metadata', field))}: metadata.{field}: {getattr(b, field)} "
+                f"differs from {files[0]}'s {getattr(a, field)} (allowed: the same period in "
+                "both arms)"
+            )
+    if problems:
+        raise InputError(problems)
+
+
+def run_comparison(
+    files: tuple[Path, Path],
+    replications: int,
+    base_seed: int | None = None,
+    overrides: Sequence[str] = (),
+    progress: Callable[[int, int], None] | None = None,
+    arm_overrides: tuple[Sequence[str], Sequence[str]] = ((), ()),
+) -> Comparison:
+    """Run both arms for every replication seed and pair their outcomes.
+
+    Args:
+        files: the A and B scenario files (the same file twice compares two settings of it).
+        replications: seeds per arm (at least 1; 2 or more for an interval).
+        base_seed: the seed the replication seeds are spawned from; default A's
+            ``metadata.seed``, else B's, else a fresh one (recorded in the manifest).
+        overrides: ``dotted.key=value`` applied to both arms.
+        progress: called as ``progress(done, total)`` after each run.
+        arm_overrides: ``dotted.key=value`` applied to arm A only and to arm B only, after
+            ``overrides``.
+
+    """
+    from kzsim.api import run
+    from kzsim.model import fresh_seed
+
+    if replications < 1:
+        raise InputError([f"--seeds: {replications} is too few (allowed: 1 or more)"])
+    scenarios = (
+        load_scenario(files[0], [*overrides, *arm_overrides[0]]),
+        load_scenario(files[1], [*overrides, *arm_overrides[1]]),
+    )
+    check_same_period(files, scenarios)
+    if base_seed is None:
+        base_seed = next((s.metadata.seed for s in scenarios if s.metadata.seed is not None), None)
+    base = fresh_seed() if base_seed is None else base_seed
+    seeds = replication_seeds(base, replications)
+    started, clock = datetime.now(UTC), time.perf_counter()
+    frames = []
+    collected = [collect_only_kept(s) for s in scenarios]
+    for index, seed in enumerate(seeds):
+        for arm, scenario, file in zip(ARMS, collected, files, strict=True):
+            series = run(scenario, seed=seed, source=str(file)).series
+            frames.append(series[["date", "variable", "value"]].assign(arm=arm, seed=seed))
+            if progress is not None:
+                progress(2 * index + (arm == "B") + 1, 2 * replications)
+    series = pd.concat(frames, ignore_index=True)[["arm", "seed", "date", "variable", "value"]]
+    outcomes = outcome_table(series)
+    manifest = {
+        "comparison": {
+            "files": [str(f) for f in files],
+            "overrides": list(overrides),
+            "arm_overrides": [list(arm_overrides[0]), list(arm_overrides[1])],
+            "base_seed": base,
+            "seeds": seeds,
+            "scenario_hashes": [scenario_hash(s) for s in scenarios],
+            "scenarios": [s.to_data() for s in scenarios],
+            "interval_level": INTERVAL_LEVEL,
+        },
+        "versions": versions(),
+        "started_utc": started.isoformat(timespec="seconds"),
+        "wall_seconds": round(time.perf_counter() - clock, 3),
+    }
+    return Comparison(
+        scenarios=scenarios,
+        files=(str(files[0]), str(files[1])),
+        seeds=seeds,
+        inputs=scenario_differences(*scenarios),
+        outcomes=outcomes,
+        deltas=paired_deltas(outcomes),
+        series=series,
+        manifest=manifest,
+    )
+
+
+def collect_only_kept(scenario: Scenario) -> Scenario:
+    """The scenario recording only the national series a comparison uses.
+
+    Outputs choose what is recorded, never what happens, so the runs are the same.
+    """
+    outputs = scenario.outputs.model_copy(update={"series": KEPT_VARIABLES, "regional": False})
+    return scenario.model_copy(update={"outputs": outputs})
+
+
+def outcome_table(series: pd.DataFrame) -> pd.DataFrame:
+    """Every outcome of every arm and seed: ``arm, seed, outcome, value``."""
+    rows = []
+    for (arm, seed), run_rows in series.groupby(["arm", "seed"], sort=False):
+        for outcome in OUTCOMES:
+            values = run_rows.loc[run_rows["variable"] == outcome.variable, "value"]
+            rows.append((arm, seed, outcome.name, outcome.of(values)))
+    return pd.DataFrame(rows, columns=["arm", "seed", "outcome", "value"])
+
+
+def paired_deltas(outcomes: pd.DataFrame, level: float = INTERVAL_LEVEL) -> pd.DataFrame:
+    """Mean of each arm, mean paired delta ``B - A`` and its Student-t interval, per outcome.
+
+    With one replication the interval is undefined (NaN).
+    """
+    from scipy import stats
+
+    wide = outcomes.pivot_table(index=["outcome", "seed"], columns="arm", values="value")
+    rows = []
+    for outcome in dict.fromkeys(outcomes["outcome"]):
+        pairs = wide.loc[outcome]
+        delta = (pairs["B"] - pairs["A"]).to_numpy(dtype=float)
+        n = len(delta)
+        mean = float(delta.mean())
+        if n > 1:
+            half = float(stats.t.ppf(0.5 + level / 2, n - 1) * delta.std(ddof=1) / math.sqrt(n))
+        else:
+            half = math.nan
+        rows.append(
+            (
+                outcome,
+                float(pairs["A"].mean()),
+                float(pairs["B"].mean()),
+                mean,
+                mean - half,
+                mean + half,
+                n,
+            )
+        )
+    return pd.DataFrame(rows, columns=["outcome", "A", "B", "delta", "low", "high", "replications"])
+
+
+def interval_text(low: float, high: float) -> str:
+    """``[low, high]``, or why there is no interval."""
+    if math.isnan(low):
+        return "n/a (1 seed)"
+    return f"[{low:.3g}, {high:.3g}]"

@@ -1,0 +1,36 @@
+"""``kzsim report``: one self-contained HTML file for a run, comparison or sweep folder."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from kzsim.viz.folders import check_output_file, folder_kind, load_run, write_text
+
+
+def report_html(folder: Path) -> str:
+    """The report page of a kzsim output folder, whatever its kind."""
+    kind = folder_kind(folder)
+    if kind == "run":
+        from kzsim.viz.run_report import run_page
+
+        return run_page(load_run(folder), saved_plots(folder))
+    if kind == "comparison":
+        from kzsim.viz.compare_report import comparison_page, load_comparison
+
+        return comparison_page(load_comparison(folder))
+    from kzsim.viz.sweep_report import sweep_page
+
+    return sweep_page(folder)
+
+
+def saved_plots(folder: Path) -> list[tuple[str, bytes]] | None:
+    """The figures ``kzsim run`` saved in ``folder/plots`` (None if it saved none)."""
+    paths = sorted((folder / "plots").glob("*.png"))
+    return [(path.stem, path.read_bytes()) for path in paths] or None
+
+
+def write_report(folder: Path, out: Path | None = None) -> Path:
+    """Write the report of ``folder`` to ``out`` (default ``folder/report.html``); return it."""
+    target = out if out is not None else folder / "report.html"
+    check_output_file(target)
+    return write_text(target, report_html(folder))

@@ -1,0 +1,177 @@
+"""The report page of one run: summary, headline plots, regional maps, timeline, changed inputs."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from html import escape
+
+import pandas as pd
+
+from kzsim.cli import SUMMARY
+from kzsim.outputs import RunResult
+from kzsim.viz import html
+from kzsim.viz.differences import changed_from_defaults, show
+from kzsim.viz.figures import headline_pngs
+from kzsim.viz.tiles import tile_map_svg
+
+#: Regional maps of a run: (variable, statistic over the months, title, fixed scale or None).
+REGION_MAPS: tuple[tuple[str, str, str, tuple[float, float] | None], ...] = (
+    ("protest_share", "max", "Peak protest share", None),
+    ("sinophobia_mean", "last", "Sinophobia, last month", (0.0, 1.0)),
+    ("eaeu_support_mean", "last", "EAEU support, last month", (0.0, 1.0)),
+    ("legitimacy_mean", "last", "Legitimacy, last month", (0.0, 1.0)),
+)
+
+
+def run_page(result: RunResult, figures: list[tuple[str, bytes]] | None = None) -> str:
+    """The whole HTML report of one run.
+
+    Args:
+        result: the run.
+        figures: its headline figures as ``(name, PNG bytes)``; drawn anew when not given.
+
+    """
+    meta = result.scenario.metadata
+    subtitle = (
+        f"{meta.description or meta.name} | {meta.start} to {meta.end} | "
+        f"seed {result.manifest.get('seed')}"
+    )
+    sections = [
+        ("summary", "Scenario summary", summary_section(result)),
+        ("plots", "Headline plots", plots_section(result, figures)),
+        ("map", "Regional map", map_section(result)),
+        ("events", "Event log", timeline(result.events)),
+        ("inputs", "Parameters that differ from the defaults", inputs_section(result)),
+    ]
+    return html.page(f"kzsim run report: {meta.name}", subtitle, sections)
+
+
+def summary_section(result: RunResult) -> str:
+    """What was run, with which software, and the headline series' first, last, min and max."""
+    info = result.manifest
+    versions = info.get("versions") or {}
+    scenario = result.scenario
+    facts = [
+        ("scenario", scenario.metadata.name),
+        ("description", scenario.metadata.description),
+        ("period", f"{scenario.metadata.start} to {scenario.metadata.end}"),
+        ("months simulated", info.get("steps", scenario.months)),
+        ("seed", info.get("seed", "")),
+        ("simulated citizens", scenario.population.citizens),
+        ("regions", len(scenario.population.regions)),
+        ("scenario file", info.get("scenario_file") or "(given as data)"),
+        ("scenario hash", str(info.get("scenario_hash", ""))[:16]),
+        ("versions", ", ".join(f"{k} {v}" for k, v in versions.items())),
+        ("started (UTC)", info.get("started_utc", "")),
+        ("wall time (s)", info.get("wall_seconds", "")),
+        ("events logged", len(result.events)),
+    ]
+    rows = []
+    for variable in SUMMARY:
+        values = result.national(variable)
+        if not values.empty:
+            rows.append((variable, values.iloc[0], values.iloc[-1], values.min(), values.max()))
+    return (
+        html.table(("item", "value"), ((item, str(value)) for item, value in facts))
+        + "<h3>Headline series</h3>"
+        + html.table(("series", "first", "last", "min", "max"), rows)
+    )
+
+
+def plots_section(result: RunResult, figures: list[tuple[str, bytes]] | None) -> str:
+    """The headline figures of ``kzsim run``, embedded."""
+    if figures is None:
+        figures = headline_pngs(result)
+    if not figures:
+        return html.paragraph("This run kept none of the headline series.", "note")
+    return "".join(html.figure(data, name.replace("_", " ")) for name, data in figures)
+
+
+def regional_values(result: RunResult, variable: str, statistic: str) -> dict[str, float]:
+    """One value per region: the variable's ``max`` over the months or its ``last`` value."""
+    ids = [r.id for r in result.scenario.population.regions]
+    series = result.series
+    rows = series[(series["variable"] == variable) & series["scope"].isin(ids)]
+    by_region = rows.groupby("scope", sort=False)["value"]
+    found = by_region.max() if statistic == "max" else by_region.last()
+    return {r: float(found.get(r, math.nan)) for r in ids}
+
+
+def map_section(result: RunResult) -> str:
+    """Tile maps of the regional series, or a note if the run kept none."""
+    names = {r.id: r.name for r in result.scenario.population.regions}
+    maps = []
+    for variable, statistic, title, scale in REGION_MAPS:
+        values = regional_values(result, variable, statistic)
+        if all(math.isnan(v) for v in values.values()):
+            continue
+        low, high = scale or (0.0, max(1e-3, max(v for v in values.values() if not math.isnan(v))))
+        fmt = "{:.2f}" if scale else "{:.3f}"
+        maps.append(tile_map_svg(values, title, low, high, names, fmt))
+    if not maps:
+        return html.paragraph(
+            "This run kept no regional series (outputs.regional is false or the series were "
+            "not selected).",
+            "note",
+        )
+    note = html.paragraph(
+        "A schematic tile map: each region is one tile placed roughly where it lies (west on "
+        "the left, north on top). Hover over a tile for the region's full name.",
+        "note",
+    )
+    return note + '<div class="maps">' + "".join(maps) + "</div>"
+
+
+def timeline(events: pd.DataFrame) -> str:
+    """The event log as a timeline grouped by year, with a count by kind."""
+    if events.empty:
+        return html.paragraph("No events were logged.", "note")
+    counts = events["kind"].value_counts()
+    lead = html.paragraph(
+        f"{len(events)} events: " + ", ".join(f"{n} {kind}" for kind, n in counts.items()),
+        "note",
+    )
+    items = []
+    year = ""
+    for row in events.itertuples(index=False):
+        date = str(row.date)
+        if date[:4] != year:
+            year = date[:4]
+            items.append(f'<li class="year">{escape(year)}</li>')
+        items.append(
+            f'<li><span class="date">{escape(date)}</span>'
+            f'<span class="kind">{escape(str(row.kind))} ({escape(str(row.actor))})</span> '
+            f"{escape(str(row.detail))}</li>"
+        )
+    return lead + '<ul class="timeline">' + "".join(items) + "</ul>"
+
+
+def inputs_section(result: RunResult) -> str:
+    """Parameters changed from kzsim's defaults, and the drivers the scenario gives."""
+    changed = changed_from_defaults(result.scenario)
+    parts = []
+    if changed:
+        parts.append(
+            html.table(
+                ("parameter", "default", "this run"),
+                ((d.key, show(d.left), show(d.right)) for d in changed),
+            )
+        )
+    else:
+        parts.append(html.paragraph("Every parameter is at its default.", "note"))
+    parts.append("<h3>Drivers</h3>")
+    parts.append(drivers_table(result))
+    return "".join(parts)
+
+
+def drivers_table(result: RunResult) -> str:
+    """The driver paths a scenario gives: points, dates and range; the rest are flat defaults."""
+    rows: list[Sequence[object]] = []
+    for name, points in result.scenario.drivers.items():
+        values = list(points.values())
+        dates = sorted(points)
+        rows.append((name, len(points), f"{dates[0]} to {dates[-1]}", min(values), max(values)))
+    if not rows:
+        return html.paragraph("No drivers given: every driver is flat at its default.", "note")
+    return html.table(("driver", "points", "dates", "min", "max"), rows)

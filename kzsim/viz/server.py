@@ -1,0 +1,117 @@
+"""Serving the dashboard: Solara's server started in this process on one host and port.
+
+The scenario to open travels to the app module (``kzsim.viz.app``) in an environment variable,
+because Solara imports that module itself. Solara's telemetry, its version check against PyPI
+and the Font Awesome stylesheet are switched off. The one request that leaves the machine is
+Solara's own: its proxy fetches the front-end bundle from the jsDelivr CDN on the first page
+load and caches it (``SOLARA_ASSETS_PROXY_CACHE_DIR``), so later sessions work offline.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import warnings
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from kzsim.errors import InputError, KzsimError
+from kzsim.scenario.load import load_scenario
+from kzsim.scenario.schema import Scenario
+
+#: Environment variable carrying the dashboard settings to the app module.
+SETTINGS_VARIABLE = "KZSIM_DASHBOARD"
+#: Solara settings for a quiet, offline-friendly server (users may still override them).
+SOLARA_ENVIRONMENT = {
+    "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False",
+    "SOLARA_ASSETS_FONTAWESOME_ENABLED": "False",
+    "SOLARA_CHECK_HOOKS": "off",  # Mesa 3.3's SolaraViz trips Solara's hook-order lint
+}
+APP_MODULE = "kzsim.viz.app"
+
+
+@dataclass(frozen=True)
+class DashboardSettings:
+    """What the dashboard opens: a scenario file, overrides and a seed."""
+
+    scenario: str
+    overrides: list[str] = field(default_factory=list)
+    seed: int | None = None
+
+    def load(self) -> Scenario:
+        """The scenario with the overrides applied.
+
+        Raises:
+            InputError: if the file or an override is invalid.
+
+        """
+        return load_scenario(Path(self.scenario), self.overrides)
+
+    def to_environment(self) -> None:
+        """Hand the settings to the app module."""
+        os.environ[SETTINGS_VARIABLE] = json.dumps(asdict(self))
+
+    @classmethod
+    def from_environment(cls) -> DashboardSettings:
+        """The settings ``kzsim dashboard`` handed over."""
+        text = os.environ.get(SETTINGS_VARIABLE)
+        if not text:
+            raise InputError(
+                [f"{SETTINGS_VARIABLE}: not set (allowed: start the app with kzsim dashboard)"]
+            )
+        return cls(**json.loads(text))
+
+
+def check_port(host: str, port: int) -> None:
+    """Fail with one line if the port cannot be bound, before Solara starts."""
+    if not 1 <= port <= 65535:
+        raise InputError([f"--port: {port} is not a port (allowed: 1 to 65535)"])
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as error:
+            raise InputError(
+                [
+                    f"--port: cannot listen on {host}:{port} ({error.strerror}) "
+                    "(allowed: a free port)"
+                ]
+            ) from None
+
+
+def serve(settings: DashboardSettings, host: str, port: int) -> None:
+    """Run the Solara server until interrupted."""
+    check_port(host, port)
+    settings.to_environment()
+    for name, value in SOLARA_ENVIRONMENT.items():
+        os.environ.setdefault(name, value)
+    # Solara warns on every plain-http page load that cookies cannot be shared with an
+    # embedding iframe; the dashboard is never embedded.
+    warnings.filterwarnings("ignore", message="Cookies with samesite=none", category=UserWarning)
+    try:
+        import click
+        import mesa.visualization  # noqa: F401  (needs solara, altair and networkx)
+        from solara.__main__ import run
+    except ImportError as error:
+        raise KzsimError(
+            f"kzsim dashboard: {error} (install the extra: pip install 'kzsim[dashboard]')"
+        ) from None
+
+    try:
+        run.main(
+            args=[
+                APP_MODULE,
+                "--host",
+                host,
+                "--port",
+                str(port),
+                "--production",
+                "--no-open",
+                "--no-check-version",
+            ],
+            prog_name="kzsim dashboard",
+            standalone_mode=False,
+        )
+    except click.exceptions.Abort:  # Ctrl-C: Solara's click turns the interrupt into Abort
+        return
