@@ -4,6 +4,10 @@ An effect targets ``actor.attribute`` (an attribute listed in the scenario's ``i
 section) or ``citizens.attribute`` (optionally for a subset: regions, ethnicities, urban or
 rural). A shift of a citizen attitude moves its Friedkin-Johnsen anchor too, so the shock persists
 rather than being pulled back to the prior opinion. Values are clipped to the attribute's range.
+
+Three kinds have fixed consequences: ``land_reform`` hands the reform's effective month to the
+land rule, ``land_decision`` makes the land rule decide the land question that month (the 2021
+ban; C L71) and ``single_currency_proposal`` is always refused (TH9; E L23, T L615-617).
 """
 
 from __future__ import annotations
@@ -107,6 +111,8 @@ class EventEngine:
         if event.kind == "land_reform":
             assert event.effective is not None
             government.land_reform_effective_month = parse_month(event.effective)
+        if event.kind == "land_decision":
+            government.land_decision_month = model.month
         if event.kind == "single_currency_proposal":
             model.log_event(event.kind, event.actor, event.detail)
             model.log_event(

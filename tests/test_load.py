@@ -107,3 +107,15 @@ def test_round_trip_keeps_the_scenario_and_rule_order(tmp_path: Path) -> None:
     second = load_scenario(again)
     assert second == first
     assert second.rules.order == first.rules.order
+
+
+def test_override_of_an_undeclared_rule_keeps_the_declared_order(tmp_path: Path) -> None:
+    path = tmp_path / "s.yaml"
+    path.write_text(
+        "metadata: {name: t, start: 2010-01, end: 2010-12}\nrules:\n  opinion: {}\n",
+        encoding="utf-8",
+    )
+    plain = load_scenario(path).rules.order
+    overridden = load_scenario(path, ["rules.land_protests.engine=threshold"])
+    assert overridden.rules.order == plain
+    assert overridden.rules.land_protests.engine == "threshold"

@@ -45,6 +45,7 @@ class Kazakhstan(StateActor):
     repression: float
     threat_perception: float
     land_salience: float
+    xinjiang_salience: float
     alignment_russia: float
     alignment_china: float
     alignment_west: float
@@ -69,6 +70,7 @@ class Kazakhstan(StateActor):
         self.debt_service_ratio = 0.0
         self.land_policy_state = 0
         self.land_reform_effective_month: int | None = None
+        self.land_decision_month: int | None = None
         self.regions_in_wave = 0
         self.autonomy_index = 1.0
         self.single_currency_adopted = False
@@ -99,6 +101,7 @@ class Russia(StateActor):
         self.trade_leverage = 0.0
         self.leverage = 0.0
         self.ntb_hazard = 0.0
+        self.csto_gratitude = 0.0
 
 
 class China(StateActor):
@@ -110,9 +113,11 @@ class China(StateActor):
     def __init__(self, model: KazakhstanModel, initial: ChinaState) -> None:
         super().__init__(model, initial)
         self.leverage = 0.0
+        self.economic_weight = 0.0
         self.equity_usd_bn = 0.0
         self.agriculture_appetite = 1.0
         self.disbursed_usd_bn = 0.0
+        self.investment_usd_bn = 0.0
         self.agriculture_signed_usd_bn = 0.0
         self.failed_projects = 0
 

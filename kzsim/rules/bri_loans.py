@@ -81,10 +81,11 @@ class Config(RuleConfig):
     )
     # --- offers (BR1, BR2) ---
     offers_per_year: float = Field(
-        6.0,
+        16.0,
         ge=0.0,
         le=60.0,
-        description="offers per year at full appetite; (A), ~50 projects 2014-2022 (P L206; C L52)",
+        description="offers per year at full appetite; calibrated: ~$25bn of project spending "
+        "by 2022-01 (T L892-894) and ~40 projects 2014-2019 (P L206; C L52) in the replay",
     )
     project_median_usd_bn: float = Field(
         0.4, gt=0.0, le=10.0, description="US$ bn, median project value; derived P L206, C L52 (A)"
@@ -96,10 +97,11 @@ class Config(RuleConfig):
         description="log sd of project value; mean 0.55 with the median, P L206, C L52 (A)",
     )
     loan_share_of_project: float = Field(
-        0.5,
+        0.3,
         gt=0.0,
         le=1.0,
-        description="share of project value lent by China; O L41, T L888-892 (A)",
+        description="share of project value lent by China; calibrated: China invested far more "
+        "than it lent, ~$10bn owed against $26.7bn invested (T L884-894; O L41)",
     )
     content_min: float = Field(
         0.5, ge=0.0, le=1.0, description="share, minimum Chinese content; P L153-154"
@@ -277,15 +279,22 @@ class Config(RuleConfig):
     )
     # --- debt and distress (BR6, BR10) ---
     legacy_debt_usd_bn: float = Field(
-        15.0,
+        19.0,
         ge=0.0,
         le=200.0,
-        description="US$ bn owed to China at start; ~10 / (1 - 0.33) in 2014, T L884-887 (A)",
+        description="US$ bn owed to China at start; calibrated: ~$15bn in 2014 and ~$10bn in "
+        "2020 with the BRI loans of the replay (T L884-887)",
     )
     legacy_rate: float = Field(
         0.03, ge=0.0, le=0.2, description="per year, interest on the legacy stock (A)"
     )
-    legacy_years: int = Field(15, ge=1, le=40, description="years to amortise from start (A)")
+    legacy_years: int = Field(
+        13,
+        ge=1,
+        le=40,
+        description="years to amortise from start; calibrated with legacy_debt_usd_bn: a 33% "
+        "fall 2014-2020 (T L884-887)",
+    )
     distress_threshold: float = Field(
         0.1, ge=0.0, le=2.0, description="annual service / exports triggering distress (A)"
     )
@@ -790,6 +799,15 @@ class LoanLedger:
         out: FloatArray = amount
         return out
 
+    def project_spending(self, disbursed: FloatArray) -> float:
+        """Project money spent with this month's loan tranches, US$ bn (loans scaled to value).
+
+        Each project spends in step with its loan: ``sum(disbursed * value / principal)``.
+        """
+        n = disbursed.size
+        scale = self.project_value[:n] / np.maximum(self.principal[:n], 1e-12)
+        return float(disbursed @ scale)
+
     def fail(self, index: int, writeoff_share: float) -> tuple[float, float]:
         """Fail a project: cancel its undisbursed part, write off a share of its debt.
 
@@ -928,6 +946,7 @@ class Rule(BaseRule[Config]):
         under_way = self.ledger.disbursing()
         disbursed = self.ledger.disburse()
         china.disbursed_usd_bn += float(disbursed.sum())
+        china.investment_usd_bn += self.ledger.project_spending(disbursed)
         for i in np.flatnonzero(under_way & ~self.ledger.disbursing()):
             model.log_event(
                 "project_completed",
@@ -1169,6 +1188,10 @@ def _disbursed(m: KazakhstanModel) -> float:
     return float(m.china.disbursed_usd_bn)
 
 
+def _investment(m: KazakhstanModel) -> float:
+    return float(m.china.investment_usd_bn)
+
+
 def _project_jobs(m: KazakhstanModel) -> float:
     return float(sum(p.project_jobs for p in m.publics))
 
@@ -1232,6 +1255,13 @@ SERIES = (
     ),
     Series(
         "china_disbursed_usd_bn", "china", "US$ bn", "cumulative BRI loan disbursements", _disbursed
+    ),
+    Series(
+        "china_investment_usd_bn",
+        "china",
+        "US$ bn",
+        "cumulative spending on Chinese-financed projects, loans included (T L888-894)",
+        _investment,
     ),
     Series(
         "china_agriculture_appetite",

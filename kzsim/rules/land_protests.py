@@ -1,4 +1,4 @@
-"""Land policy, protest and the government's response (LP1-LP5).
+"""Land policy, protest and the government's response (LP1-LP7).
 
 A land-policy state machine (closed, reform pending, in force, moratorium, ban) turns the approval
 of the Land Code amendments (LP1: foreigners may lease farmland for 25 instead of 10 years; E L62;
@@ -12,11 +12,17 @@ because meetings need permission (LP3; E L62): that is the repression term. Acti
 detained at a rate proportional to repression and sit out a jail term. A region whose active
 share passes a level is in a wave; enough regions in a wave make the government respond (LP4;
 C L38; P L273-277): a moratorium on the reform, a crackdown, or both. At the moratorium's end the
-reform takes effect, or foreign land acquisition is banned if Sinophobia stays high (C L71; O L50).
-Anti-China and anti-government demands merge (LP5; C L39) because one grievance carries both.
+reform takes effect, or foreign land acquisition is banned if Sinophobia stays high (C L71; O L50);
+a dated ``land_decision`` event brings that decision forward (the 2021 ban). Anti-China and
+anti-government demands merge (LP5; C L39) because one grievance carries both: the land term and a
+Xinjiang term (LP6; C L37-39; T L1844-1851). A wave that is still nationwide after the government's
+own crackdown escalates (LP7; T L1443-1486): the government asks allies for troops (the CSTO,
+raising repression briefly and Russia's ``csto_gratitude``, RL5; T L286-307) and answers with elite
+change and reform (T L1933-1943, L2002-2022).
 
 References:
-    domain-brief.md 3.3 (LP1-LP5) and 7; E L62; P L266-277; C L21, L38-39, L71; O L50.
+    domain-brief.md 3.3 (LP1-LP7) and 7; E L62; P L266-277; C L21, L37-39, L71; O L50;
+    T L286-307, L1443-1486, L1844-1851, L1933-1943, L2002-2022.
     Epstein, J. M. (2002). Modeling civil violence: an agent-based computational approach.
     PNAS 99 (suppl. 3), 7243-7250. Granovetter, M. (1978). Threshold models of collective
     behavior. American Journal of Sociology 83(6), 1420-1443.
@@ -39,6 +45,7 @@ from kzsim.rules.base import RuleConfig
 from kzsim.series import RegionalSeries, Series
 
 if TYPE_CHECKING:
+    from kzsim.agents.actors import Kazakhstan
     from kzsim.model import KazakhstanModel
 
 FloatArray = npt.NDArray[np.float64]
@@ -78,6 +85,13 @@ class Config(RuleConfig):
     )
     land_weight: float = Field(
         0.4, ge=0.0, le=2.0, description="grievance per felt salience x Sinophobia (LP2) (A)"
+    )
+    xinjiang_weight: float = Field(
+        0.2,
+        ge=0.0,
+        le=2.0,
+        description="grievance per Xinjiang salience x Sinophobia; anti-China demands join "
+        "anti-government protest (LP5-LP6; C L39; T L1844-1848) (A)",
     )
     arrest_constant: float = Field(
         2.3, ge=0.0, le=20.0, description="k, dimensionless; Epstein (2002)"
@@ -152,6 +166,45 @@ class Config(RuleConfig):
     crackdown_legitimacy_cost: float = Field(
         0.02, ge=0.0, le=1.0, description="legitimacy 0-1 removed from every citizen (A)"
     )
+    nationwide_regions: int = Field(
+        9,
+        ge=1,
+        le=100,
+        description="regions in a wave that make it nationwide: more than half of the 17 "
+        "(T L1443 'across Kazakhstan') (A)",
+    )
+    outside_help: bool = Field(
+        True,
+        description="a wave still nationwide after a crackdown brings a request for allied troops "
+        "(LP7, CSTO Art. 4; T L1464-1478)",
+    )
+    outside_help_repression: float = Field(
+        0.3,
+        ge=0.0,
+        le=1.0,
+        description="repression 0-1 added by allied troops (2,500 CSTO peacekeepers, "
+        "T L1474-1476), size (A)",
+    )
+    outside_help_half_life_months: float = Field(
+        1.0,
+        ge=0.5,
+        le=600.0,
+        description="months; the troops' extra repression halves (they left within two weeks, "
+        "events_outside_seeds.csv 2022-01-13..19)",
+    )
+    csto_gratitude_step: float = Field(
+        0.5,
+        ge=0.0,
+        le=1.0,
+        description="Russia's csto_gratitude 0-1 added by its help (RL5; T L286-305), size (A)",
+    )
+    elite_change_legitimacy_gain: float = Field(
+        0.05,
+        ge=0.0,
+        le=1.0,
+        description="legitimacy 0-1 added to every citizen by elite change and reform after a "
+        "nationwide wave (T L1933-1943, L2002-2022), size (A)",
+    )
     ban_sinophobia_threshold: float = Field(
         0.5,
         ge=0.0,
@@ -198,8 +251,10 @@ def grievance(
     sinophobia: FloatArray,
     felt: FloatArray | float,
     land_weight: float,
+    xinjiang_salience: float = 0.0,
+    xinjiang_weight: float = 0.0,
 ) -> FloatArray:
-    """Epstein's grievance plus the land term (LP2, LP5).
+    """Epstein's grievance plus the anti-China terms: land and Xinjiang (LP2, LP5, LP6).
 
     Args:
         hardship: H, 0-1.
@@ -207,12 +262,15 @@ def grievance(
         sinophobia: s, 0-1.
         felt: felt land salience (per citizen or one value).
         land_weight: w_land.
+        xinjiang_salience: X, national salience of the Xinjiang detentions, 0-1.
+        xinjiang_weight: w_xj.
 
     Returns:
-        ``H (1 - L) + w_land * felt * s``.
+        ``H (1 - L) + (w_land * felt + w_xj * X) * s``.
 
     """
-    return hardship * (1.0 - legitimacy) + land_weight * felt * sinophobia
+    anti_china = land_weight * felt + xinjiang_weight * xinjiang_salience
+    return hardship * (1.0 - legitimacy) + anti_china * sinophobia
 
 
 def arrest_probability(
@@ -291,6 +349,30 @@ def threshold_cascade(
     return active
 
 
+def decide_land_question(
+    state: LandPolicy, sinophobia_mean: float, ban_threshold: float
+) -> LandPolicy:
+    """The government's decision on foreign land leases (LP4; C L71; O L50).
+
+    A ban on foreign acquisition when national Sinophobia is above the threshold; otherwise a
+    moratorium is lifted (the reform is pending again) and any other state is left as it is.
+
+    Args:
+        state: current state.
+        sinophobia_mean: national mean Sinophobia, 0-1.
+        ban_threshold: Sinophobia level above which foreign acquisition is banned.
+
+    Returns:
+        The state after the decision.
+
+    """
+    if state is LandPolicy.BAN or sinophobia_mean > ban_threshold:
+        return LandPolicy.BAN
+    if state is LandPolicy.MORATORIUM:
+        return LandPolicy.REFORM_PENDING
+    return state
+
+
 def advance_land_policy(
     state: LandPolicy,
     month: int,
@@ -298,13 +380,14 @@ def advance_land_policy(
     moratorium_end_month: int | None,
     sinophobia_mean: float,
     ban_threshold: float,
+    decision_due: bool = False,
 ) -> LandPolicy:
     """Return the land-policy state after this month's dated transitions.
 
     Approval (closed -> reform pending) happens once the events engine has set an effective
-    month; the reform comes into force at that month unless a moratorium holds; a moratorium
-    ends in a ban if national Sinophobia is above the threshold, otherwise the reform takes
-    effect (or is pending again if its date is still ahead). Concession is the response's
+    month. When a moratorium ends, or a dated decision is due, the government decides the land
+    question (:func:`decide_land_question`): a ban if national Sinophobia is above the threshold.
+    A pending reform comes into force at its effective month. Concession is the response's
     transition, not a dated one.
 
     Args:
@@ -313,7 +396,8 @@ def advance_land_policy(
         effective_month: the reform's effective month, or None before approval.
         moratorium_end_month: month the moratorium ends, or None.
         sinophobia_mean: national mean Sinophobia, 0-1.
-        ban_threshold: Sinophobia level above which the moratorium ends in a ban.
+        ban_threshold: Sinophobia level above which the land question ends in a ban.
+        decision_due: a ``land_decision`` event fired this month.
 
     Returns:
         The new state.
@@ -322,10 +406,8 @@ def advance_land_policy(
     if state is LandPolicy.CLOSED and effective_month is not None:
         state = LandPolicy.REFORM_PENDING
     moratorium_over = moratorium_end_month is not None and month >= moratorium_end_month
-    if state is LandPolicy.MORATORIUM and moratorium_over:
-        if sinophobia_mean > ban_threshold:
-            return LandPolicy.BAN
-        state = LandPolicy.REFORM_PENDING
+    if decision_due or (state is LandPolicy.MORATORIUM and moratorium_over):
+        state = decide_land_question(state, sinophobia_mean, ban_threshold)
     if (
         state is LandPolicy.REFORM_PENDING
         and effective_month is not None
@@ -338,8 +420,9 @@ def advance_land_policy(
 class Rule(BaseRule[Config]):
     """Land policy state machine, protest engine (Epstein or threshold), government response.
 
-    Order in a month: decay salience and crackdown repression; count down jail terms; advance
-    the land policy; grievance; activation; detentions; regional waves; response.
+    Order in a month: decay salience and the repression added by crackdowns and allied troops;
+    count down jail terms; advance the land policy; grievance; activation; detentions; regional
+    waves; response, then escalation of a nationwide wave.
     """
 
     name = "land_protests"
@@ -349,20 +432,28 @@ class Rule(BaseRule[Config]):
         self.moratorium_end_month: int | None = None
         #: Repression added by crackdowns and not yet decayed (events' changes never decay).
         self.crackdown_excess = 0.0
+        #: Repression added by allied troops and not yet decayed.
+        self.help_excess = 0.0
         self.wave_months = 0
         self.last_response_month: int | None = None
+        self.last_escalation_month: int | None = None
+        #: Month of the government's crackdown on the current wave, if any.
+        self.wave_crackdown_month: int | None = None
         self._salience_retention = decay_factor(config.salience_half_life_months)
         self._crackdown_retention = decay_factor(config.crackdown_half_life_months)
+        self._help_retention = decay_factor(config.outside_help_half_life_months)
 
     def step(self, model: KazakhstanModel) -> None:
         """Apply the mechanism for the current month."""
         government = model.kazakhstan
         population = model.population
         government.land_salience *= self._salience_retention
-        if self.crackdown_excess > 0.0:
-            fall = self.crackdown_excess * (1.0 - self._crackdown_retention)
-            self.crackdown_excess -= fall
-            government.repression = max(0.0, government.repression - fall)
+        self.crackdown_excess = self._decay_repression(
+            government, self.crackdown_excess, self._crackdown_retention
+        )
+        self.help_excess = self._decay_repression(
+            government, self.help_excess, self._help_retention
+        )
         jail = population.jail_months
         np.subtract(jail, 1, out=jail, where=jail > 0)
         self._advance_policy(model)
@@ -371,47 +462,59 @@ class Rule(BaseRule[Config]):
         self._detain(model, active)
         self._waves(model)
         self._respond(model)
+        self._escalate(model)
+
+    @staticmethod
+    def _decay_repression(government: Kazakhstan, excess: float, retention: float) -> float:
+        """Let repression added by this rule fall back by its monthly decay; return the rest."""
+        if excess <= 0.0:
+            return excess
+        fall = excess * (1.0 - retention)
+        government.repression = max(0.0, government.repression - fall)
+        return excess - fall
 
     def _advance_policy(self, model: KazakhstanModel) -> None:
         government = model.kazakhstan
         before = LandPolicy(government.land_policy_state)
-        after = before
-        if before in (LandPolicy.CLOSED, LandPolicy.MORATORIUM, LandPolicy.REFORM_PENDING):
-            moratorium_over = (
-                before is LandPolicy.MORATORIUM
-                and self.moratorium_end_month is not None
-                and model.month >= self.moratorium_end_month
+        if before is LandPolicy.BAN:
+            return
+        decision_due = government.land_decision_month == model.month
+        moratorium_over = (
+            before is LandPolicy.MORATORIUM
+            and self.moratorium_end_month is not None
+            and model.month >= self.moratorium_end_month
+        )
+        deciding = decision_due or moratorium_over
+        sinophobia = float(model.population.sinophobia.mean()) if deciding else 0.0
+        after = advance_land_policy(
+            before,
+            model.month,
+            government.land_reform_effective_month,
+            self.moratorium_end_month,
+            sinophobia,
+            self.config.ban_sinophobia_threshold,
+            decision_due,
+        )
+        if before is LandPolicy.CLOSED and after is not LandPolicy.CLOSED:
+            government.land_salience = min(
+                1.0, government.land_salience + self.config.salience_jump
             )
-            sinophobia = float(model.population.sinophobia.mean()) if moratorium_over else 0.0
-            after = advance_land_policy(
-                before,
-                model.month,
-                government.land_reform_effective_month,
-                self.moratorium_end_month,
-                sinophobia,
-                self.config.ban_sinophobia_threshold,
+        if before is LandPolicy.MORATORIUM and after is not LandPolicy.MORATORIUM:
+            self.moratorium_end_month = None
+        if after is LandPolicy.BAN:
+            model.log_event(
+                "land_policy",
+                "kazakhstan",
+                f"ban on foreign acquisition of farmland (mean Sinophobia {sinophobia:.2f})",
             )
-            if before is LandPolicy.CLOSED and after is not LandPolicy.CLOSED:
-                government.land_salience = min(
-                    1.0, government.land_salience + self.config.salience_jump
-                )
-            if moratorium_over:
-                self.moratorium_end_month = None
-                if after is LandPolicy.BAN:
-                    model.log_event(
-                        "land_policy",
-                        "kazakhstan",
-                        "ban on foreign acquisition of farmland "
-                        f"(mean Sinophobia {sinophobia:.2f})",
-                    )
-                else:
-                    model.log_event("land_policy", "kazakhstan", "land moratorium expires")
-            if after is LandPolicy.IN_FORCE:
-                model.log_event(
-                    "land_policy",
-                    "kazakhstan",
-                    "land reform in force: foreigners may lease farmland for up to 25 years",
-                )
+        elif before is LandPolicy.MORATORIUM and after is not LandPolicy.MORATORIUM:
+            model.log_event("land_policy", "kazakhstan", "land moratorium ends")
+        if after is LandPolicy.IN_FORCE and before is not LandPolicy.IN_FORCE:
+            model.log_event(
+                "land_policy",
+                "kazakhstan",
+                "land reform in force: foreigners may lease farmland for up to 25 years",
+            )
         government.land_policy_state = int(after)
 
     def _grievance(self, model: KazakhstanModel) -> FloatArray:
@@ -432,6 +535,8 @@ class Rule(BaseRule[Config]):
             population.sinophobia,
             felt,
             config.land_weight,
+            model.kazakhstan.xinjiang_salience,
+            config.xinjiang_weight,
         )
 
     def _activate(self, model: KazakhstanModel, free: BoolArray) -> BoolArray:
@@ -490,6 +595,8 @@ class Rule(BaseRule[Config]):
         government = model.kazakhstan
         regions = government.regions_in_wave
         self.wave_months = self.wave_months + 1 if regions >= config.wave_regions else 0
+        if self.wave_months == 0:
+            self.wave_crackdown_month = None
         if self.wave_months <= config.response_lag_months:
             return
         recent = (
@@ -519,11 +626,60 @@ class Rule(BaseRule[Config]):
             government.repression += added
             self.crackdown_excess += added
             legitimacy -= config.crackdown_legitimacy_cost
+            self.wave_crackdown_month = model.month
             model.log_event("crackdown", "kazakhstan", "crackdown: mass detentions")
             responded = True
         if responded:
             np.clip(legitimacy, 0.0, 1.0, out=legitimacy)
             self.last_response_month = model.month
+
+    def _escalate(self, model: KazakhstanModel) -> None:
+        """A wave still nationwide in a month after a crackdown: allied troops, elite change (LP7).
+
+        The government asks its allies for troops (the CSTO's Article 4; T L1464-1478): their
+        repression is added for a short time and Russia gains ``csto_gratitude`` (RL5;
+        T L286-305). Under ``concede`` or ``both`` the government also answers with elite
+        change and reform, a legitimacy gain (T L1933-1943, L2002-2022).
+        """
+        config = self.config
+        government = model.kazakhstan
+        regions = government.regions_in_wave
+        persisted = (
+            self.wave_crackdown_month is not None and self.wave_crackdown_month < model.month
+        )
+        if not (persisted and regions >= config.nationwide_regions):
+            return
+        if (
+            self.last_escalation_month is not None
+            and model.month - self.last_escalation_month < config.response_cooldown_months
+        ):
+            return
+        escalated = False
+        if config.response in ("repress", "both") and config.outside_help:
+            added = min(config.outside_help_repression, 1.0 - government.repression)
+            government.repression += added
+            self.help_excess += added
+            russia = model.russia
+            russia.csto_gratitude = min(1.0, russia.csto_gratitude + config.csto_gratitude_step)
+            model.log_event(
+                "outside_help",
+                "russia",
+                f"allied (CSTO) troops deployed at the government's request after protests in "
+                f"{regions} regions persisted through a crackdown (T L1464-1478)",
+            )
+            escalated = True
+        if config.response in ("concede", "both"):
+            legitimacy = model.population.legitimacy
+            legitimacy += config.elite_change_legitimacy_gain
+            np.clip(legitimacy, 0.0, 1.0, out=legitimacy)
+            model.log_event(
+                "elite_change",
+                "kazakhstan",
+                "government dismissed, old guard removed, reforms announced (T L1933-1943)",
+            )
+            escalated = True
+        if escalated:
+            self.last_escalation_month = model.month
 
 
 def _land_policy_state(m: KazakhstanModel) -> float:

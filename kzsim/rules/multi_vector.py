@@ -4,7 +4,8 @@ Russia's leverage (RL1) is a weighted mean of its trade leverage (written by the
 transit dependence (85% of oil exports cross Russia, T L943-947), security leverage (arms, training;
 T L1218-1271, L1383-1385), media reach (C L19) and EAEU membership (agenda control, P L399-416).
 China's leverage is a weighted mean of saturating transforms of debt to China over GDP, equity
-stakes (co-decision, P L177-180), China's import share and disbursed BRI money over GDP.
+stakes (co-decision, P L177-180), China's import share and its BRI investment over GDP (China
+"has invested far more money in Kazakhstan than it has loaned", T L888-894).
 
 MV1 (P L604-609): each power's leverage is damped by the other's presence,
 ``L_RU_eff = L_RU (1 - mu L_CN)`` and ``L_CN_eff = L_CN (1 - mu L_RU)``. The government's
@@ -13,15 +14,18 @@ alignment ``a = (a_RU, a_CN, a_W)`` on the simplex relaxes toward
 MV4 (T L2083-2089): China's weight is multiplied by ``1 + g_money capital_need lending_appetite``
 (elites follow money; E L41). The West, with no modelled leverage, gains with threat perception,
 ``1 + g_threat threat_perception`` (hedge West; RL3-RL4, T L1554-1622, L1987-1989; E L102).
-After the move, alignment is projected onto the simplex with floors: Russia never below
-``floor_russia`` (MV3 geography, T L2045-2059; E L93) and no partner below ``floor_any`` (MV5 no
-rupture, C L3, L67). MV2 (T L1987-1989: a pull away from one power "must be followed by a push
-closer to other powers") needs no equation: the weights sum to 1, so any fall of one is a rise of
-the others. The autonomy index is ``1 - max(L_RU_eff, L_CN_eff)``.
+Russia's weight is multiplied by ``1 + g_grat csto_gratitude``, the deference owed for the CSTO
+rescue, which fades (RL5, T L299-305). After the move, alignment is projected onto the simplex
+with floors: Russia never below ``floor_russia`` (MV3 geography, T L2045-2059; E L93) and no
+partner below ``floor_any`` (MV5 no rupture, C L3, L67). MV2 (T L1987-1989: a pull away from one
+power "must be followed by a push closer to other powers") needs no equation: the weights sum to
+1, so any fall of one is a rise of the others. The autonomy index is
+``1 - max(L_RU_eff, L_CN_eff)``.
 
 References:
-    Sources: P L177-180, L399-416, L604-609; T L943-947, L1218-1271, L1383-1385, L1554-1622,
-    L1987-1989, L2045-2059, L2083-2089; C L3, L19, L67; E L41, L93, L102.
+    Sources: P L177-180, L399-416, L604-609; T L299-305, L888-894, L943-947, L1218-1271,
+    L1383-1385, L1554-1622, L1987-1989, L2045-2059, L2083-2089, L2123-2129; C L3, L19, L67;
+    E L41, L93, L102.
 
 """
 
@@ -86,8 +90,11 @@ class Config(RuleConfig):
     china_imports_weight: float = Field(
         0.3, ge=0.0, le=1.0, description="weight of China's import share; E L33; size (A)"
     )
-    china_disbursed_weight: float = Field(
-        0.2, ge=0.0, le=1.0, description="weight of disbursed BRI money / GDP; (A)"
+    china_investment_weight: float = Field(
+        0.2,
+        ge=0.0,
+        le=1.0,
+        description="weight of China's BRI investment / GDP; T L888-894, L2123-2129; size (A)",
     )
     debt_to_gdp_half: float = Field(
         0.1,
@@ -101,11 +108,11 @@ class Config(RuleConfig):
         le=100.0,
         description="US$ bn; Chinese equity at which that channel is half saturated; (A)",
     )
-    disbursed_to_gdp_half: float = Field(
+    investment_to_gdp_half: float = Field(
         0.1,
         gt=0.0,
         le=2.0,
-        description="share of GDP; disbursements at which that channel is half saturated; (A)",
+        description="share of GDP; BRI investment at which that channel is half saturated; (A)",
     )
     mutual_damping: float = Field(
         0.5,
@@ -132,6 +139,13 @@ class Config(RuleConfig):
         le=10.0,
         description="China's base weight x (1 + this x capital_need x lending_appetite); "
         "MV4 T L2083-2089, E L41; size (A)",
+    )
+    gratitude_pull: float = Field(
+        1.0,
+        ge=0.0,
+        le=10.0,
+        description="Russia's base weight x (1 + this x csto_gratitude); deference owed for the "
+        "CSTO rescue, RL5 T L299-305; size (A)",
     )
     threat_pull: float = Field(
         1.0,
@@ -184,12 +198,12 @@ class Config(RuleConfig):
 
     @property
     def china_weights(self) -> tuple[float, float, float, float]:
-        """Weights of debt, equity, imports and disbursements."""
+        """Weights of debt, equity, imports and investment."""
         return (
             self.china_debt_weight,
             self.china_equity_weight,
             self.china_imports_weight,
-            self.china_disbursed_weight,
+            self.china_investment_weight,
         )
 
     @property
@@ -236,9 +250,9 @@ def china_leverage(
     debt_to_gdp: float,
     equity_usd_bn: float,
     import_share_china: float,
-    disbursed_to_gdp: float,
+    investment_to_gdp: float,
 ) -> float:
-    """Return China's raw leverage: the weighted mean of debt, equity, imports and disbursements.
+    """Return China's raw leverage: the weighted mean of debt, equity, imports and investment.
 
     Money quantities enter through :func:`saturation` with their half-saturation parameters; the
     import share is already a share.
@@ -247,7 +261,7 @@ def china_leverage(
         saturation(debt_to_gdp, config.debt_to_gdp_half),
         saturation(equity_usd_bn, config.equity_half_usd_bn),
         float(np.clip(import_share_china, 0.0, 1.0)),
-        saturation(disbursed_to_gdp, config.disbursed_to_gdp_half),
+        saturation(investment_to_gdp, config.investment_to_gdp_half),
     )
     return float(np.clip(weighted_mean(channels, config.china_weights), 0.0, 1.0))
 
@@ -260,15 +274,20 @@ def damp_leverages(leverage_russia: float, leverage_china: float, mu: float) -> 
 
 
 def pulls(
-    config: Config, capital_need: float, lending_appetite: float, threat_perception: float
+    config: Config,
+    capital_need: float,
+    lending_appetite: float,
+    threat_perception: float,
+    gratitude: float = 0.0,
 ) -> FloatArray:
-    """Return the base weights' multipliers ``(1, 1 + g_money N A, 1 + g_threat threat)``.
+    """Return the base weights' multipliers ``(1 + g_grat G, 1 + g_money N A, 1 + g_threat T)``.
 
-    N is the capital need, A China's lending appetite (MV4), threat the threat perception (RL4).
+    G is Russia's CSTO gratitude (RL5), N the capital need, A China's lending appetite (MV4), T
+    the threat perception (RL4).
     """
     return np.array(
         [
-            1.0,
+            1.0 + config.gratitude_pull * gratitude,
             1.0 + config.money_pull * capital_need * lending_appetite,
             1.0 + config.threat_pull * threat_perception,
         ],
@@ -352,7 +371,6 @@ class Rule(BaseRule[Config]):
             None if config.base_weights is None else np.array(config.base_weights, np.float64)
         )
         self.leverage_russia_raw = 0.0
-        self.leverage_china_raw = 0.0
 
     def step(self, model: KazakhstanModel) -> None:
         """Update leverages, alignment and autonomy."""
@@ -366,19 +384,23 @@ class Rule(BaseRule[Config]):
             russia.media_reach,
             model.eaeu.member,
         )
-        self.leverage_china_raw = china_leverage(
+        china.economic_weight = china_leverage(
             config,
             government.debt_to_gdp,
             china.equity_usd_bn,
             government.import_share_china,
-            china.disbursed_usd_bn / government.gdp_usd_bn,
+            china.investment_usd_bn / government.gdp_usd_bn,
         )
         russia.leverage, china.leverage = damp_leverages(
-            self.leverage_russia_raw, self.leverage_china_raw, config.mutual_damping
+            self.leverage_russia_raw, china.economic_weight, config.mutual_damping
         )
         leverage = np.array([russia.leverage, china.leverage, 0.0], dtype=np.float64)
         multipliers = pulls(
-            config, government.capital_need, china.lending_appetite, government.threat_perception
+            config,
+            government.capital_need,
+            china.lending_appetite,
+            government.threat_perception,
+            russia.csto_gratitude,
         )
         alignment = np.array(
             [government.alignment_russia, government.alignment_china, government.alignment_west],
@@ -411,6 +433,11 @@ def _leverage(actor: str) -> Callable[[KazakhstanModel], float]:
         return float(getattr(model, actor).leverage)
 
     return read
+
+
+def _economic_weight(model: KazakhstanModel) -> float:
+    """Return China's leverage before MV1 damping."""
+    return float(model.china.economic_weight)
 
 
 def _autonomy(model: KazakhstanModel) -> float:
@@ -453,6 +480,13 @@ SERIES = (
         "share 0-1",
         "China's leverage over Kazakhstan, damped by Russia's (MV1)",
         _leverage("china"),
+    ),
+    Series(
+        "china_economic_weight",
+        "china",
+        "share 0-1",
+        "China's leverage before MV1 damping: debt, equity, imports, investment",
+        _economic_weight,
     ),
     Series(
         "autonomy_index", "kazakhstan", "share 0-1", "1 - the highest effective leverage", _autonomy

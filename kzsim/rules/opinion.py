@@ -2,20 +2,24 @@
 
 Hardship relaxes toward a target set by prices (TH2, E L86), traders' lost re-export income
 (TH3, P L442-444), cheap Russian goods hurting producers (TH7, E L21), the oil budget
-(P L219-220), the domestic fuel price (LP7, T L1443-1447) and, in the other direction, local jobs
-on Chinese projects (BR3, P L287-290).
+(P L219-220), a rise of the domestic fuel price above the level people have adjusted to (LP7,
+T L1443-1447), the spillover of sanctions on Russia (RL6, E L68) and, in the other direction, local
+jobs on Chinese projects (BR3, P L287-290).
 
 Four attitudes (Sinophobia, perceived legitimacy, EAEU support, Russia affinity) follow
 Friedkin-Johnsen updating with inputs,
 ``x(t+1) = clip(lambda_i [(W x(t))_i + u_i(t)] + (1 - lambda_i) x_i(0), 0, 1)``:
 
 * Sinophobia rises with visible Chinese presence where people lack contact, falls with real contact
-  (BR8, P L305-307, O L47) and rises with land salience, amplified by Russian media (LP2-LP3,
-  E L62, C L21). A top-down BRI announcement is no input (SF5, E L54).
+  (BR8, P L305-307, O L47), rises with land salience, amplified by Russian media (LP2-LP3,
+  E L62, C L21), and with the salience of the detention of ethnic Kazakhs in Xinjiang, more among
+  ethnic Kazakhs (LP6, C L31-32, L37; T L1818-1822). A top-down BRI announcement is no input (SF5,
+  E L54).
 * Legitimacy falls with hardship above its baseline (Epstein's grievance G = H (1 - L)) and, a
   little, with repression above its initial level (C L38).
-* EAEU support falls with price pressure (TH2, E L86) and threat perception (RL4, E L19, L86) and
-  follows Russia affinity (E L86: opinion on the EAEU differs by ethnicity).
+* EAEU support falls with price pressure (TH2, E L86), threat perception (RL4, E L19, L86) and
+  sanctions on Russia (RL4, E L19: a union with a sanctioned Russia looks dangerous) and follows
+  Russia affinity (E L86: opinion on the EAEU differs by ethnicity).
 * Russia affinity rises with exposure to Russian media times its reach (C L19-21; T L1722-1767)
   and falls with threat perception (RL3, T L1569-1583).
 
@@ -29,8 +33,8 @@ steady-state shift of the mean attitude per unit of input: the inputs are multip
 References:
     Friedkin, N. E., Johnsen, E. C. (1990). Social influence and opinions. J. Math. Sociol. 15.
     Epstein, J. M. (2002). Modeling civil violence: an agent-based computational approach. PNAS 99.
-    Sources: E L19, L21, L54, L62, L86; P L219-220, L287-290, L305-307, L442-444; O L47;
-    C L19-21, L38; T L1443-1447, L1569-1583, L1722-1767.
+    Sources: E L19, L21, L54, L62, L68, L86; P L219-220, L287-290, L305-307, L442-444; O L47;
+    C L19-21, L31-32, L37-38; T L1443-1447, L1569-1583, L1722-1767, L1818-1822.
 
 """
 
@@ -43,6 +47,7 @@ import numpy as np
 import numpy.typing as npt
 from pydantic import Field
 
+from kzsim.agents.population import KAZAKH
 from kzsim.rules.base import Rule as BaseRule
 from kzsim.rules.base import RuleConfig
 from kzsim.series import RegionalSeries
@@ -51,6 +56,7 @@ if TYPE_CHECKING:
     from kzsim.model import KazakhstanModel
 
 FloatArray = npt.NDArray[np.float64]
+BoolArray = npt.NDArray[np.bool_]
 
 #: Mean susceptibility is kept in this range when computing the gain (0 and 1 are degenerate).
 MEAN_SUSCEPTIBILITY_RANGE = (0.01, 0.99)
@@ -94,10 +100,25 @@ class Config(RuleConfig):
         description="hardship per unit budget_stress; P L219-220, size (A)",
     )
     hardship_fuel_weight: float = Field(
-        0.3,
+        0.6,
         ge=0.0,
         le=2.0,
-        description="hardship per unit fuel price rise above 1; LP7 T L1443-1447, size (A)",
+        description="hardship per unit relative fuel price rise above its reference; LP7 "
+        "T L1443-1447; calibrated on January 2022 (docs/calibration.md)",
+    )
+    fuel_adaptation_half_life_months: float | None = Field(
+        6.0,
+        ge=0.5,
+        le=600.0,
+        description="months; half-life of the fuel price reference catching up with the price "
+        "(a rise hurts until incomes and habits adjust); null = the starting price stays the "
+        "reference; (A)",
+    )
+    hardship_sanctions_weight: float = Field(
+        0.05,
+        ge=0.0,
+        le=2.0,
+        description="hardship per unit sanctions on Russia; spillover, RL6 E L68, size (A)",
     )
     hardship_jobs_weight: float = Field(
         5.0,
@@ -122,6 +143,19 @@ class Config(RuleConfig):
         ge=0.0,
         le=1.0,
         description="Sinophobia per unit land salience; LP2 E L62, P L271-273; size (A)",
+    )
+    sinophobia_xinjiang_weight: float = Field(
+        0.12,
+        ge=0.0,
+        le=1.0,
+        description="Sinophobia per unit Xinjiang salience; LP6 C L31-32, L37, T L1818-1822; "
+        "size (A)",
+    )
+    xinjiang_kazakh_boost: float = Field(
+        1.0,
+        ge=0.0,
+        le=10.0,
+        description="relative extra Xinjiang effect on ethnic Kazakhs; C L31; size (A)",
     )
     land_media_amplification: float = Field(
         1.0,
@@ -152,6 +186,12 @@ class Config(RuleConfig):
         ge=0.0,
         le=1.0,
         description="EAEU support loss per unit threat perception; RL4 E L19, L86; size (A)",
+    )
+    eaeu_sanctions_weight: float = Field(
+        0.1,
+        ge=0.0,
+        le=1.0,
+        description="EAEU support loss per unit sanctions on Russia; RL4 E L19; size (A)",
     )
     eaeu_affinity_weight: float = Field(
         0.5,
@@ -225,17 +265,49 @@ def friedkin_johnsen_update(
 
 
 def national_hardship_pressure(
-    config: Config, price_pressure: float, budget_stress: float, fuel_price_index: float
+    config: Config, price_pressure: float, budget_stress: float, sanctions: float
 ) -> float:
     """Return the nationwide part of the hardship target's shift from baseline.
 
-    ``a_price * price_pressure + a_budget * budget_stress + a_fuel * max(0, fuel_price_index - 1)``.
+    ``a_price * price_pressure + a_budget * budget_stress + a_sanctions * sanctions``.
     """
     return (
         config.hardship_price_weight * price_pressure
         + config.hardship_budget_weight * budget_stress
-        + config.hardship_fuel_weight * max(0.0, fuel_price_index - 1.0)
+        + config.hardship_sanctions_weight * sanctions
     )
+
+
+def fuel_price_rise(fuel_price_index: float, reference: float) -> float:
+    """Relative rise of the fuel price above the level people have adjusted to (LP7).
+
+    Args:
+        fuel_price_index: this month's domestic fuel price index.
+        reference: the adjusted-to price (adapts toward the price with a half-life).
+
+    Returns:
+        ``max(0, fuel_price_index / reference - 1)``.
+
+    """
+    return max(0.0, fuel_price_index / reference - 1.0)
+
+
+def adapt_reference(reference: float, current: float, half_life_months: float | None) -> float:
+    """Move a positive reference toward ``current`` in logs, halving the log gap in a half-life.
+
+    Args:
+        reference: last month's reference (> 0).
+        current: this month's value (> 0).
+        half_life_months: half-life of the gap; None keeps the reference fixed.
+
+    Returns:
+        ``reference (current / reference)^(1 - 0.5^(1/h))``.
+
+    """
+    if half_life_months is None:
+        return reference
+    rate = 1.0 - 0.5 ** (1.0 / half_life_months)
+    return float(reference * (current / reference) ** rate)
 
 
 def regional_hardship_pressure(
@@ -253,6 +325,29 @@ def regional_hardship_pressure(
         + config.hardship_producer_weight * producer_pressure
         - config.hardship_jobs_weight * jobs_per_capita
     )
+
+
+def add_immediate_part(hardship: FloatArray, shift: float) -> FloatArray | None:
+    """Add a hardship shift that does not relax, in place; return what each citizen got (LP7).
+
+    Fuel prices hit household budgets at once, so their part of hardship is removed and added
+    again each month rather than relaxed toward. The part actually added (after clipping to
+    [0, 1]) is returned so that exactly it can be removed next month.
+
+    Args:
+        hardship: every citizen's hardship, updated in place.
+        shift: this month's immediate shift, the same for everyone.
+
+    Returns:
+        The part added per citizen, or None when the shift is 0.
+
+    """
+    if shift == 0.0:
+        return None
+    before = hardship.copy()
+    np.clip(hardship + shift, 0.0, 1.0, out=hardship)
+    added: FloatArray = hardship - before
+    return added
 
 
 def hardship_step(
@@ -284,19 +379,26 @@ def sinophobia_inputs(
     land_salience: float,
     russian_media: FloatArray,
     media_reach: float,
+    xinjiang_salience: float = 0.0,
+    ethnic_kazakh: BoolArray | None = None,
 ) -> FloatArray:
-    """Level of the Sinophobia input (BR8, LP2-LP3).
+    """Level of the Sinophobia input (BR8, LP2-LP3, LP6).
 
     ``c_pres * presence (1 - contact) - c_contact * contact
-    + c_land * land_salience * (1 + m * russian_media * media_reach)``.
+    + c_land * land_salience * (1 + m * russian_media * media_reach)
+    + c_xj * xinjiang_salience * (1 + b_kz [ethnic Kazakh])``.
     """
-    return (
+    level = (
         config.sinophobia_presence_weight * chinese_presence * (1.0 - china_contact)
         - config.sinophobia_contact_weight * china_contact
         + config.sinophobia_land_weight
         * land_salience
         * (1.0 + config.land_media_amplification * media_reach * russian_media)
     )
+    if xinjiang_salience > 0.0:
+        boost = 0.0 if ethnic_kazakh is None else config.xinjiang_kazakh_boost * ethnic_kazakh
+        level = level + config.sinophobia_xinjiang_weight * xinjiang_salience * (1.0 + boost)
+    return level
 
 
 def legitimacy_inputs(
@@ -313,13 +415,21 @@ def legitimacy_inputs(
 
 
 def eaeu_support_inputs(
-    config: Config, price_pressure: float, threat_perception: float, russia_affinity: FloatArray
+    config: Config,
+    price_pressure: float,
+    threat_perception: float,
+    russia_affinity: FloatArray,
+    sanctions: float = 0.0,
 ) -> FloatArray:
-    """Level of the EAEU-support input: ``-c_p price - c_t threat + c_a affinity``."""
+    """Level of the EAEU-support input.
+
+    ``c_a affinity - c_p price - c_t threat - c_s sanctions``.
+    """
     return (
         config.eaeu_affinity_weight * russia_affinity
         - config.eaeu_price_weight * price_pressure
         - config.eaeu_threat_weight * threat_perception
+        - config.eaeu_sanctions_weight * sanctions
     )
 
 
@@ -350,6 +460,11 @@ class Rule(BaseRule[Config]):
             [float(p.region.population) for p in model.publics], dtype=np.float64
         )
         self.initial_repression = float(model.kazakhstan.repression)
+        self.ethnic_kazakh: BoolArray = population.ethnicity == KAZAKH
+        #: The fuel price people have adjusted to (LP7).
+        self.fuel_reference = float(model.kazakhstan.fuel_price_index)
+        #: The part of each citizen's hardship due to fuel prices this month (None: none).
+        self.fuel_hardship: FloatArray | None = None
         #: Multiplies every attitude input: makes each weight a steady-state shift of the mean.
         self.input_scale = 1.0 / mean_field_gain(population.susceptibility)
         #: Input levels in the state the anchors were drawn for; inputs are changes from these.
@@ -370,6 +485,8 @@ class Rule(BaseRule[Config]):
                 government.land_salience,
                 population.russian_media,
                 russia.media_reach,
+                government.xinjiang_salience,
+                self.ethnic_kazakh,
             ),
             "legitimacy": legitimacy_inputs(
                 config,
@@ -383,6 +500,7 @@ class Rule(BaseRule[Config]):
                 government.price_pressure,
                 government.threat_perception,
                 population.russia_affinity,
+                model.drivers["sanctions_on_russia"],
             ),
             "russia_affinity": russia_affinity_inputs(
                 config, population.russian_media, russia.media_reach, government.threat_perception
@@ -390,7 +508,7 @@ class Rule(BaseRule[Config]):
         }
 
     def _update_hardship(self, model: KazakhstanModel) -> None:
-        """Relax every citizen's hardship toward its target."""
+        """Relax every citizen's hardship toward its target, then add the fuel-price part."""
         population = model.population
         government = model.kazakhstan
         publics = model.publics
@@ -407,14 +525,25 @@ class Rule(BaseRule[Config]):
             self.config,
             government.price_pressure,
             government.budget_stress,
-            government.fuel_price_index,
+            model.drivers["sanctions_on_russia"],
         )
+        fuel = self.config.hardship_fuel_weight * fuel_price_rise(
+            government.fuel_price_index, self.fuel_reference
+        )
+        self.fuel_reference = adapt_reference(
+            self.fuel_reference,
+            government.fuel_price_index,
+            self.config.fuel_adaptation_half_life_months,
+        )
+        if self.fuel_hardship is not None:
+            population.hardship -= self.fuel_hardship
         hardship_step(
             population.hardship,
             population.baseline_hardship,
             regional[population.region],
             self.config.hardship_relaxation_per_month,
         )
+        self.fuel_hardship = add_immediate_part(population.hardship, fuel)
 
     def step(self, model: KazakhstanModel) -> None:
         """Update hardship, then the four attitudes."""

@@ -1,4 +1,4 @@
-"""Russia's reactions to Kazakh drift: irritation and territorial rhetoric (RL2-RL3).
+"""Russia's reactions and hold: irritation, territorial rhetoric, security leverage (RL1-RL5).
 
 RL2 (C L25-27, L62): Kazakh moves toward the West (US visits, UN abstentions, transit deals)
 irritate Moscow, mostly in words. Irritation decays geometrically and grows with this month's
@@ -16,8 +16,20 @@ pulls alignment toward the West next month (multi_vector), which can irritate Ru
 loop is damped by the cooldown and the decay. The non-tariff-barrier hazard rising with irritation
 is applied by the tariff rule, which reads ``russia.irritation`` (TH5).
 
+RL1 (T L1218-1271, L1383-1389): Russia's security leverage (arms ~60% of imports, training) is
+steady: China's arms sales grow at the expense of other suppliers, not Russia. It moves slowly
+toward a target that falls with threat perception above its initial level, because a threatened
+Kazakhstan modernises its forces so as not to rely on Russia (T L1612-1622, L2129-2131):
+``S <- S + (1 - 0.5^(1/h_S)) (clip(S0 - d max(0, threat - threat0), 0, 1) - S)``; changes made
+by events move ``S0``.
+
+RL5 (T L286-307): the CSTO rescue of January 2022 leaves Russia a ``csto_gratitude`` (added by the
+land_protests rule when allied troops come) that pulls alignment toward Russia (multi_vector) but
+does not buy lasting deference: it halves every ``gratitude_half_life_months``.
+
 References:
-    Sources: C L25-27, L47-49, L62; P L403-405, L465-470; T L218-226, L1569-1583, L1593-1595.
+    Sources: C L25-27, L47-49, L62; P L403-405, L465-470; T L218-226, L286-307, L1218-1271,
+    L1383-1389, L1569-1583, L1593-1595, L1612-1622, L2129-2131.
 
 """
 
@@ -85,6 +97,27 @@ class Config(RuleConfig):
         le=600.0,
         description="months; half-life of a rhetoric episode's effect on threat perception; (A)",
     )
+    security_self_reliance_per_threat: float = Field(
+        0.2,
+        ge=0.0,
+        le=1.0,
+        description="fall of the target security leverage per unit threat perception above its "
+        "initial level; RL1 T L1612-1622, L2129-2131; size (A)",
+    )
+    security_adjustment_half_life_months: float = Field(
+        60.0,
+        gt=0.0,
+        le=600.0,
+        description="months; half-life of the gap between security leverage and its target "
+        "(arms and training change slowly, T L1383-1389); (A)",
+    )
+    gratitude_half_life_months: float = Field(
+        2.0,
+        gt=0.0,
+        le=600.0,
+        description="months; Russia's CSTO gratitude halves: no lasting deference (RL5; "
+        "T L299-307); (A)",
+    )
 
 
 def irritation_update(
@@ -119,6 +152,24 @@ def retention_from_half_life(half_life_months: float) -> float:
     return float(0.5 ** (1.0 / half_life_months))
 
 
+def security_target(
+    base: float, threat: float, initial_threat: float, self_reliance: float
+) -> float:
+    """Security leverage Russia's hold tends to (RL1): ``clip(S0 - d max(0, threat - threat0))``.
+
+    Args:
+        base: the leverage of arms and training at the start, plus event changes (``S0``).
+        threat: Kazakhstan's threat perception.
+        initial_threat: threat perception at the start.
+        self_reliance: ``d``, fall per unit of extra threat.
+
+    Returns:
+        The target, in [0, 1].
+
+    """
+    return min(max(base - self_reliance * max(0.0, threat - initial_threat), 0.0), 1.0)
+
+
 def rhetoric_due(
     irritation: float, threshold: float, months_since_last: int | None, cooldown: int
 ) -> bool:
@@ -139,11 +190,12 @@ def rhetoric_due(
 
 
 class Rule(BaseRule[Config]):
-    """Irritation, rhetoric and its effect on threat perception.
+    """Security leverage, CSTO gratitude, irritation, rhetoric and its effect on threat.
 
-    Order in a month: decay the remaining threat from past rhetoric; update irritation from this
-    month's alignment changes (multi_vector runs first) and sanctions; if rhetoric is due, log it
-    and raise threat perception.
+    Order in a month: security leverage moves toward its target and CSTO gratitude fades; decay
+    the remaining threat from past rhetoric; update irritation from this month's alignment changes
+    (multi_vector runs first) and sanctions; if rhetoric is due, log it and raise threat
+    perception.
     """
 
     name = "russian_reactions"
@@ -157,9 +209,37 @@ class Rule(BaseRule[Config]):
         #: Part of threat perception still due to past rhetoric episodes.
         self.rhetoric_threat = 0.0
         self.threat_retention = retention_from_half_life(config.threat_half_life_months)
+        self.initial_threat = float(government.threat_perception)
+        #: Security leverage of arms and training (S0), moved by events only.
+        self.security_base = float(model.russia.security_leverage)
+        self._written_security = self.security_base
+        self.security_rate = 1.0 - retention_from_half_life(
+            config.security_adjustment_half_life_months
+        )
+        self.gratitude_retention = retention_from_half_life(config.gratitude_half_life_months)
 
     def step(self, model: KazakhstanModel) -> None:
         """Apply the mechanism for the current month."""
+        self._security(model)
+        self._irritation_and_rhetoric(model)
+
+    def _security(self, model: KazakhstanModel) -> None:
+        """RL1 and RL5: security leverage drifts to its target; CSTO gratitude fades."""
+        config, russia = self.config, model.russia
+        self.security_base += russia.security_leverage - self._written_security
+        target = security_target(
+            self.security_base,
+            model.kazakhstan.threat_perception,
+            self.initial_threat,
+            config.security_self_reliance_per_threat,
+        )
+        current = russia.security_leverage
+        russia.security_leverage = current + self.security_rate * (target - current)
+        self._written_security = russia.security_leverage
+        russia.csto_gratitude *= self.gratitude_retention
+
+    def _irritation_and_rhetoric(self, model: KazakhstanModel) -> None:
+        """RL2 and RL3: irritation from drift and sanctions; rhetoric above the threshold."""
         config = self.config
         government, russia = model.kazakhstan, model.russia
         faded = self.rhetoric_threat * (1.0 - self.threat_retention)
@@ -200,7 +280,31 @@ def _threat(model: KazakhstanModel) -> float:
     return float(model.kazakhstan.threat_perception)
 
 
+def _security_leverage(model: KazakhstanModel) -> float:
+    """Return Russia's security leverage."""
+    return float(model.russia.security_leverage)
+
+
+def _gratitude(model: KazakhstanModel) -> float:
+    """Return Russia's CSTO gratitude."""
+    return float(model.russia.csto_gratitude)
+
+
 SERIES = (
+    Series(
+        "security_leverage_russia",
+        "russia",
+        "share 0-1",
+        "Russia's security leverage: arms and training (RL1)",
+        _security_leverage,
+    ),
+    Series(
+        "csto_gratitude",
+        "russia",
+        "share 0-1",
+        "Kazakhstan's debt of gratitude for allied troops, fading (RL5)",
+        _gratitude,
+    ),
     Series(
         "russian_irritation",
         "russia",

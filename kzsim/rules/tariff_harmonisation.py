@@ -9,7 +9,8 @@ consequences month by month:
   at lower rates until 2024 (TH6, P L372-374); the applied tariff is the line-share-weighted mean;
 * landed import prices by source (Russian goods duty-free) with the rouble and tenge rates as
   drivers (a weaker rouble makes Russian goods cheaper; TH7, E L21, L70; the tenge follows the
-  rouble, T L232-236), and calibrated Armington import shares (trade diversion toward Russia, TH3);
+  rouble, T L232-236), and calibrated Armington import shares (trade diversion toward Russia, TH3)
+  whose Chinese weight grows with China's economy (the China growth driver; E L33, C L47);
 * consumer prices with partial pass-through of import prices, and the price pressure above trend
   that the opinion rule turns into hardship (TH2, E L86);
 * traders' re-export income from the tariff gap between Russia's (CET) tariff and Kazakhstan's on
@@ -17,7 +18,8 @@ consequences month by month:
   P L188-190, L442-444);
 * a grey-trade index that builds up once internal customs posts go (TH4, E L21);
 * non-tariff-barrier episodes whose hazard rises with Russia's irritation (TH5, E L25, L70,
-  P L445-448), exports to Russia that fall with a weaker rouble and during NTBs, and pressure on
+  P L445-448), exports to Russia that fall with a weaker rouble, during NTBs and under sanctions on
+  Russia (Russia's bans on goods entering through Kazakhstan; RL6, T L218-228), and pressure on
   local producers from cheap Russian goods, higher in regions bordering Russia (TH7, E L21, L70);
 * Russia's trade leverage from its import share, union membership and oil transit dependence
   (TH8, P L7, L399-400, L590-594; T L943-947).
@@ -29,7 +31,7 @@ References:
     Armington, P. S. (1969). A theory of demand for products distinguished by place of
     production. IMF Staff Papers 16(1). Shepotylo, O., Tarr, D. (2012). World Bank WPS 6161
     (tariffs.csv T_SHEPOTYLO). Sources: P L7, L188-190, L369-374, L399-400, L442-448, L590-594;
-    E L21, L23, L25, L70, L86; T L232-236, L615-617, L943-947.
+    E L21, L23, L25, L70, L86; T L218-236, L615-617, L943-947.
 
 """
 
@@ -143,6 +145,14 @@ class Config(RuleConfig):
         le=10.0,
         description="elasticity of substitution between sources; (A), sweep 1.5-6",
     )
+    china_supply_elasticity: float = Field(
+        0.6,
+        ge=0.0,
+        le=5.0,
+        description="elasticity of China's Armington weight to China's real GDP (its supply "
+        "grows with its economy; E L33, C L47); calibrated: China's import share ~0.17 (2013) "
+        "to 0.22 (2022), trade_partners.csv; 0 = fixed weights",
+    )
     import_price_pass_through: float = Field(
         0.35,
         ge=0.0,
@@ -234,6 +244,14 @@ class Config(RuleConfig):
         ge=0.0,
         le=1.0,
         description="share of exports to Russia blocked during an episode (one sector; E L25); (A)",
+    )
+    sanctions_export_cut: float = Field(
+        0.1,
+        ge=0.0,
+        le=1.0,
+        description="share of exports to Russia lost at full sanctions on Russia: Russia bans "
+        "EU-origin goods entering through Kazakhstan once it refuses counter-sanctions (RL6; "
+        "T L218-228); size (A)",
     )
     export_price_elasticity: float = Field(
         1.5,
@@ -476,6 +494,24 @@ def relative_import_prices(
     russia = (kzt_per_usd / rub_per_usd) / (reference_kzt_per_usd / reference_rub_per_usd)
     tariffed = (kzt_per_usd / reference_kzt_per_usd) * (1.0 + tariff) / (1.0 + base_tariff)
     return np.array([russia, tariffed, tariffed], dtype=np.float64)
+
+
+def supply_weights(base_shares: FloatArray, china_size: float, elasticity: float) -> FloatArray:
+    """Armington weights with China's scaled by its economy: ``s_CN (Y_CN / Y_CN0)^zeta``.
+
+    Args:
+        base_shares: import shares at base prices (Russia, China, other; sum to 1).
+        china_size: China's real GDP relative to the start.
+        elasticity: ``zeta``.
+
+    Returns:
+        Weights summing to 1 (the base shares when ``china_size`` is 1).
+
+    """
+    weights = base_shares.copy()
+    weights[1] *= china_size**elasticity
+    out: FloatArray = weights / weights.sum()
+    return out
 
 
 def armington_shares(
@@ -754,6 +790,8 @@ class Rule(BaseRule[Config]):
         borders = np.array([p.region.borders_russia for p in model.publics], dtype=np.bool_)
         self.producer_weights = np.where(borders, 1.0, config.producer_pressure_interior_weight)
         self.import_shares = self.base_shares.copy()
+        #: China's real GDP relative to the start (from the growth driver).
+        self.china_size = 1.0
         self.import_price_index = 1.0
         self.export_trend = 1.0
         self.tariff_deviation = 0.0
@@ -791,7 +829,9 @@ class Rule(BaseRule[Config]):
 
         # 3. Armington import shares (TH3, TH7).
         sigma = config.armington_sigma
-        target = armington_shares(self.base_shares, prices, sigma)
+        self.china_size *= (1.0 + model.drivers["china_gdp_growth_pct"] / 100.0) ** (1.0 / 12.0)
+        weights = supply_weights(self.base_shares, self.china_size, config.china_supply_elasticity)
+        target = armington_shares(weights, prices, sigma)
         shares = self.import_shares = partial_adjustment_array(
             self.import_shares, target, config.import_share_adjustment_per_month
         )
@@ -876,7 +916,8 @@ class Rule(BaseRule[Config]):
             config.export_adjustment_per_month,
         )
         cut = config.ntb_export_cut if kazakhstan.ntb_active else 0.0
-        kazakhstan.exports_to_russia_index = self.export_trend * (1.0 - cut)
+        spillover = config.sanctions_export_cut * model.drivers["sanctions_on_russia"]
+        kazakhstan.exports_to_russia_index = self.export_trend * (1.0 - cut) * (1.0 - spillover)
         pressure = producer_pressure(
             russian_price, config.producer_pressure_gain, self.producer_weights
         )
@@ -1035,6 +1076,13 @@ SERIES = (
     ),
     Series(
         "cet_rate", "eaeu", "share 0-1", "common external tariff", _actor_value("eaeu", "cet_rate")
+    ),
+    Series(
+        "eaeu_member",
+        "eaeu",
+        "0/1",
+        "Kazakhstan is in the Customs Union / EAEU (TH1)",
+        _actor_value("eaeu", "member"),
     ),
 )
 REGIONAL_SERIES: tuple[RegionalSeries, ...] = (

@@ -108,6 +108,11 @@ class KazakhstanState(Frozen):
     repression: Share = Field(0.3, description="state repression intensity (A)")
     threat_perception: Share = Field(0.1, description="perceived threat from Russia (A)")
     land_salience: Share = Field(0.0, description="public salience of land sales to foreigners")
+    xinjiang_salience: Share = Field(
+        0.0,
+        description="public salience of the detention of ethnic Kazakhs in Xinjiang "
+        "(LP6; C L30-37; T L1818-1847)",
+    )
     alignment_russia: Share = Field(0.5, description="(A)")
     alignment_china: Share = Field(0.2, description="(A)")
     alignment_west: Share = Field(0.3, description="(A)")
@@ -255,7 +260,9 @@ class Condition(Frozen):
         return self
 
 
-EventKind = Literal["policy", "announcement", "shock", "land_reform", "single_currency_proposal"]
+EventKind = Literal[
+    "policy", "announcement", "shock", "land_reform", "land_decision", "single_currency_proposal"
+]
 
 
 class Event(Frozen):

@@ -107,7 +107,9 @@ def test_offer_draws_match_their_distributions() -> None:
     assert np.median(offers.project_value_usd_bn) == pytest.approx(0.4, rel=0.03)
     # mean of a lognormal: median * exp(sigma^2 / 2) = 0.4 * exp(0.32) = 0.551
     assert offers.project_value_usd_bn.mean() == pytest.approx(0.551, rel=0.04)
-    np.testing.assert_allclose(offers.principal_usd_bn, 0.5 * offers.project_value_usd_bn)
+    np.testing.assert_allclose(
+        offers.principal_usd_bn, config.loan_share_of_project * offers.project_value_usd_bn
+    )
     assert offers.content.min() >= 0.5 and offers.content.max() <= 0.8
     assert (offers.grace_months < offers.maturity_months).all()
     assert offers.disbursement_months.min() >= 24 and offers.disbursement_months.max() <= 36
@@ -455,6 +457,13 @@ def test_accepted_loans_are_in_the_ledger_and_the_debt() -> None:
     assert rule.ledger.size == accepted + 1  # plus the legacy stock
     assert model.kazakhstan.debt_to_china_usd_bn == pytest.approx(rule.ledger.total_outstanding)
     assert model.china.disbursed_usd_bn == pytest.approx(float(rule.ledger.disbursed[1:].sum()))
+    # project spending grows with the loans, scaled by each project's value (T L888-894)
+    ledger = rule.ledger
+    spent = ledger.disbursed[1 : ledger.size] * (
+        ledger.project_value[1 : ledger.size] / ledger.principal[1 : ledger.size]
+    )
+    assert model.china.investment_usd_bn == pytest.approx(float(spent.sum()))
+    assert model.china.investment_usd_bn > model.china.disbursed_usd_bn
 
 
 def oil_model(price: float, seed: int) -> KazakhstanModel:

@@ -15,6 +15,7 @@ from kzsim.rules.land_protests import (
     advance_land_policy,
     arrest_probability,
     decay_factor,
+    decide_land_question,
     epstein_active,
     felt_salience,
     grievance,
@@ -85,6 +86,13 @@ def test_felt_salience_hand_values_and_amplification() -> None:
     np.testing.assert_allclose(felt, [0.5, 0.6, 0.55])
     np.testing.assert_allclose(felt_salience(0.0, media, 0.5, 0.4), 0.0)
     assert np.all(felt_salience(0.5, media, 0.5, 0.8) >= felt)
+
+
+def test_grievance_adds_the_xinjiang_term_weighted_by_sinophobia() -> None:
+    hardship, legitimacy, sinophobia = np.array([0.5]), np.array([0.6]), np.array([0.8])
+    without = grievance(hardship, legitimacy, sinophobia, 0.2, 0.4)
+    with_xinjiang = grievance(hardship, legitimacy, sinophobia, 0.2, 0.4, 0.5, 0.2)
+    np.testing.assert_allclose(with_xinjiang - without, 0.2 * 0.5 * 0.8)
 
 
 def test_grievance_is_epstein_plus_land_term() -> None:
@@ -213,6 +221,31 @@ def test_advance_land_policy(
     state: LandPolicy, effective: int | None, end: int | None, sino: float, expected: LandPolicy
 ) -> None:
     assert advance_land_policy(state, M, effective, end, sino, 0.5) is expected
+
+
+@pytest.mark.parametrize(
+    ("state", "effective", "end", "sino", "expected"),
+    [
+        (LandPolicy.MORATORIUM, M - 3, M + 30, 0.9, LandPolicy.BAN),
+        (LandPolicy.MORATORIUM, M - 3, M + 30, 0.3, LandPolicy.IN_FORCE),
+        (LandPolicy.MORATORIUM, M + 5, M + 30, 0.3, LandPolicy.REFORM_PENDING),
+        (LandPolicy.IN_FORCE, M - 3, None, 0.9, LandPolicy.BAN),
+        (LandPolicy.IN_FORCE, M - 3, None, 0.3, LandPolicy.IN_FORCE),
+        (LandPolicy.CLOSED, None, None, 0.9, LandPolicy.BAN),
+        (LandPolicy.CLOSED, None, None, 0.3, LandPolicy.CLOSED),
+    ],
+)
+def test_a_due_decision_bans_under_high_sinophobia_or_lifts_the_moratorium(
+    state: LandPolicy, effective: int | None, end: int | None, sino: float, expected: LandPolicy
+) -> None:
+    assert advance_land_policy(state, M, effective, end, sino, 0.5, decision_due=True) is expected
+
+
+def test_decide_land_question() -> None:
+    assert decide_land_question(LandPolicy.REFORM_PENDING, 0.6, 0.5) is LandPolicy.BAN
+    assert decide_land_question(LandPolicy.BAN, 0.1, 0.5) is LandPolicy.BAN
+    assert decide_land_question(LandPolicy.MORATORIUM, 0.4, 0.5) is LandPolicy.REFORM_PENDING
+    assert decide_land_question(LandPolicy.REFORM_PENDING, 0.4, 0.5) is LandPolicy.REFORM_PENDING
 
 
 def test_approval_jumps_salience_and_reform_comes_into_force_on_time() -> None:
@@ -370,6 +403,84 @@ def test_detention_rate_rises_with_repression() -> None:
             1, (model.population.jail_months > 0).sum() + model.population.active.sum()
         )
     assert jailed[0.6] > jailed[0.1] + 0.2
+
+
+def test_land_decision_event_brings_the_ban_forward() -> None:
+    decision = {"date": "2011-02", "kind": "land_decision", "detail": "ban ordered"}
+    model = land_model(sinophobia=0.8, moratorium_months=60, extra={"events": [REFORM, decision]})
+    rows = run(model, 24)
+    assert at(rows, "2011-01")["state"] == LandPolicy.MORATORIUM
+    assert at(rows, "2011-02")["state"] == LandPolicy.BAN
+    bans = [e for e in model.log if e.kind == "land_policy" and "ban" in e.detail]
+    assert [e.date for e in bans] == ["2011-02"]
+
+
+def test_land_decision_under_low_sinophobia_lifts_the_moratorium() -> None:
+    decision = {"date": "2011-02", "kind": "land_decision", "detail": "review"}
+    model = land_model(
+        sinophobia=0.8,
+        moratorium_months=60,
+        ban_sinophobia_threshold=0.99,
+        extra={"events": [REFORM, decision]},
+    )
+    rows = run(model, 24)
+    assert at(rows, "2011-02")["state"] == LandPolicy.IN_FORCE
+    assert any(e.detail == "land moratorium ends" for e in model.log)
+
+
+def unrest_model(**land: Any) -> KazakhstanModel:
+    """Hardship high and legitimacy low everywhere, no land reform: a nationwide wave."""
+    model = land_model(reform=False, response_cooldown_months=24, **land)
+    model.population.hardship[:] = 0.9
+    model.population.legitimacy[:] = 0.2
+    return model
+
+
+def test_a_wave_that_outlasts_the_crackdown_brings_allied_troops_and_elite_change() -> None:
+    model = unrest_model()
+    rows = run(model, 4)
+    assert rows[0]["regions"] >= 9
+    kinds = [(e.date, e.kind) for e in model.log if e.kind != "protest"]
+    assert kinds[:3] == [
+        ("2010-01", "crackdown"),
+        ("2010-02", "outside_help"),
+        ("2010-02", "elite_change"),
+    ]
+    # crackdown (+0.2, half-life 6) then troops (+0.3, half-life 1 month)
+    assert at(rows, "2010-02")["repression"] == pytest.approx(0.3 + 0.2 * decay_factor(6.0) + 0.3)
+    assert at(rows, "2010-03")["repression"] == pytest.approx(
+        0.3 + 0.2 * decay_factor(6.0) ** 2 + 0.3 * 0.5
+    )
+    assert model.russia.csto_gratitude == pytest.approx(0.5)
+    assert sum(kind == "outside_help" for _, kind in kinds) == 1  # once within the cooldown
+
+
+def test_no_allied_troops_when_the_crackdown_ends_the_wave() -> None:
+    model = unrest_model(crackdown_step=0.7)
+    rows = run(model, 4)
+    assert rows[0]["regions"] >= 9 and rows[1]["regions"] < 9
+    assert not any(e.kind == "outside_help" for e in model.log)
+
+
+def test_repress_only_escalates_to_troops_without_elite_change() -> None:
+    model = unrest_model(response="repress")
+    run(model, 4)
+    kinds = {e.kind for e in model.log}
+    assert "outside_help" in kinds and "elite_change" not in kinds
+
+
+def test_concede_only_never_escalates_because_nothing_was_cracked_down() -> None:
+    model = unrest_model(response="concede")
+    run(model, 4)
+    assert not any(e.kind in {"crackdown", "outside_help", "elite_change"} for e in model.log)
+
+
+def test_outside_help_can_be_switched_off() -> None:
+    model = unrest_model(outside_help=False)
+    run(model, 4)
+    kinds = {e.kind for e in model.log}
+    assert "outside_help" not in kinds and "elite_change" in kinds
+    assert model.russia.csto_gratitude == 0.0
 
 
 def test_disabled_rule_changes_nothing() -> None:

@@ -129,7 +129,7 @@ def test_china_leverage_by_hand_and_monotone() -> None:
     assert saturation(0.1, 0.1) == pytest.approx(0.5)
     assert saturation(-1.0, 0.1) == 0.0
     value = china_leverage(
-        config, debt_to_gdp=0.1, equity_usd_bn=2.0, import_share_china=0.2, disbursed_to_gdp=0.3
+        config, debt_to_gdp=0.1, equity_usd_bn=2.0, import_share_china=0.2, investment_to_gdp=0.3
     )
     assert value == pytest.approx(0.3 * 0.5 + 0.2 * 0.5 + 0.3 * 0.2 + 0.2 * 0.75)
     debts = [china_leverage(config, d, 0.0, 0.2, 0.0) for d in (0.0, 0.05, 0.1, 0.5)]
@@ -152,6 +152,11 @@ def test_target_alignment_by_hand() -> None:
     np.testing.assert_allclose(
         alignment_target(base, multipliers, leverage, 3.0), weights / weights.sum()
     )
+
+
+def test_gratitude_multiplies_russias_weight() -> None:
+    multipliers = pulls(Config(), 0.0, 0.0, 0.0, gratitude=0.5)
+    np.testing.assert_allclose(multipliers, [1.5, 1.0, 1.0])
 
 
 def test_higher_china_leverage_lowers_china_target() -> None:
@@ -235,6 +240,31 @@ def test_capital_need_and_appetite_pull_toward_china() -> None:
     run(control, 24)
     run(hungry, 24)
     assert hungry.kazakhstan.alignment_china > control.kazakhstan.alignment_china + 0.02
+
+
+def test_csto_gratitude_pulls_toward_russia_only_while_it_lasts() -> None:
+    rules = deep_merge(OTHER_RULES_OFF, {"russian_reactions": {"enabled": True}})
+    control = small_model(metadata={"end": "2029-12"}, rules=rules)
+    grateful = small_model(metadata={"end": "2029-12"}, rules=rules)
+    control.step()
+    grateful.step()
+    grateful.russia.csto_gratitude = 0.5
+    peak = 0.0
+    for _ in range(36):
+        control.step()
+        grateful.step()
+        gap = grateful.kazakhstan.alignment_russia - control.kazakhstan.alignment_russia
+        peak = max(peak, gap)
+    assert peak > 0.005
+    assert gap < peak / 3  # no lasting deference (RL5)
+
+
+def test_investment_raises_china_leverage() -> None:
+    control, invested = mv_model(), mv_model()
+    invested.china.investment_usd_bn = 30.0
+    run(control, 1)
+    run(invested, 1)
+    assert invested.china.leverage > control.china.leverage + 0.05
 
 
 def test_threat_raises_alignment_with_west_and_keeps_russia_floor() -> None:

@@ -11,8 +11,11 @@ from hypothesis import strategies as st
 from kzsim.model import KazakhstanModel
 from kzsim.rules.opinion import (
     Config,
+    adapt_reference,
+    add_immediate_part,
     eaeu_support_inputs,
     friedkin_johnsen_update,
+    fuel_price_rise,
     hardship_step,
     legitimacy_inputs,
     mean_field_gain,
@@ -121,16 +124,36 @@ def test_mean_field_gain_is_bounded() -> None:
 def test_hardship_pressures_by_hand() -> None:
     config = Config()
     national = national_hardship_pressure(
-        config, price_pressure=0.5, budget_stress=0.2, fuel_price_index=2.0
+        config, price_pressure=0.5, budget_stress=0.2, sanctions=1.0
     )
-    assert national == pytest.approx(1.0 * 0.5 + 0.3 * 0.2 + 0.3 * 1.0)
-    assert (
-        national_hardship_pressure(config, 0.0, 0.0, 0.8) == 0.0
-    )  # a fuel price fall is no relief
+    assert national == pytest.approx(1.0 * 0.5 + 0.3 * 0.2 + 0.05 * 1.0)
     regional = regional_hardship_pressure(
         config, np.array([0.5, 0.0]), np.array([0.0, 0.5]), np.array([0.0, 0.01])
     )
     np.testing.assert_allclose(regional, [0.1 * 0.5, 0.2 * 0.5 - 5.0 * 0.01])
+
+
+def test_fuel_price_rise_is_relative_to_the_reference_and_never_a_relief() -> None:
+    assert fuel_price_rise(2.0, 1.0) == pytest.approx(1.0)
+    assert fuel_price_rise(2.0, 1.6) == pytest.approx(0.25)
+    assert fuel_price_rise(0.8, 1.0) == 0.0
+
+
+def test_reference_halves_the_log_gap_in_a_half_life() -> None:
+    reference = 1.0
+    for _ in range(6):
+        reference = adapt_reference(reference, 2.0, 6.0)
+    assert reference == pytest.approx(2.0**0.5)
+    assert adapt_reference(1.0, 2.0, None) == 1.0
+
+
+def test_immediate_part_is_clipped_and_reported_exactly() -> None:
+    hardship = np.array([0.2, 0.9])
+    added = add_immediate_part(hardship, 0.3)
+    assert added is not None
+    np.testing.assert_allclose(hardship, [0.5, 1.0])
+    np.testing.assert_allclose(added, [0.3, 0.1])
+    assert add_immediate_part(hardship, 0.0) is None
 
 
 def test_hardship_relaxes_toward_clipped_target() -> None:
@@ -183,6 +206,8 @@ def test_legitimacy_eaeu_affinity_inputs_by_hand() -> None:
         config, price_pressure=0.4, threat_perception=0.5, russia_affinity=np.array([0.6])
     )
     np.testing.assert_allclose(eaeu, [0.5 * 0.6 - 1.5 * 0.4 - 0.3 * 0.5])
+    sanctioned = eaeu_support_inputs(config, 0.4, 0.5, np.array([0.6]), sanctions=1.0)
+    np.testing.assert_allclose(sanctioned, eaeu - 0.1)
     affinity = russia_affinity_inputs(
         config, np.array([0.8]), media_reach=0.5, threat_perception=0.2
     )
@@ -273,15 +298,73 @@ def test_land_salience_raises_sinophobia_more_with_russian_media() -> None:
     assert amplified[high].mean() > amplified[low].mean() + 0.01
 
 
-def test_fuel_price_shock_raises_hardship_and_lowers_legitimacy() -> None:
-    control, shocked = opinion_model(), opinion_model()
+def test_fuel_price_shock_hits_at_once_then_fades_as_people_adjust() -> None:
+    control = opinion_model(hardship_fuel_weight=0.3)
+    shocked = opinion_model(hardship_fuel_weight=0.3)
     shocked.kazakhstan.fuel_price_index = 2.0
-    run(control, 12)
-    run(shocked, 12)
-    hardship_rise = shocked.population.hardship.mean() - control.population.hardship.mean()
-    # a_fuel x (2 - 1), closed to 1 - 0.8^12 of the gap; a few targets clip at 1
-    assert hardship_rise == pytest.approx(0.3 * (1 - 0.8**12), abs=0.02)
-    assert shocked.population.legitimacy.mean() < control.population.legitimacy.mean() - 0.05
+    rises = []
+    for _ in range(24):
+        control.step()
+        shocked.step()
+        rises.append(shocked.population.hardship.mean() - control.population.hardship.mean())
+    # the first month carries the whole rise a_fuel x (2 / 1 - 1), less what clips at 1
+    assert rises[0] == pytest.approx(0.3, abs=0.02)
+    # the reference halves the log gap every 6 months: after 6 months the rise is 2^0.5 - 1
+    assert rises[6] == pytest.approx(0.3 * (2.0 / 2.0**0.5 - 1.0), abs=0.02)
+    assert rises[23] < 0.05
+    assert shocked.population.legitimacy.mean() < control.population.legitimacy.mean()
+
+
+def test_without_adaptation_the_fuel_shock_persists() -> None:
+    shocked = opinion_model(hardship_fuel_weight=0.3, fuel_adaptation_half_life_months=None)
+    control = opinion_model(hardship_fuel_weight=0.3, fuel_adaptation_half_life_months=None)
+    shocked.kazakhstan.fuel_price_index = 2.0
+    run(control, 24)
+    run(shocked, 24)
+    rise = shocked.population.hardship.mean() - control.population.hardship.mean()
+    assert rise == pytest.approx(0.3, abs=0.02)
+
+
+def test_a_sharp_fuel_rise_hurts_more_than_the_same_rise_spread_over_two_years() -> None:
+    sharp, gradual = opinion_model(), opinion_model()
+    peaks = {"sharp": 0.0, "gradual": 0.0}
+    base = float(sharp.population.hardship.mean())
+    for month in range(24):
+        sharp.kazakhstan.fuel_price_index = 2.0
+        gradual.kazakhstan.fuel_price_index = 2.0 ** min(1.0, (month + 1) / 24)
+        sharp.step()
+        gradual.step()
+        peaks["sharp"] = max(peaks["sharp"], sharp.population.hardship.mean() - base)
+        peaks["gradual"] = max(peaks["gradual"], gradual.population.hardship.mean() - base)
+    assert peaks["sharp"] > 2 * peaks["gradual"]
+
+
+def test_sanctions_raise_hardship_and_lower_eaeu_support() -> None:
+    control = opinion_model()
+    sanctioned = small_model(
+        1,
+        rules=deep_merge(OTHER_RULES_OFF, {"opinion": {}}),
+        drivers=deep_merge(
+            NO_BUDGET_STRESS, {"sanctions_on_russia": {"2010-01": 0.0, "2010-02": 1.0}}
+        ),
+    )
+    run(control, 24)
+    run(sanctioned, 24)
+    hardship_rise = sanctioned.population.hardship.mean() - control.population.hardship.mean()
+    assert hardship_rise == pytest.approx(0.05, abs=0.01)
+    support = control.population.eaeu_support.mean() - sanctioned.population.eaeu_support.mean()
+    assert support == pytest.approx(0.1, abs=0.03)  # eaeu_sanctions_weight: a steady-state shift
+
+
+def test_xinjiang_salience_raises_sinophobia_more_among_ethnic_kazakhs() -> None:
+    control, treated = opinion_model(), opinion_model()
+    treated.kazakhstan.xinjiang_salience = 1.0
+    run(control, 24)
+    run(treated, 24)
+    rise = treated.population.sinophobia - control.population.sinophobia
+    kazakh = treated.population.ethnicity == 0
+    assert rise.mean() > 0.1
+    assert rise[kazakh].mean() > rise[~kazakh].mean() + 0.03
 
 
 def test_project_jobs_lower_hardship_where_they_are() -> None:

@@ -1,4 +1,4 @@
-"""Tests of Russia's reactions: irritation and territorial rhetoric (RL2-RL3)."""
+"""Tests of Russia's reactions: security leverage, gratitude, irritation, rhetoric (RL1-RL5)."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from kzsim.rules.russian_reactions import (
     irritation_update,
     retention_from_half_life,
     rhetoric_due,
+    security_target,
 )
 from tests.conftest import deep_merge, others_off, small_model
 
@@ -175,6 +176,49 @@ def test_rhetoric_pushes_alignment_west_through_multi_vector() -> None:
         provoked.step()
     assert rhetoric_events(provoked) == [0]
     assert provoked.kazakhstan.alignment_west > calm.kazakhstan.alignment_west + 0.01
+
+
+def test_security_target_falls_only_with_extra_threat() -> None:
+    assert security_target(0.6, 0.1, 0.1, 0.2) == pytest.approx(0.6)
+    assert security_target(0.6, 0.0, 0.1, 0.2) == pytest.approx(0.6)  # less threat: no gain
+    assert security_target(0.6, 0.6, 0.1, 0.2) == pytest.approx(0.5)
+    assert security_target(0.1, 1.0, 0.0, 0.5) == 0.0
+
+
+def test_security_leverage_stays_put_without_extra_threat() -> None:
+    model = reactions_model()
+    for _ in range(24):
+        model.step()
+    assert model.russia.security_leverage == pytest.approx(0.6)
+
+
+def test_threat_lowers_security_leverage_slowly() -> None:
+    model = reactions_model()
+    model.kazakhstan.threat_perception = 0.6  # 0.5 above the start: target 0.6 - 0.2 * 0.5
+    for _ in range(60):
+        model.step()
+    # half the gap closes in one half-life of 60 months
+    assert model.russia.security_leverage == pytest.approx(0.55, abs=1e-9)
+
+
+def test_events_move_the_security_base_and_their_change_persists() -> None:
+    model = reactions_model()
+    model.step()
+    model.russia.security_leverage += 0.1  # as an event's shift would
+    for _ in range(24):
+        model.step()
+    assert model.russia.security_leverage == pytest.approx(0.7)
+
+
+def test_csto_gratitude_fades_with_its_half_life() -> None:
+    model = reactions_model()
+    model.russia.csto_gratitude = 0.5
+    for _ in range(2):
+        model.step()
+    assert model.russia.csto_gratitude == pytest.approx(0.25)
+    for _ in range(10):
+        model.step()
+    assert model.russia.csto_gratitude < 0.02
 
 
 def test_disabled_rule_changes_nothing() -> None:

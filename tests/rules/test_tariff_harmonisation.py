@@ -35,6 +35,7 @@ from kzsim.rules.tariff_harmonisation import (
     reexport_gap,
     reexport_ratio,
     relative_import_prices,
+    supply_weights,
     tariff_lines,
     trade_leverage,
 )
@@ -198,6 +199,13 @@ def test_armington_moves_toward_the_cheaper_source_more_with_higher_sigma() -> N
     assert high[1] < low[1] < BASE_SHARES[1]
 
 
+def test_supply_weights_scale_china_only() -> None:
+    np.testing.assert_allclose(supply_weights(BASE_SHARES, 1.0, 0.6), BASE_SHARES)
+    weights = supply_weights(BASE_SHARES, 2.0, 1.0)
+    np.testing.assert_allclose(weights, np.array([0.4, 0.3, 0.45]) / 1.15)
+    np.testing.assert_allclose(supply_weights(BASE_SHARES, 2.0, 0.0), BASE_SHARES)
+
+
 def test_ces_price_index() -> None:
     assert ces_price_index(BASE_SHARES, np.ones(3), 3.0) == pytest.approx(1.0)
     assert ces_price_index(BASE_SHARES, np.full(3, 1.2), 3.0) == pytest.approx(1.2)
@@ -323,6 +331,7 @@ def test_series_declared() -> None:
         assert names[name] == "kazakhstan"
     assert names["trade_leverage_russia"] == "russia"
     assert names["cet_rate"] == "eaeu"
+    assert names["eaeu_member"] == "eaeu"
     regional = {s.name for s in REGIONAL_SERIES}
     assert {"trader_income_loss", "producer_pressure"} <= regional
 
@@ -432,6 +441,27 @@ def test_weaker_rouble_lowers_exports_and_presses_producers_near_russia() -> Non
     assert pressure[True] > pressure[False] > 0.0
     assert max(p.producer_pressure for p in flat.publics) == 0.0
     assert collapse.kazakhstan.import_share_russia > flat.kazakhstan.import_share_russia
+
+
+def test_sanctions_on_russia_cut_exports_to_russia() -> None:
+    calm = {"ntb_base_hazard_per_month": 0.0}
+    sanctions = {"sanctions_on_russia": {"2010-01": 0.0, "2010-06": 1.0}}
+    free = run(rules={"tariff_harmonisation": calm})
+    sanctioned = run(rules={"tariff_harmonisation": calm}, drivers=sanctions)
+    ratio = sanctioned.kazakhstan.exports_to_russia_index / free.kazakhstan.exports_to_russia_index
+    assert ratio == pytest.approx(1.0 - 0.1)
+
+
+def test_chinas_growth_raises_its_import_share() -> None:
+    still = {"china_gdp_growth_pct": {"2010-01": 0.0}}
+    growing = {"china_gdp_growth_pct": {"2010-01": 10.0}}
+    flat = run(drivers=still, rules={"tariff_harmonisation": {"customs_union_date": None}})
+    rising = run(drivers=growing, rules={"tariff_harmonisation": {"customs_union_date": None}})
+    assert flat.kazakhstan.import_share_china == pytest.approx(0.15, abs=1e-3)
+    assert rising.kazakhstan.import_share_china > 0.155  # target 0.165 after two years
+    assert rising.kazakhstan.consumer_price_index == pytest.approx(
+        flat.kazakhstan.consumer_price_index
+    )  # a shift in supply is not a price change
 
 
 def test_tenge_devaluation_passes_into_cpi_only_when_the_driver_is_pure_trend() -> None:
