@@ -139,15 +139,23 @@ def print_summary(result: RunResult) -> None:
 
 @app.command()
 def validate(
-    files: Annotated[list[Path], typer.Argument(help="scenario files to check")],
+    files: Annotated[list[Path], typer.Argument(help="scenario or experiment files to check")],
 ) -> None:
-    """Check scenario files; print every problem as file:line:col: field: message."""
+    """Check scenario and experiment files; print every problem as file:line:col: field: message.
+
+    A file with a top-level ``factors`` or ``design`` key is an experiment: its base scenario and
+    every design point are checked too.
+    """
+    from kzsim.batch.experiment import is_experiment_file, load_experiment
     from kzsim.errors import InputError
     from kzsim.scenario.load import load_scenario
 
     problems: list[str] = []
     for path in files:
         try:
+            if is_experiment_file(path):
+                out.print(f"ok: {path} ({load_experiment(path).describe()})")
+                continue
             loaded = load_scenario(path)
         except InputError as error:
             problems.extend(error.problems)

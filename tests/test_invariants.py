@@ -84,3 +84,15 @@ def test_active_protesters_never_exceed_the_free_population(
         for name in ("hardship", "legitimacy", "sinophobia", "eaeu_support", "russia_affinity"):
             values = getattr(population, name)
             assert ((values >= 0) & (values <= 1)).all(), name
+
+
+def test_a_region_too_small_for_any_citizen_is_reported_as_empty() -> None:
+    from kzsim.scenario.regions import builtin_regions
+
+    region = builtin_regions()[0].model_dump()
+    tiny = dict(region, id="tiny", name="Tiny", population=1)
+    result = kzsim.run(
+        small_scenario(population={"citizens": 100, "regions": [region, tiny]}), seed=1, steps=2
+    )
+    tiny_rows = result.series[result.series["scope"] == "tiny"]
+    assert not tiny_rows.empty and (tiny_rows["value"] == 0).all()

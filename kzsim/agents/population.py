@@ -150,7 +150,9 @@ class Population:
 
     def regional_mean(self, values: FloatArray | BoolArray) -> FloatArray:
         """Mean of ``values`` within each region (regions with no citizens give 0)."""
-        sums = np.add.reduceat(values.astype(np.float64), self.starts)
+        sums = np.bincount(
+            self.region, weights=values.astype(np.float64), minlength=self.counts.size
+        )
         return np.divide(sums, self.counts, out=np.zeros(self.counts.size), where=self.counts > 0)
 
     def neighbour_mean(self, values: FloatArray | BoolArray) -> FloatArray:

@@ -5,8 +5,200 @@ Heavy imports stay inside the command functions so that ``kzsim --help`` stays f
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
 import typer
+from rich.console import Console
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+#: Design points shown per outcome in the printed summary (the file has them all).
+SHOWN_POINTS = 20
+
+
+def _consoles() -> tuple[Console, Console]:
+    return Console(soft_wrap=True), Console(stderr=True, soft_wrap=True)
+
+
+def sweep(
+    experiment: Annotated[Path, typer.Argument(help="experiment YAML file")],
+    workers: Annotated[
+        int | None, typer.Option(help="local worker processes (default: the available cores)")
+    ] = None,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(help="run on this dask.distributed scheduler, e.g. tcp://host:8786"),
+    ] = None,
+    out_dir: Annotated[
+        Path | None,
+        typer.Option("--out", help="sweep folder (default: the file's out, else runs/<name>)"),
+    ] = None,
+    no_resume: Annotated[
+        bool, typer.Option("--no-resume", help="run every run again, discarding earlier ones")
+    ] = False,
+    force_new: Annotated[
+        bool,
+        typer.Option("--force-new", help="discard a sweep of a changed experiment in the folder"),
+    ] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", help="no progress bar")] = False,
+) -> None:
+    """Run an experiment's runs (resuming by default), each to its own Parquet shard."""
+    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from kzsim.batch.executors import available_cores
+    from kzsim.batch.experiment import load_experiment
+    from kzsim.batch.runner import run_experiment
+    from kzsim.errors import KzsimError
+
+    out, err = _consoles()
+    loaded = load_experiment(experiment)
+    target = out_dir if out_dir is not None else loaded.out
+    count = workers or available_cores()
+    where = f"on {scheduler}" if scheduler else f"{count} worker{'s' if count > 1 else ''}"
+    if not quiet:
+        out.print(f"{loaded.describe()}; {where}; folder {target}", highlight=False)
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total} runs, {task.fields[failed]} failed"),
+        TimeRemainingColumn(),
+    )
+    with Progress(*columns, console=err, transient=True, disable=quiet) as bar:
+        task = bar.add_task(loaded.spec.name, total=loaded.spec.runs, failed=0)
+
+        def advance(finished: int, failed: int, total: int) -> None:
+            bar.update(task, completed=finished, total=total, failed=failed)
+
+        try:
+            runs = run_experiment(
+                loaded,
+                target,
+                workers=workers,
+                scheduler=scheduler,
+                resume=not no_resume,
+                force_new=force_new,
+                progress=advance,
+            )
+        except KeyboardInterrupt:
+            err.print(f"finished runs are kept in {target}; run the same command to resume")
+            raise
+    failed = runs[runs["status"] == "failed"]
+    if not quiet:
+        out.print(
+            f"{(runs['status'] == 'ok').sum()} ok, {len(failed)} failed of {len(runs)} runs; "
+            f"written to {target}/ (next: kzsim summarize {target})",
+            highlight=False,
+        )
+    if len(failed):
+        first = failed.iloc[0]
+        raise KzsimError(
+            f"{len(failed)} of {len(runs)} runs failed (first: {first['run']}: {first['error']});"
+            f" they are listed in {target}/runs.parquet and run again by the next sweep"
+        )
+
+
+def summarize(
+    folder: Annotated[Path, typer.Argument(help="sweep folder")],
+) -> None:
+    """Summarise outcomes across replications (and sensitivity indices for sobol and morris)."""
+    from kzsim.batch import analysis
+    from kzsim.batch.schema import Morris, Sobol
+    from kzsim.batch.store import SweepFolder
+
+    out, _ = _consoles()
+    spec = SweepFolder.existing(folder).spec()
+    summary = analysis.summarize(folder)
+    for name, rows in summary.groupby("outcome", sort=False):
+        outcome = spec.outcomes[str(name)]
+        title = f"{name}: {outcome.stat} of {outcome.series}, across replications"
+        _print_frame(out, title, rows.drop(columns="outcome"))
+    written = [f"{folder}/summary.parquet"]
+    if isinstance(spec.design, Sobol | Morris):
+        _print_sensitivity(out, analysis.sensitivity(folder), spec.design.method)
+        written.append(f"{folder}/sensitivity.parquet")
+    out.print(f"written to {', '.join(written)}", highlight=False)
+
+
+def _print_frame(out: Console, title: str, frame: pd.DataFrame, limit: int = SHOWN_POINTS) -> None:
+    from rich import box
+    from rich.table import Table
+
+    cells = [[_cell(value) for value in row] for row in frame.head(limit).itertuples(index=False)]
+    out.print(title, highlight=False)
+    table = Table(box=box.SIMPLE_HEAD)
+    for j, column in enumerate(frame.columns):
+        header = str(column).rsplit(".", 1)[-1]
+        width = max(len(header), *(len(row[j]) for row in cells))
+        table.add_column(header, justify="right", min_width=width)
+    for row in cells:
+        table.add_row(*row)
+    out.print(table)
+    if len(frame) > limit:
+        out.print(f"... {len(frame) - limit} more design points in the file", highlight=False)
+
+
+def _print_sensitivity(out: Console, table: pd.DataFrame, method: str) -> None:
+    """One table per outcome: each index with its 95% interval; * where it includes zero."""
+    import pandas as pd
+    from rich import box
+    from rich.table import Table
+
+    for outcome, rows in table.groupby("outcome", sort=False):
+        note = rows["note"].iloc[0]
+        if note:
+            out.print(f"{outcome}: sensitivity not computed ({note})", highlight=False)
+            continue
+        indices = list(dict.fromkeys(rows["index"]))
+        cells = []
+        for factor, part in rows.groupby("factor", sort=False):
+            line = [str(factor)]
+            for index in indices:
+                row = part[part["index"] == index].iloc[0]
+                flag = "*" if row["includes_zero"] is not pd.NA and row["includes_zero"] else ""
+                finite = row["conf"] == row["conf"]
+                line += [
+                    f"{row['value']:.3g}{flag}",
+                    f"{row['low']:.3g} to {row['high']:.3g}" if finite else "",
+                ]
+            cells.append(line)
+        headers = ["factor"] + [h for index in indices for h in (index, "interval")]
+        out.print(f"{outcome}: {method} indices, 95% intervals (* includes 0)", highlight=False)
+        shown = Table(box=box.SIMPLE_HEAD)
+        for j, header in enumerate(headers):
+            width = max(len(header), *(len(line[j]) for line in cells))
+            shown.add_column(header, justify="left" if j == 0 else "right", min_width=width)
+        for line in cells:
+            shown.add_row(*line)
+        out.print(shown)
+
+
+def _cell(value: object) -> str:
+    if isinstance(value, float):
+        return f"{value:.3g}"
+    return "" if value is None else str(value)
+
+
+def plot(
+    folder: Annotated[Path, typer.Argument(help="sweep folder")],
+    series: Annotated[
+        list[str] | None, typer.Option("--series", help="series to draw (default: outcomes')")
+    ] = None,
+    by: Annotated[
+        str | None, typer.Option(help="group runs by 'point' or a factor (dotted key)")
+    ] = None,
+) -> None:
+    """Fan charts (median, 5-95% band) and sensitivity bars of a sweep, as PNG and SVG."""
+    from kzsim.batch.figures import plot_sweep
+
+    out, _ = _consoles()
+    files = plot_sweep(folder, series, by)
+    out.print(f"{len(files)} files written to {folder}/plots/", highlight=False)
 
 
 def register(app: typer.Typer) -> None:
     """Add this package's commands to the ``kzsim`` app."""
+    app.command()(sweep)
+    app.command()(summarize)
+    app.command()(plot)

@@ -25,7 +25,7 @@ from kzsim.scenario.schema import Scenario
 Location = tuple[str | int, ...]
 
 
-class _Source:
+class Source:
     """Where each value of a parsed document came from."""
 
     def __init__(self, label: str) -> None:
@@ -45,7 +45,7 @@ class _Source:
         return f"{self.label}:1:1"
 
 
-def _record_marks(node: yaml.Node, loc: Location, source: _Source, problems: list[str]) -> None:
+def _record_marks(node: yaml.Node, loc: Location, source: Source, problems: list[str]) -> None:
     source.marks[loc] = (node.start_mark.line + 1, node.start_mark.column + 1)
     if isinstance(node, yaml.MappingNode):
         seen: set[str] = set()
@@ -78,14 +78,14 @@ def dotted(loc: Location) -> str:
     return text or "scenario"
 
 
-def parse_yaml(text: str, label: str) -> tuple[Any, _Source]:
+def parse_yaml(text: str, label: str) -> tuple[Any, Source]:
     """Parse YAML safely, keeping the position of every key and value.
 
     Raises:
         InputError: on a syntax error, a non-safe tag (``!!python/object``) or a duplicate key.
 
     """
-    source = _Source(label)
+    source = Source(label)
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
         data = yaml.load(text, Loader=yaml.SafeLoader)  # noqa: S506 - SafeLoader only
@@ -107,7 +107,7 @@ def parse_yaml(text: str, label: str) -> tuple[Any, _Source]:
     return data, source
 
 
-def read_yaml_file(path: Path) -> tuple[Any, _Source]:
+def read_yaml_file(path: Path) -> tuple[Any, Source]:
     """Read and parse a YAML file; an unreadable file is an input error."""
     label = str(path)
     try:
@@ -123,7 +123,7 @@ def read_yaml_file(path: Path) -> tuple[Any, _Source]:
     return parse_yaml(text, label)
 
 
-def apply_overrides(data: dict[str, Any], overrides: Sequence[str], source: _Source) -> None:
+def apply_overrides(data: dict[str, Any], overrides: Sequence[str], source: Source) -> None:
     """Apply ``dotted.key=value`` overrides in place; values are parsed as YAML (numbers, null)."""
     problems = []
     for item in overrides:
@@ -217,7 +217,7 @@ def describe_error(error: Mapping[str, Any], root: type[BaseModel]) -> tuple[Loc
     return loc, f"{field}: {shown}{message}{expected}"
 
 
-def validate_data(data: Any, source: _Source) -> Scenario:
+def validate_data(data: Any, source: Source) -> Scenario:
     """Validate plain data as a Scenario and run the cross-field checks; raise every problem."""
     if not isinstance(data, dict):
         raise InputError([f"{source.where(())}: scenario: expected a mapping of sections"])
@@ -255,7 +255,7 @@ def load_scenario(
     """
     if isinstance(source, Mapping):
         data: Any = _plain(source)
-        where = _Source("<scenario>")
+        where = Source("<scenario>")
     else:
         data, where = read_yaml_file(Path(source))
     if overrides:

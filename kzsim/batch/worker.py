@@ -1,0 +1,131 @@
+"""One run of a sweep, as executed by a worker process (local pool or Dask worker).
+
+A worker gets a :class:`RunSpec` (with the design point's validated scenario), runs it, computes
+the outcomes and serialises the series to Parquet bytes. It returns a small record and
+the bytes; it writes nothing, so workers need no shared file system and the runner alone owns the
+output folder. Any exception becomes a failed record: one failing run never stops a sweep.
+"""
+
+from __future__ import annotations
+
+import io
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from kzsim.api import run as run_scenario
+from kzsim.batch.outcomes import compute_outcomes
+from kzsim.batch.schema import Outcome
+from kzsim.errors import KzsimError
+from kzsim.scenario.schema import Scenario
+
+
+@dataclass(frozen=True)
+class RunSpec:
+    """Everything a worker needs for one run.
+
+    Attributes:
+        run: the run's id, ``p<point>-r<replication>``.
+        point: the design point.
+        replication: the replication (its seed is shared by every design point).
+        seed: the seed handed to ``kzsim.run``.
+        scenario: the design point's validated scenario.
+        outcomes: the experiment's outcomes.
+        timeout_seconds: stop and fail the run beyond this wall time (None: no limit).
+
+    """
+
+    run: str
+    point: int
+    replication: int
+    seed: int
+    scenario: Scenario
+    outcomes: Mapping[str, Outcome]
+    timeout_seconds: float | None = None
+
+
+@dataclass(frozen=True)
+class RunOutput:
+    """What a worker returns: the run's record and, if it succeeded, its series as Parquet."""
+
+    record: dict[str, Any]
+    shard: bytes | None
+
+
+class RunTimeout(KzsimError):
+    """A run went beyond the experiment's ``run_timeout_seconds``."""
+
+
+def execute(spec: RunSpec) -> RunOutput:
+    """Run one design point and replication; never raises."""
+    clock = time.perf_counter()
+    try:
+        result = run_scenario(spec.scenario, seed=spec.seed, progress=_deadline(spec, clock))
+        wall_seconds = time.perf_counter() - clock
+        outcomes = compute_outcomes(result.series, spec.outcomes)
+        shard = shard_bytes(result.series, spec)
+    except Exception as error:  # a failed run is recorded and the sweep goes on
+        message = "; ".join(str(error).splitlines()) or repr(error)
+        return failed_output(
+            spec, f"{type(error).__name__}: {message}", time.perf_counter() - clock
+        )
+    return RunOutput(record(spec, "ok", "", wall_seconds, outcomes), shard)
+
+
+def _deadline(spec: RunSpec, clock: float) -> Callable[[int, int], None] | None:
+    """A progress callback that stops the run beyond its time limit (or None)."""
+    limit = spec.timeout_seconds
+    if limit is None:
+        return None
+
+    def check(done: int, total: int) -> None:
+        if time.perf_counter() - clock > limit:
+            raise RunTimeout(
+                f"stopped after {done} of {total} months: longer than run_timeout_seconds "
+                f"({limit:g} s)"
+            )
+
+    return check
+
+
+def record(
+    spec: RunSpec,
+    status: str,
+    error: str,
+    wall_seconds: float,
+    outcomes: Mapping[str, float] | None = None,
+) -> dict[str, Any]:
+    """The run's row of the runs table (outcomes missing on failure)."""
+    values = dict(outcomes) if outcomes is not None else dict.fromkeys(spec.outcomes, None)
+    return {
+        "run": spec.run,
+        "point": spec.point,
+        "replication": spec.replication,
+        "seed": spec.seed,
+        "status": status,
+        "error": error,
+        "wall_seconds": round(wall_seconds, 6),
+        "outcomes": values,
+    }
+
+
+def failed_output(spec: RunSpec, error: str, wall_seconds: float = float("nan")) -> RunOutput:
+    """The output of a run that failed with ``error``."""
+    return RunOutput(record(spec, "failed", error, wall_seconds), None)
+
+
+def shard_bytes(series: pd.DataFrame, spec: RunSpec) -> bytes:
+    """A run's long series with its ``point`` and ``replication``, as Parquet bytes."""
+    table = pa.Table.from_pandas(series, preserve_index=False, nthreads=1)  # threads cost more
+    rows = table.num_rows
+    table = table.add_column(0, "replication", pa.array(np.full(rows, spec.replication, np.int32)))
+    table = table.add_column(0, "point", pa.array(np.full(rows, spec.point, np.int32)))
+    buffer = io.BytesIO()
+    pq.write_table(table, buffer)
+    return buffer.getvalue()
