@@ -23,8 +23,7 @@ from pydantic import (
     field_validator,
 )
 
-from kzsim.catalog import SERIES_NAMES
-from kzsim.scenario.schema import unknown_name
+from kzsim.scenario.schema import SeriesName
 from kzsim.scenario.types import Frozen, Month
 
 #: One value a factor can take: any YAML value the scenario key accepts.
@@ -200,20 +199,13 @@ class Outcome(Frozen):
     start to the first month the series is above / below ``threshold`` (missing if never).
     """
 
-    series: str
+    series: SeriesName
     stat: Stat
     region: str | None = Field(None, description="a region id, for citizen series only")
     from_: Month | None = Field(None, alias="from")
     to: Month | None = None
     date: Month | None = None
     threshold: float | None = None
-
-    @field_validator("series")
-    @classmethod
-    def _known_series(cls, series: str) -> str:
-        if series not in SERIES_NAMES:
-            raise ValueError(unknown_name("series", series, SERIES_NAMES))
-        return series
 
 
 class ExperimentSpec(Frozen):
@@ -232,7 +224,7 @@ class ExperimentSpec(Frozen):
     replications: int = Field(1, ge=1, le=10_000)
     seed: int = Field(ge=0, description="master seed of the experiment's SeedSequence tree")
     outcomes: dict[str, Outcome] = Field(min_length=1)
-    series: tuple[str, ...] | None = Field(
+    series: tuple[SeriesName, ...] | None = Field(
         None, description="series kept in each run's shard (default: all); outcomes' are added"
     )
     regional: bool = Field(False, description="keep per-region series in the shards")
@@ -240,14 +232,6 @@ class ExperimentSpec(Frozen):
         None, gt=0.0, description="a run taking longer is stopped and recorded as failed"
     )
     out: str | None = Field(None, description="output folder, relative to the experiment file")
-
-    @field_validator("series")
-    @classmethod
-    def _known_series(cls, series: tuple[str, ...] | None) -> tuple[str, ...] | None:
-        for name in series or ():
-            if name not in SERIES_NAMES:
-                raise ValueError(unknown_name("series", name, SERIES_NAMES))
-        return series
 
     @property
     def points(self) -> int:

@@ -7,9 +7,16 @@ variable. Initial actor states list exactly the attributes that events may ``set
 from __future__ import annotations
 
 import difflib
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import Field, PrivateAttr, ValidationInfo, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    Field,
+    PrivateAttr,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from kzsim.catalog import SERIES_NAMES
 from kzsim.months import parse_month
@@ -31,6 +38,16 @@ def unknown_name(kind: str, name: str, allowed: tuple[str, ...]) -> str:
     guess = difflib.get_close_matches(name, allowed, n=1)
     hint = f"did you mean '{guess[0]}'? " if guess else ""
     return f"unknown {kind} '{name}' ({hint}allowed: {', '.join(allowed)})"
+
+
+def _known_series(name: str) -> str:
+    if name not in SERIES_NAMES:
+        raise ValueError(unknown_name("series", name, SERIES_NAMES))
+    return name
+
+
+#: The name of an output series (``kzsim.catalog``), checked with a closest-name hint.
+SeriesName = Annotated[str, AfterValidator(_known_series)]
 
 
 class Metadata(Frozen):
@@ -242,16 +259,9 @@ class Effect(Frozen):
 class Condition(Frozen):
     """Fire when a national metric crosses a level."""
 
-    metric: str
+    metric: SeriesName
     above: float | None = None
     below: float | None = None
-
-    @field_validator("metric")
-    @classmethod
-    def _known_metric(cls, metric: str) -> str:
-        if metric not in SERIES_NAMES:
-            raise ValueError(unknown_name("metric", metric, SERIES_NAMES))
-        return metric
 
     @model_validator(mode="after")
     def _one_bound(self) -> Condition:
@@ -289,17 +299,9 @@ class Event(Frozen):
 class Outputs(Frozen):
     """Which series to write and how often."""
 
-    series: tuple[str, ...] | None = Field(None, description="variables to keep; none = all")
+    series: tuple[SeriesName, ...] | None = Field(None, description="variables to keep; none = all")
     every_months: int = Field(1, ge=1, le=120)
     regional: bool = True
-
-    @field_validator("series")
-    @classmethod
-    def _known_series(cls, series: tuple[str, ...] | None) -> tuple[str, ...] | None:
-        for name in series or ():
-            if name not in SERIES_NAMES:
-                raise ValueError(unknown_name("series", name, SERIES_NAMES))
-        return series
 
 
 class Rules(Frozen):
