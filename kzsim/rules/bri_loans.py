@@ -42,7 +42,7 @@ from pydantic import Field, model_validator
 
 from kzsim.rules.base import Rule as BaseRule
 from kzsim.rules.base import RuleConfig
-from kzsim.series import RegionalSeries, Series
+from kzsim.series import RegionalSeries, Series, actor_attribute, public_attribute
 
 if TYPE_CHECKING:
     from kzsim.model import KazakhstanModel
@@ -1148,56 +1148,8 @@ class Rule(BaseRule[Config]):
             contact[touched] += cfg.contact_gain * (1.0 - contact[touched])
 
 
-def _debt_to_china(m: KazakhstanModel) -> float:
-    return float(m.kazakhstan.debt_to_china_usd_bn)
-
-
-def _debt_service_ratio(m: KazakhstanModel) -> float:
-    return float(m.kazakhstan.debt_service_ratio)
-
-
-def _debt_to_gdp(m: KazakhstanModel) -> float:
-    return float(m.kazakhstan.debt_to_gdp)
-
-
-def _capital_need(m: KazakhstanModel) -> float:
-    return float(m.kazakhstan.capital_need)
-
-
-def _lending_appetite(m: KazakhstanModel) -> float:
-    return float(m.china.lending_appetite)
-
-
-def _agriculture_appetite(m: KazakhstanModel) -> float:
-    return float(m.china.agriculture_appetite)
-
-
-def _equity(m: KazakhstanModel) -> float:
-    return float(m.china.equity_usd_bn)
-
-
-def _agriculture_signed(m: KazakhstanModel) -> float:
-    return float(m.china.agriculture_signed_usd_bn)
-
-
-def _failed_projects(m: KazakhstanModel) -> float:
-    return float(m.china.failed_projects)
-
-
-def _disbursed(m: KazakhstanModel) -> float:
-    return float(m.china.disbursed_usd_bn)
-
-
-def _investment(m: KazakhstanModel) -> float:
-    return float(m.china.investment_usd_bn)
-
-
 def _project_jobs(m: KazakhstanModel) -> float:
     return float(sum(p.project_jobs for p in m.publics))
-
-
-def _chinese_presence(m: KazakhstanModel) -> FloatArray:
-    return np.array([p.chinese_presence for p in m.publics], dtype=np.float64)
 
 
 # Readers are named functions rather than lambdas: mypy cannot type lambdas over the model at
@@ -1208,67 +1160,77 @@ SERIES = (
         "kazakhstan",
         "US$ bn",
         "outstanding debt to Chinese lenders",
-        _debt_to_china,
+        actor_attribute("kazakhstan", "debt_to_china_usd_bn"),
     ),
     Series(
         "debt_service_ratio",
         "kazakhstan",
         "share of exports",
         "annual service / exports",
-        _debt_service_ratio,
+        actor_attribute("kazakhstan", "debt_service_ratio"),
     ),
-    Series("debt_to_gdp", "kazakhstan", "share of GDP", "debt to China over GDP", _debt_to_gdp),
+    Series(
+        "debt_to_gdp",
+        "kazakhstan",
+        "share of GDP",
+        "debt to China over GDP",
+        actor_attribute("kazakhstan", "debt_to_gdp"),
+    ),
     Series(
         "china_lending_appetite",
         "china",
         "share 0-1",
         "China's appetite to lend",
-        _lending_appetite,
+        actor_attribute("china", "lending_appetite"),
     ),
     Series(
         "china_equity_usd_bn",
         "china",
         "US$ bn",
         "Chinese equity from debt-for-equity swaps",
-        _equity,
+        actor_attribute("china", "equity_usd_bn"),
     ),
     Series(
         "china_agriculture_signed_usd_bn",
         "china",
         "US$ bn",
         "cumulative agricultural loans signed (SF8)",
-        _agriculture_signed,
+        actor_attribute("china", "agriculture_signed_usd_bn"),
     ),
     Series(
         "failed_projects",
         "china",
         "count",
         "cumulative failed Chinese-financed projects",
-        _failed_projects,
+        actor_attribute("china", "failed_projects"),
     ),
     Series(
         "capital_need",
         "kazakhstan",
         "share 0-1",
         "need for foreign capital (BR7; E L41)",
-        _capital_need,
+        actor_attribute("kazakhstan", "capital_need"),
     ),
     Series(
-        "china_disbursed_usd_bn", "china", "US$ bn", "cumulative BRI loan disbursements", _disbursed
+        "china_disbursed_usd_bn",
+        "china",
+        "US$ bn",
+        "cumulative BRI loan disbursements",
+        actor_attribute("china", "disbursed_usd_bn"),
     ),
     Series(
         "china_investment_usd_bn",
         "china",
         "US$ bn",
         "cumulative spending on Chinese-financed projects, loans included (T L888-894)",
-        _investment,
+        actor_attribute("china", "investment_usd_bn"),
     ),
     Series(
         "china_agriculture_appetite",
         "china",
         "share 0-1",
         "China's appetite for agricultural projects (BR9, SF8)",
-        _agriculture_appetite,
+        actor_attribute("china", "agriculture_appetite"),
     ),
     Series(
         "project_jobs_thousands",
@@ -1280,6 +1242,9 @@ SERIES = (
 )
 REGIONAL_SERIES: tuple[RegionalSeries, ...] = (
     RegionalSeries(
-        "chinese_presence", "share 0-1", "visible Chinese project presence (BR8)", _chinese_presence
+        "chinese_presence",
+        "share 0-1",
+        "visible Chinese project presence (BR8)",
+        public_attribute("chinese_presence"),
     ),
 )

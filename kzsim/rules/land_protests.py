@@ -42,7 +42,7 @@ from pydantic import Field
 from kzsim.months import format_month
 from kzsim.rules.base import Rule as BaseRule
 from kzsim.rules.base import RuleConfig
-from kzsim.series import RegionalSeries, Series
+from kzsim.series import RegionalSeries, Series, actor_attribute
 
 if TYPE_CHECKING:
     from kzsim.agents.actors import Kazakhstan
@@ -682,22 +682,6 @@ class Rule(BaseRule[Config]):
             self.last_escalation_month = model.month
 
 
-def _land_policy_state(m: KazakhstanModel) -> float:
-    return float(m.kazakhstan.land_policy_state)
-
-
-def _regions_in_wave(m: KazakhstanModel) -> float:
-    return float(m.kazakhstan.regions_in_wave)
-
-
-def _repression(m: KazakhstanModel) -> float:
-    return float(m.kazakhstan.repression)
-
-
-def _land_salience(m: KazakhstanModel) -> float:
-    return float(m.kazakhstan.land_salience)
-
-
 def _protest_share(m: KazakhstanModel) -> FloatArray:
     return m.population.regional_mean(m.population.active)
 
@@ -713,22 +697,28 @@ SERIES = (
         "kazakhstan",
         "code",
         "0 closed, 1 reform pending, 2 in force, 3 moratorium, 4 ban",
-        _land_policy_state,
+        actor_attribute("kazakhstan", "land_policy_state"),
     ),
     Series(
         "regions_in_wave",
         "kazakhstan",
         "regions",
         "regions whose active share exceeds the wave level",
-        _regions_in_wave,
+        actor_attribute("kazakhstan", "regions_in_wave"),
     ),
-    Series("repression", "kazakhstan", "share 0-1", "state repression intensity", _repression),
+    Series(
+        "repression",
+        "kazakhstan",
+        "share 0-1",
+        "state repression intensity",
+        actor_attribute("kazakhstan", "repression"),
+    ),
     Series(
         "land_salience",
         "kazakhstan",
         "share 0-1",
         "public salience of land sales to foreigners",
-        _land_salience,
+        actor_attribute("kazakhstan", "land_salience"),
     ),
 )
 REGIONAL_SERIES = (

@@ -31,7 +31,6 @@ References:
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -41,7 +40,7 @@ from pydantic import Field, model_validator
 from kzsim.rules.base import Rule as BaseRule
 from kzsim.rules.base import RuleConfig
 from kzsim.scenario.types import Positive
-from kzsim.series import RegionalSeries, Series
+from kzsim.series import RegionalSeries, Series, actor_attribute
 
 if TYPE_CHECKING:
     from kzsim.model import KazakhstanModel
@@ -417,79 +416,55 @@ class Rule(BaseRule[Config]):
         government.autonomy_index = 1.0 - max(russia.leverage, china.leverage)
 
 
-def _alignment(partner: str) -> Callable[[KazakhstanModel], float]:
-    """Return a reader of the government's alignment weight on one partner."""
-
-    def read(model: KazakhstanModel) -> float:
-        return float(getattr(model.kazakhstan, f"alignment_{partner}"))
-
-    return read
-
-
-def _leverage(actor: str) -> Callable[[KazakhstanModel], float]:
-    """Return a reader of one power's effective leverage."""
-
-    def read(model: KazakhstanModel) -> float:
-        return float(getattr(model, actor).leverage)
-
-    return read
-
-
-def _economic_weight(model: KazakhstanModel) -> float:
-    """Return China's leverage before MV1 damping."""
-    return float(model.china.economic_weight)
-
-
-def _autonomy(model: KazakhstanModel) -> float:
-    """Return the government's autonomy index."""
-    return float(model.kazakhstan.autonomy_index)
-
-
 SERIES = (
     Series(
         "alignment_russia",
         "kazakhstan",
         "share 0-1",
         "alignment weight on Russia",
-        _alignment("russia"),
+        actor_attribute("kazakhstan", "alignment_russia"),
     ),
     Series(
         "alignment_china",
         "kazakhstan",
         "share 0-1",
         "alignment weight on China",
-        _alignment("china"),
+        actor_attribute("kazakhstan", "alignment_china"),
     ),
     Series(
         "alignment_west",
         "kazakhstan",
         "share 0-1",
         "alignment weight on the West",
-        _alignment("west"),
+        actor_attribute("kazakhstan", "alignment_west"),
     ),
     Series(
         "leverage_russia",
         "russia",
         "share 0-1",
         "Russia's leverage over Kazakhstan, damped by China's (MV1)",
-        _leverage("russia"),
+        actor_attribute("russia", "leverage"),
     ),
     Series(
         "leverage_china",
         "china",
         "share 0-1",
         "China's leverage over Kazakhstan, damped by Russia's (MV1)",
-        _leverage("china"),
+        actor_attribute("china", "leverage"),
     ),
     Series(
         "china_economic_weight",
         "china",
         "share 0-1",
         "China's leverage before MV1 damping: debt, equity, imports, investment",
-        _economic_weight,
+        actor_attribute("china", "economic_weight"),
     ),
     Series(
-        "autonomy_index", "kazakhstan", "share 0-1", "1 - the highest effective leverage", _autonomy
+        "autonomy_index",
+        "kazakhstan",
+        "share 0-1",
+        "1 - the highest effective leverage",
+        actor_attribute("kazakhstan", "autonomy_index"),
     ),
 )
 REGIONAL_SERIES: tuple[RegionalSeries, ...] = ()

@@ -41,7 +41,7 @@ from pydantic import Field
 
 from kzsim.rules.base import Rule as BaseRule
 from kzsim.rules.base import RuleConfig
-from kzsim.series import RegionalSeries, Series
+from kzsim.series import RegionalSeries, Series, actor_attribute
 
 if TYPE_CHECKING:
     from kzsim.model import KazakhstanModel
@@ -270,54 +270,34 @@ class Rule(BaseRule[Config]):
             )
 
 
-def _irritation(model: KazakhstanModel) -> float:
-    """Return Russia's irritation."""
-    return float(model.russia.irritation)
-
-
-def _threat(model: KazakhstanModel) -> float:
-    """Return Kazakhstan's threat perception."""
-    return float(model.kazakhstan.threat_perception)
-
-
-def _security_leverage(model: KazakhstanModel) -> float:
-    """Return Russia's security leverage."""
-    return float(model.russia.security_leverage)
-
-
-def _gratitude(model: KazakhstanModel) -> float:
-    """Return Russia's CSTO gratitude."""
-    return float(model.russia.csto_gratitude)
-
-
 SERIES = (
     Series(
         "security_leverage_russia",
         "russia",
         "share 0-1",
         "Russia's security leverage: arms and training (RL1)",
-        _security_leverage,
+        actor_attribute("russia", "security_leverage"),
     ),
     Series(
         "csto_gratitude",
         "russia",
         "share 0-1",
         "Kazakhstan's debt of gratitude for allied troops, fading (RL5)",
-        _gratitude,
+        actor_attribute("russia", "csto_gratitude"),
     ),
     Series(
         "russian_irritation",
         "russia",
         "share 0-1",
         "Russia's irritation at Kazakh drift",
-        _irritation,
+        actor_attribute("russia", "irritation"),
     ),
     Series(
         "threat_perception",
         "kazakhstan",
         "share 0-1",
         "Kazakhstan's perceived threat from Russia",
-        _threat,
+        actor_attribute("kazakhstan", "threat_perception"),
     ),
 )
 REGIONAL_SERIES: tuple[RegionalSeries, ...] = ()

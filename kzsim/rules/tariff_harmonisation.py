@@ -38,7 +38,6 @@ References:
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -50,7 +49,7 @@ from kzsim.months import parse_month
 from kzsim.rules.base import Rule as BaseRule
 from kzsim.rules.base import RuleConfig
 from kzsim.scenario.types import Month
-from kzsim.series import RegionalSeries, Series
+from kzsim.series import RegionalSeries, Series, actor_attribute, public_attribute
 
 if TYPE_CHECKING:
     from kzsim.model import KazakhstanModel
@@ -971,118 +970,104 @@ class Rule(BaseRule[Config]):
                 )
 
 
-def _actor_value(actor: str, attribute: str) -> Callable[[KazakhstanModel], float]:
-    """Reader of one actor attribute as a float (typed, for the output series)."""
-
-    def read(model: KazakhstanModel) -> float:
-        return float(getattr(getattr(model, actor), attribute))
-
-    return read
-
-
-def _regional_value(attribute: str) -> Callable[[KazakhstanModel], FloatArray]:
-    """Reader of one regional-public attribute, one value per region."""
-
-    def read(model: KazakhstanModel) -> FloatArray:
-        return np.array([getattr(p, attribute) for p in model.publics], dtype=np.float64)
-
-    return read
-
-
 SERIES = (
     Series(
         "applied_tariff",
         "kazakhstan",
         "share 0-1",
         "average applied import tariff",
-        _actor_value("kazakhstan", "applied_tariff"),
+        actor_attribute("kazakhstan", "applied_tariff"),
     ),
     Series(
         "consumer_price_index",
         "kazakhstan",
         "index, start = 100",
         "consumer prices",
-        _actor_value("kazakhstan", "consumer_price_index"),
+        actor_attribute("kazakhstan", "consumer_price_index"),
     ),
     Series(
         "import_share_russia",
         "kazakhstan",
         "share 0-1",
         "imports from Russia/EAEU",
-        _actor_value("kazakhstan", "import_share_russia"),
+        actor_attribute("kazakhstan", "import_share_russia"),
     ),
     Series(
         "import_share_china",
         "kazakhstan",
         "share 0-1",
         "imports from China",
-        _actor_value("kazakhstan", "import_share_china"),
+        actor_attribute("kazakhstan", "import_share_china"),
     ),
     Series(
         "import_share_other",
         "kazakhstan",
         "share 0-1",
         "imports from the EU and others",
-        _actor_value("kazakhstan", "import_share_other"),
+        actor_attribute("kazakhstan", "import_share_other"),
     ),
     Series(
         "reexport_income",
         "kazakhstan",
         "US$ bn per year",
         "traders' re-export income",
-        _actor_value("kazakhstan", "reexport_income_usd_bn"),
+        actor_attribute("kazakhstan", "reexport_income_usd_bn"),
     ),
     Series(
         "grey_trade_index",
         "kazakhstan",
         "index 0-1",
         "grey trade across the open internal border (TH4, E L21)",
-        _actor_value("kazakhstan", "grey_trade_index"),
+        actor_attribute("kazakhstan", "grey_trade_index"),
     ),
     Series(
         "exports_to_russia_index",
         "kazakhstan",
         "index, start = 1",
         "volume of exports to Russia (TH7, E L70)",
-        _actor_value("kazakhstan", "exports_to_russia_index"),
+        actor_attribute("kazakhstan", "exports_to_russia_index"),
     ),
     Series(
         "ntb_active",
         "kazakhstan",
         "0/1",
         "a Russian non-tariff barrier is in force (TH5)",
-        _actor_value("kazakhstan", "ntb_active"),
+        actor_attribute("kazakhstan", "ntb_active"),
     ),
     Series(
         "price_pressure",
         "kazakhstan",
         "share above trend",
         "consumer prices above trend from tariffs and exchange rates (TH2)",
-        _actor_value("kazakhstan", "price_pressure"),
+        actor_attribute("kazakhstan", "price_pressure"),
     ),
     Series(
         "trade_leverage_russia",
         "russia",
         "share 0-1",
         "Russia's leverage over Kazakh trade policy (TH8)",
-        _actor_value("russia", "trade_leverage"),
+        actor_attribute("russia", "trade_leverage"),
     ),
     Series(
         "ntb_hazard",
         "russia",
         "probability per month",
         "chance of a new NTB episode (TH5)",
-        _actor_value("russia", "ntb_hazard"),
+        actor_attribute("russia", "ntb_hazard"),
     ),
     Series(
-        "cet_rate", "eaeu", "share 0-1", "common external tariff", _actor_value("eaeu", "cet_rate")
+        "cet_rate",
+        "eaeu",
+        "share 0-1",
+        "common external tariff",
+        actor_attribute("eaeu", "cet_rate"),
     ),
     Series(
         "eaeu_member",
         "eaeu",
         "0/1",
         "Kazakhstan is in the Customs Union / EAEU (TH1)",
-        _actor_value("eaeu", "member"),
+        actor_attribute("eaeu", "member"),
     ),
 )
 REGIONAL_SERIES: tuple[RegionalSeries, ...] = (
@@ -1090,12 +1075,12 @@ REGIONAL_SERIES: tuple[RegionalSeries, ...] = (
         "trader_income_loss",
         "share 0-1",
         "lost share of pre-union re-export income (trader hubs)",
-        _regional_value("trader_income_loss"),
+        public_attribute("trader_income_loss"),
     ),
     RegionalSeries(
         "producer_pressure",
         "share 0-1",
         "pressure on local producers from cheap Russian goods",
-        _regional_value("producer_pressure"),
+        public_attribute("producer_pressure"),
     ),
 )
