@@ -10,6 +10,9 @@ may use what an earlier block wrote; pages run two at a time. Not run:
 
 ``kzsim dashboard`` runs until stopped: it must be alone in its block, and the test starts it on
 a free port, waits until it serves its page and stops it.
+
+Running every page takes about four minutes, so the test is marked ``docs`` and left out of the
+default ``pytest`` run: ``pytest -m docs`` runs it (``.ci/run`` does).
 """
 
 from __future__ import annotations
@@ -27,6 +30,8 @@ import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).parents[1]
 DOCS = ROOT / "docs"
@@ -186,6 +191,7 @@ def run_page(page: Path, folder: Path) -> tuple[list[str], list[str]]:
     return problems, log
 
 
+@pytest.mark.docs
 def test_every_command_in_the_docs_succeeds(tmp_path: Path) -> None:
     """Pages run side by side (two at a time: CI has two cores); blocks of a page in order."""
     folders = {page: workspace(tmp_path / str(i)) for i, page in enumerate(PAGES)}

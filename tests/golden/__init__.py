@@ -1,0 +1,1 @@
+"""Golden records of the shipped scenarios (see tests/test_golden.py)."""
