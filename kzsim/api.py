@@ -40,10 +40,10 @@ def run(
     started = datetime.now(UTC)
     clock = time.perf_counter()
     model = KazakhstanModel(scenario, seed=seed, last_step=total - 1)
-    for done in range(1, total + 1):
+    while model.running:
         model.step()
         if progress is not None:
-            progress(done, total)
+            progress(model.steps, total)
     series = long_series(model)
     events = pd.DataFrame([vars(e) for e in model.log], columns=EVENT_COLUMNS)
     info = manifest(scenario, model.seed, source, started, time.perf_counter() - clock, total)

@@ -14,13 +14,13 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
 from kzsim.batch import commands as batch_commands
 from kzsim.errors import EXIT_RUNTIME, KzsimError
-from kzsim.outputs import RunResult, check_writable
+from kzsim.outputs import RUN, RunResult, check_writable
+from kzsim.terminal import console, plain
 from kzsim.validation import commands as validation_commands
 from kzsim.viz import commands as viz_commands
 
@@ -30,8 +30,8 @@ app = typer.Typer(
     no_args_is_help=True,
     help="kzsim: Kazakhstan between Russia and China, an agent-based simulation.",
 )
-out = Console(soft_wrap=True)
-err = Console(stderr=True, soft_wrap=True)
+out = console()
+err = console(stderr=True)
 
 #: The national series shown in the end-of-run summary.
 SUMMARY = (
@@ -68,7 +68,9 @@ def shipped_scenarios() -> list[Path]:
 @app.command()
 def run(
     scenario: Annotated[Path, typer.Argument(help="scenario YAML file")],
-    seed: Annotated[int | None, typer.Option(help="random seed (default: the scenario's)")] = None,
+    seed: Annotated[
+        int | None, typer.Option(min=0, max=2**63 - 1, help="random seed (default: the scenario's)")
+    ] = None,
     out_dir: Annotated[
         Path | None, typer.Option("--out", help="output folder (default: runs/<scenario>)")
     ] = None,
@@ -78,8 +80,15 @@ def run(
     ] = None,
     steps: Annotated[int | None, typer.Option(help="months to simulate (default: all)")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", help="no progress bar or summary")] = False,
+    overwrite: Annotated[
+        bool, typer.Option("--overwrite", help="replace an earlier run folder at --out")
+    ] = False,
 ) -> None:
-    """Run a scenario: progress bar, summary table, and an output folder with series and plots."""
+    """Run a scenario: progress bar, summary table, and an output folder with series and plots.
+
+    An existing --out folder is replaced only if it holds an earlier run, nothing else, and
+    --overwrite is given.
+    """
     from kzsim.api import run as run_scenario
     from kzsim.errors import InputError
     from kzsim.scenario.load import load_scenario
@@ -88,18 +97,19 @@ def run(
         raise InputError([f"--format: '{fmt}' is not a format (allowed: parquet, csv)"])
     loaded = load_scenario(scenario, overrides or ())
     target = out_dir if out_dir is not None else Path("runs") / scenario.stem
-    check_writable(target)
+    for note in check_writable(target, RUN, overwrite):
+        err.print(plain(note))
     if quiet:
         result = run_scenario(loaded, seed=seed, steps=steps, source=str(scenario))
     else:
         columns = (
-            TextColumn("{task.description}"),
+            TextColumn("{task.description}", markup=False),
             BarColumn(),
             TextColumn("{task.completed}/{task.total} months"),
             TimeRemainingColumn(),
         )
         with Progress(*columns, console=err, transient=True) as bar:
-            task = bar.add_task(loaded.metadata.name, total=steps or loaded.months)
+            task = bar.add_task(plain(loaded.metadata.name), total=steps or loaded.months)
 
             def advance(done: int, total: int) -> None:
                 bar.update(task, completed=done, total=total)
@@ -107,18 +117,19 @@ def run(
             result = run_scenario(
                 loaded, seed=seed, steps=steps, progress=advance, source=str(scenario)
             )
-    written = result.write(target, fmt=fmt)  # type: ignore[arg-type]
+    written = result.write(target, fmt=fmt, overwrite=overwrite)  # type: ignore[arg-type]
     if not quiet:
         print_summary(result)
         out.print(
             f"seed {result.manifest['seed']}, {len(result.events)} events, "
-            f"{result.manifest['wall_seconds']:.2f} s; written to {written}/"
+            f"{result.manifest['wall_seconds']:.2f} s; written to {plain(written)}/"
         )
 
 
 def print_summary(result: RunResult) -> None:
     """A compact end-of-run table: first, last, min and max of the headline series."""
-    table = Table(title=f"{result.scenario.metadata.name}: headline series", title_justify="left")
+    name = plain(result.scenario.metadata.name)
+    table = Table(title=f"{name}: headline series", title_justify="left")
     for column in ("series", "first", "last", "min", "max"):
         table.add_column(column, justify="left" if column == "series" else "right")
     for variable in SUMMARY:
@@ -134,7 +145,7 @@ def print_summary(result: RunResult) -> None:
     if not story.empty:
         out.print(f"First events of {len(story)}:")
         for row in story.head(8).itertuples():
-            out.print(f"  {row.date}  {row.detail}")
+            out.print(f"  {plain(row.date)}  {plain(row.detail)}")
 
 
 @app.command()
@@ -154,14 +165,14 @@ def validate(
     for path in files:
         try:
             if is_experiment_file(path):
-                out.print(f"ok: {path} ({load_experiment(path).describe()})")
+                out.print(f"ok: {plain(path)} ({plain(load_experiment(path).describe())})")
                 continue
             loaded = load_scenario(path)
         except InputError as error:
             problems.extend(error.problems)
             continue
         out.print(
-            f"ok: {path} ({loaded.metadata.name}, {loaded.metadata.start} to "
+            f"ok: {plain(path)} ({plain(loaded.metadata.name)}, {loaded.metadata.start} to "
             f"{loaded.metadata.end}, {loaded.population.citizens} citizens)"
         )
     if problems:
@@ -187,11 +198,11 @@ def list_things() -> None:
     for path in shipped_scenarios():
         meta = (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("metadata", {})
         summary = str(meta.get("description", "")).strip().splitlines()
-        out.print(f"  {path.stem:<30} {summary[0] if summary else ''}", highlight=False)
+        out.print(f"  {path.stem:<30} {plain(summary[0]) if summary else ''}")
     out.print("Rules (default order):")
     for name, module in zip(RULE_CLASSES, RULE_MODULES, strict=True):
         first = (module.__doc__ or "").strip().splitlines()[0]
-        out.print(f"  {name:<30} {first}", highlight=False)
+        out.print(f"  {name:<30} {first}")
 
 
 batch_commands.register(app)
@@ -207,7 +218,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return done.code if isinstance(done.code, int) else (0 if done.code is None else 1)
     except KzsimError as error:
         for line in str(error).splitlines():
-            err.print(line, highlight=False, markup=False, soft_wrap=True)
+            err.print(plain(line))
         return error.exit_code
     except KeyboardInterrupt:
         err.print("interrupted")
@@ -216,7 +227,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if os.environ.get("KZSIM_DEBUG"):
             raise
         err.print(
-            f"kzsim: internal error: {type(error).__name__}: {error} (KZSIM_DEBUG=1 shows more)"
+            f"kzsim: internal error: {type(error).__name__}: {plain(error)} "
+            "(KZSIM_DEBUG=1 shows more)"
         )
         return EXIT_RUNTIME
     return 0

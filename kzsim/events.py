@@ -5,9 +5,11 @@ section) or ``citizens.attribute`` (optionally for a subset: regions, ethnicitie
 rural). A shift of a citizen attitude moves its Friedkin-Johnsen anchor too, so the shock persists
 rather than being pulled back to the prior opinion. Values are clipped to the attribute's range.
 
-Three kinds have fixed consequences: ``land_reform`` hands the reform's effective month to the
-land rule, ``land_decision`` makes the land rule decide the land question that month (the 2021
-ban; C L71) and ``single_currency_proposal`` is always refused (TH9; E L23, T L615-617).
+The engine knows no kind of event: it fires events, applies their effects and logs them, and
+keeps the events fired this month in ``fired_this_month`` (in firing order) for the rules that own
+a kind's consequences. The land rule takes a ``land_reform`` event's effective month and decides
+the land question in the month of a ``land_decision`` event (the 2021 ban; C L71); the tariff
+rule refuses every ``single_currency_proposal`` (TH9; E L23, T L615-617).
 """
 
 from __future__ import annotations
@@ -81,44 +83,37 @@ ACTOR_BOUNDS = {"gdp_usd_bn": (1e-6, np.inf), "fuel_price_index": (1e-6, np.inf)
 
 
 class EventEngine:
-    """Fires the scenario's events at the start of each month (the "events" stage)."""
+    """Fires the scenario's events at the start of each month (the "events" stage).
 
-    def __init__(self, events: tuple[Event, ...], model: KazakhstanModel) -> None:
+    Attributes:
+        fired_this_month: the events fired in the current month, in firing order.
+
+    """
+
+    def __init__(self, events: tuple[Event, ...]) -> None:
         self.dated = [(parse_month(e.date), e) for e in events if e.date is not None]
         self.conditional = [e for e in events if e.when is not None]
-        self.fired: set[int] = set()
+        self.fired_conditionals: set[int] = set()
+        self.fired_this_month: tuple[Event, ...] = ()
 
     def apply(self, model: KazakhstanModel) -> None:
         """Fire this month's dated events, then conditional events whose condition now holds."""
+        self.fired_this_month = ()
         for month, event in self.dated:
             if month == model.month:
                 self._fire(model, event)
         for index, event in enumerate(self.conditional):
-            if event.once and index in self.fired:
+            if event.once and index in self.fired_conditionals:
                 continue
             assert event.when is not None
             value = metric_value(model, event.when.metric)
             above, below = event.when.above, event.when.below
             if (above is not None and value > above) or (below is not None and value < below):
-                self.fired.add(index)
+                self.fired_conditionals.add(index)
                 self._fire(model, event)
 
-    @staticmethod
-    def _fire(model: KazakhstanModel, event: Event) -> None:
+    def _fire(self, model: KazakhstanModel, event: Event) -> None:
         for effect in event.effects:
             apply_effect(model, effect)
-        government = model.kazakhstan
-        if event.kind == "land_reform":
-            assert event.effective is not None
-            government.land_reform_effective_month = parse_month(event.effective)
-        if event.kind == "land_decision":
-            government.land_decision_month = model.month
-        if event.kind == "single_currency_proposal":
-            model.log_event(event.kind, event.actor, event.detail)
-            model.log_event(
-                "single_currency_refused",
-                "kazakhstan",
-                "Kazakhstan refuses a single EAEU currency (E L23; T L615-617)",
-            )
-            return
         model.log_event(event.kind, event.actor, event.detail)
+        self.fired_this_month += (event,)

@@ -1,6 +1,8 @@
 """``KazakhstanModel``: builds agents and rules from a Scenario and runs the staged monthly step.
 
 Each month: events -> drivers -> rules in declared order -> actors decide -> collect.
+Time is Mesa's own: ``steps`` counts the calls of ``step`` and ``running`` turns false after the
+run's last month, so ``while model.running: model.step()`` runs the whole horizon.
 All randomness flows from one ``numpy.random.SeedSequence`` per run; every subsystem draws from
 its own named child stream, so switching a rule off does not shift the others' random numbers.
 """
@@ -24,6 +26,7 @@ from kzsim.months import format_month, parse_month
 from kzsim.rules import RULE_CLASSES
 from kzsim.rules.base import Rule
 from kzsim.scenario.schema import Scenario
+from kzsim.series import NATIONAL
 
 
 @dataclass(frozen=True)
@@ -43,7 +46,17 @@ def fresh_seed() -> int:
 
 
 class KazakhstanModel(mesa.Model):  # type: ignore[misc]
-    """Kazakhstan, Russia, China, the EAEU and 17 regional publics under a scenario's rules."""
+    """Kazakhstan, Russia, China, the EAEU and 17 regional publics under a scenario's rules.
+
+    Attributes:
+        steps: Mesa's count of calls of ``step``; during a month, the month is ``steps - 1``
+            months after the start.
+        running: Mesa's flag, true until the run's last month has been simulated.
+
+    """
+
+    steps: int
+    running: bool
 
     def __init__(
         self, scenario: Scenario, seed: int | None = None, last_step: int | None = None
@@ -54,7 +67,6 @@ class KazakhstanModel(mesa.Model):  # type: ignore[misc]
         self.seed_sequence = np.random.SeedSequence(self.seed)
         super().__init__(rng=self.stream("mesa"))
         self.start_month = parse_month(scenario.metadata.start)
-        self.step_index = 0
         self.last_step = scenario.months - 1 if last_step is None else last_step
         self.month = self.start_month
         self._driver_paths = driver_paths(scenario)
@@ -79,7 +91,7 @@ class KazakhstanModel(mesa.Model):  # type: ignore[misc]
             for name in scenario.rules.order
             if getattr(scenario.rules, name).enabled
         ]
-        self.events = EventEngine(scenario.events, self)
+        self.events = EventEngine(scenario.events)
         self._regional: dict[str, npt.NDArray[np.float64]] = {}
         self.collected_steps: list[int] = []
         self.datacollector = mesa.DataCollector(model_reporters=self._reporters())
@@ -97,26 +109,28 @@ class KazakhstanModel(mesa.Model):  # type: ignore[misc]
         return format_month(self.month)
 
     def log_event(self, kind: str, actor: str, detail: str) -> None:
-        """Add a line to the run's story."""
-        self.log.append(LoggedEvent(self.step_index, self.date, kind, actor, detail))
+        """Add a line to the run's story, at the current month (``step`` counts from 0)."""
+        step = self.month - self.start_month
+        self.log.append(LoggedEvent(step, self.date, kind, actor, detail))
 
     def step(self) -> None:
-        """Simulate one month."""
-        self.month = self.start_month + self.step_index
+        """Simulate one month; after the last, ``running`` is false and a step does nothing."""
+        if not self.running:
+            return
+        step = self.steps - 1
+        self.month = self.start_month + step
         self.events.apply(self)
-        self.drivers = {
-            name: float(path[self.step_index]) for name, path in self._driver_paths.items()
-        }
+        self.drivers = {name: float(path[step]) for name, path in self._driver_paths.items()}
         self.kazakhstan.absorb_drivers(self.drivers)
         for rule in self.rules:
             rule.step(self)
         self.actors.do("step")
         every = self.scenario.outputs.every_months
-        if self.step_index % every == 0 or self.step_index == self.last_step:
+        if step % every == 0 or step == self.last_step:
             self._regional = {s.name: s.read(self) for s in REGIONAL_SERIES}
             self.datacollector.collect(self)
-            self.collected_steps.append(self.step_index)
-        self.step_index += 1
+            self.collected_steps.append(step)
+        self.running = step < self.last_step
 
     def _reporters(self) -> dict[str, object]:
         """Mesa model reporters keyed ``scope|variable`` for the selected series."""
@@ -131,7 +145,7 @@ class KazakhstanModel(mesa.Model):  # type: ignore[misc]
             if wanted is not None and regional.name not in wanted:
                 continue
             name = regional.name
-            reporters[f"national|{name}"] = lambda m, n=name: float(m._regional[n] @ weights)
+            reporters[f"{NATIONAL}|{name}"] = lambda m, n=name: float(m._regional[n] @ weights)
             if self.scenario.outputs.regional:
                 for public in self.publics:
                     key = f"{public.region.id}|{name}"

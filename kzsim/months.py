@@ -8,13 +8,13 @@ _PATTERN = re.compile(r"^(\d{4})-(\d{2})$")
 
 
 def parse_month(text: str) -> int:
-    """Return the month index of a ``YYYY-MM`` string.
+    """Return the month index of a ``YYYY-MM`` string (exactly that: no spaces, no day).
 
     Raises:
         ValueError: if the text is not ``YYYY-MM`` with a month from 01 to 12.
 
     """
-    match = _PATTERN.match(text.strip())
+    match = _PATTERN.fullmatch(text)
     if not match or not 1 <= int(match.group(2)) <= 12:
         raise ValueError(f"'{text}' is not a month written YYYY-MM")
     return int(match.group(1)) * 12 + int(match.group(2)) - 1

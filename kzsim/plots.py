@@ -9,6 +9,8 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from kzsim.terminal import plain
+
 if TYPE_CHECKING:
     from kzsim.outputs import RunResult
 
@@ -76,7 +78,7 @@ def headline_plots(result: RunResult, folder: Path) -> list[Path]:
             ax.plot(decimal_years(rows["date"]), rows["value"], lw=1.5)
             ax.set_ylabel(variable.replace("_", " "), fontsize=8, rotation=0, ha="right")
             ax.grid(alpha=0.3)
-        fig.suptitle(f"{title} ({result.scenario.metadata.name})")
+        fig.suptitle(f"{title} ({plain(result.scenario.metadata.name)})")
         height = fig.get_figheight()
         fig.subplots_adjust(left=0.25, right=0.97, top=1 - 0.5 / height, bottom=0.4 / height)
         path = folder / f"{name}.png"

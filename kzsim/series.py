@@ -12,6 +12,13 @@ import numpy.typing as npt
 if TYPE_CHECKING:
     from kzsim.model import KazakhstanModel
 
+#: The scope of national series and of citizen series averaged over the whole country.
+NATIONAL = "national"
+#: The state actors; each is the scope of the series of its own state.
+ACTOR_SCOPES = ("kazakhstan", "russia", "china", "eaeu")
+#: Every scope that is not a region: region ids may not take these names.
+RESERVED_SCOPES = (NATIONAL, *ACTOR_SCOPES)
+
 
 @dataclass(frozen=True)
 class Series:
@@ -31,6 +38,10 @@ class Series:
     unit: str
     description: str
     read: Callable[[KazakhstanModel], float]
+
+    def __post_init__(self) -> None:
+        if self.scope not in RESERVED_SCOPES:
+            raise ValueError(f"series {self.name}: scope {self.scope} (allowed: {RESERVED_SCOPES})")
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 
 from kzsim.agents.population import ATTITUDES, ETHNICITIES
+from kzsim.events import EventEngine
 from kzsim.model import KazakhstanModel
 from kzsim.rules import RULE_NAMES
 from tests.conftest import small_model
@@ -406,3 +407,39 @@ def test_citizen_effects_of_one_month_apply_in_file_order() -> None:
     after = model.population.sinophobia
     np.testing.assert_allclose(after[mask], 0.6)
     np.testing.assert_allclose(after[~mask], np.minimum(before[~mask] + 0.1, 1.0))
+
+
+# The events fired this month, which the rules owning their consequences read ---------------
+
+
+def fired_each_month(model: KazakhstanModel, months: int) -> list[list[str]]:
+    """The details of ``model.events.fired_this_month`` after each of the next ``months``."""
+    fired = []
+    for _ in range(months):
+        model.step()
+        fired.append([event.detail for event in model.events.fired_this_month])
+    return fired
+
+
+def test_the_engine_is_built_from_the_scenarios_events_alone() -> None:
+    engine = EventEngine(event_model(set_repression("2010-02", 0.8)).scenario.events)
+    assert engine.fired_this_month == ()
+
+
+def test_fired_this_month_lists_the_months_events_in_firing_order() -> None:
+    model = event_model(
+        when_repression("high", once=False, above=0.5),
+        set_repression("2010-03", 0.8),
+        when_repression("high, once", above=0.5),
+        set_repression("2010-05", 0.2),
+    )
+    fired = fired_each_month(model, 6)
+    assert fired == [
+        [],
+        [],
+        ["repression 0.8 in 2010-03", "high", "high, once"],
+        ["high"],
+        ["repression 0.2 in 2010-05"],
+        [],
+    ]
+    assert [entry.detail for entry in model.log] == [d for month in fired for d in month]

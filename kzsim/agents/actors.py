@@ -69,11 +69,8 @@ class Kazakhstan(StateActor):
         self.debt_to_china_usd_bn = 0.0
         self.debt_service_ratio = 0.0
         self.land_policy_state = 0
-        self.land_reform_effective_month: int | None = None
-        self.land_decision_month: int | None = None
         self.regions_in_wave = 0
         self.autonomy_index = 1.0
-        self.single_currency_adopted = False
 
     @property
     def debt_to_gdp(self) -> float:

@@ -35,16 +35,6 @@ ETHNICITIES = ("kazakh", "russian", "other")
 
 #: The attitudes that opinion dynamics update; each has an anchor (initial value) array too.
 ATTITUDES = ("sinophobia", "legitimacy", "eaeu_support", "russia_affinity")
-#: Every float attribute of a citizen, in [0, 1].
-FLOAT_ATTRIBUTES = (
-    "russian_media",
-    "china_contact",
-    "hardship",
-    *ATTITUDES,
-    "risk_aversion",
-    "protest_threshold",
-    "susceptibility",
-)
 
 
 def allocate(total: int, weights: FloatArray) -> IntArray:

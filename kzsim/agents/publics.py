@@ -10,8 +10,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import mesa
-import numpy as np
-import numpy.typing as npt
 
 if TYPE_CHECKING:
     from kzsim.agents.population import Population
@@ -49,8 +47,3 @@ class RegionalPublic(mesa.Agent):  # type: ignore[misc]
     def citizens(self) -> slice:
         """This region's slice of the population arrays."""
         return slice(self.start, self.stop)
-
-    def view(self, attribute: str) -> npt.NDArray[np.float64]:
-        """This region's citizens' values of one population attribute (a view, not a copy)."""
-        values: npt.NDArray[np.float64] = getattr(self.model.population, attribute)[self.citizens]
-        return values

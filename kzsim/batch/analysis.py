@@ -1,7 +1,9 @@
 """Analysis of a sweep folder: runs, series, summaries across replications, sensitivity indices.
 
 Every function reads only the folder (manifest, design, journal, shards), so a sweep can be
-analysed anywhere, while it runs, or after it was interrupted.
+analysed anywhere, while it runs, or after it was interrupted. The tables they write are not
+written while another process holds the folder's lock (a sweep in progress; see
+``kzsim.batch.store``): they are only returned.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import pandas as pd
 from kzsim.batch import seeds
 from kzsim.batch.designs import salib_problem, unit_sample
 from kzsim.batch.schema import ExperimentSpec, Morris, Sobol
-from kzsim.batch.store import SweepFolder, write_frame
+from kzsim.batch.store import SweepFolder
 from kzsim.errors import InputError
 
 QUANTILES = {"p05": 0.05, "p50": 0.5, "p95": 0.95}
@@ -86,7 +88,7 @@ def summarize(path: str | Path) -> pd.DataFrame:
         stats.insert(0, "outcome", name)
         frames.append(design.merge(stats, left_on="point", right_index=True))
     summary = pd.concat(frames, ignore_index=True)
-    write_frame(summary, folder.summary_path)
+    folder.write_derived(summary, folder.summary_path)
     return summary
 
 
@@ -130,7 +132,7 @@ def sensitivity(path: str | Path) -> pd.DataFrame:
                 rows.append(_row(name, factor, index, value[j], conf, j, note))
     table = pd.DataFrame(rows, columns=SENSITIVITY_COLUMNS)
     table["includes_zero"] = table["includes_zero"].astype("boolean")
-    write_frame(table, folder.sensitivity_path)
+    folder.write_derived(table, folder.sensitivity_path)
     return table
 
 

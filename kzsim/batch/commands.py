@@ -5,11 +5,14 @@ Heavy imports stay inside the command functions so that ``kzsim --help`` stays f
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
+
+from kzsim.terminal import console, plain
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -19,7 +22,7 @@ SHOWN_POINTS = 20
 
 
 def _consoles() -> tuple[Console, Console]:
-    return Console(soft_wrap=True), Console(stderr=True, soft_wrap=True)
+    return console(), console(stderr=True)
 
 
 def sweep(
@@ -58,15 +61,15 @@ def sweep(
     count = workers or available_cores()
     where = f"on {scheduler}" if scheduler else f"{count} worker{'s' if count > 1 else ''}"
     if not quiet:
-        out.print(f"{loaded.describe()}; {where}; folder {target}", highlight=False)
+        out.print(f"{plain(loaded.describe())}; {where}; folder {plain(target)}")
     columns = (
-        TextColumn("{task.description}"),
+        TextColumn("{task.description}", markup=False),
         BarColumn(),
         TextColumn("{task.completed}/{task.total} runs, {task.fields[failed]} failed"),
         TimeRemainingColumn(),
     )
     with Progress(*columns, console=err, transient=True, disable=quiet) as bar:
-        task = bar.add_task(loaded.spec.name, total=loaded.spec.runs, failed=0)
+        task = bar.add_task(plain(loaded.spec.name), total=loaded.spec.runs, failed=0)
 
         def advance(finished: int, failed: int, total: int) -> None:
             bar.update(task, completed=finished, total=total, failed=failed)
@@ -80,16 +83,16 @@ def sweep(
                 resume=not no_resume,
                 force_new=force_new,
                 progress=advance,
+                notice=_notice(err),
             )
         except KeyboardInterrupt:
-            err.print(f"finished runs are kept in {target}; run the same command to resume")
+            err.print(f"finished runs are kept in {plain(target)}; run the same command to resume")
             raise
     failed = runs[runs["status"] == "failed"]
     if not quiet:
         out.print(
             f"{(runs['status'] == 'ok').sum()} ok, {len(failed)} failed of {len(runs)} runs; "
-            f"written to {target}/ (next: kzsim summarize {target})",
-            highlight=False,
+            f"written to {plain(target)}/ (next: kzsim summarize {plain(target)})"
         )
     if len(failed):
         first = failed.iloc[0]
@@ -102,23 +105,40 @@ def sweep(
 def summarize(
     folder: Annotated[Path, typer.Argument(help="sweep folder")],
 ) -> None:
-    """Summarise outcomes across replications (and sensitivity indices for sobol and morris)."""
+    """Summarise outcomes across replications (and sensitivity indices for sobol and morris).
+
+    While a sweep runs in the folder, the summary of the runs finished so far is printed but not
+    written.
+    """
     from kzsim.batch import analysis
     from kzsim.batch.schema import Morris, Sobol
     from kzsim.batch.store import SweepFolder
 
-    out, _ = _consoles()
-    spec = SweepFolder.existing(folder).spec()
-    summary = analysis.summarize(folder)
-    for name, rows in summary.groupby("outcome", sort=False):
-        outcome = spec.outcomes[str(name)]
-        title = f"{name}: {outcome.stat} of {outcome.series}, across replications"
-        _print_frame(out, title, rows.drop(columns="outcome"))
-    written = [f"{folder}/summary.parquet"]
-    if isinstance(spec.design, Sobol | Morris):
-        _print_sensitivity(out, analysis.sensitivity(folder), spec.design.method)
-        written.append(f"{folder}/sensitivity.parquet")
-    out.print(f"written to {', '.join(written)}", highlight=False)
+    out, err = _consoles()
+    sweep_folder = SweepFolder.existing(folder)
+    spec = sweep_folder.spec()
+    with sweep_folder.lock("kzsim summarize", _notice(err)) as in_use_by:
+        summary = analysis.summarize(folder)
+        for name, rows in summary.groupby("outcome", sort=False):
+            outcome = spec.outcomes[str(name)]
+            title = f"{name}: {outcome.stat} of {outcome.series}, across replications"
+            _print_frame(out, title, rows.drop(columns="outcome"))
+        written = [f"{folder}/summary.parquet"]
+        if isinstance(spec.design, Sobol | Morris):
+            _print_sensitivity(out, analysis.sensitivity(folder), spec.design.method)
+            written.append(f"{folder}/sensitivity.parquet")
+    if in_use_by is None:
+        out.print(f"written to {plain(', '.join(written))}")
+    else:
+        err.print(
+            f"{plain(folder)}: in use by {plain(in_use_by)}: the summary covers the runs finished "
+            "so far; nothing written"
+        )
+
+
+def _notice(err: Console) -> Callable[[str], None]:
+    """Print a notice line on standard error, as it is."""
+    return lambda line: err.print(plain(line))
 
 
 def _print_frame(out: Console, title: str, frame: pd.DataFrame, limit: int = SHOWN_POINTS) -> None:
@@ -126,17 +146,17 @@ def _print_frame(out: Console, title: str, frame: pd.DataFrame, limit: int = SHO
     from rich.table import Table
 
     cells = [[_cell(value) for value in row] for row in frame.head(limit).itertuples(index=False)]
-    out.print(title, highlight=False)
+    out.print(plain(title))
     table = Table(box=box.SIMPLE_HEAD)
     for j, column in enumerate(frame.columns):
-        header = str(column).rsplit(".", 1)[-1]
+        header = plain(str(column).rsplit(".", 1)[-1])
         width = max(len(header), *(len(row[j]) for row in cells))
         table.add_column(header, justify="right", min_width=width)
     for row in cells:
         table.add_row(*row)
     out.print(table)
     if len(frame) > limit:
-        out.print(f"... {len(frame) - limit} more design points in the file", highlight=False)
+        out.print(f"... {len(frame) - limit} more design points in the file")
 
 
 def _print_sensitivity(out: Console, table: pd.DataFrame, method: str) -> None:
@@ -148,12 +168,12 @@ def _print_sensitivity(out: Console, table: pd.DataFrame, method: str) -> None:
     for outcome, rows in table.groupby("outcome", sort=False):
         note = rows["note"].iloc[0]
         if note:
-            out.print(f"{outcome}: sensitivity not computed ({note})", highlight=False)
+            out.print(plain(f"{outcome}: sensitivity not computed ({note})"))
             continue
         indices = list(dict.fromkeys(rows["index"]))
         cells = []
         for factor, part in rows.groupby("factor", sort=False):
-            line = [str(factor)]
+            line = [plain(factor)]
             for index in indices:
                 row = part[part["index"] == index].iloc[0]
                 flag = "*" if row["includes_zero"] is not pd.NA and row["includes_zero"] else ""
@@ -164,7 +184,7 @@ def _print_sensitivity(out: Console, table: pd.DataFrame, method: str) -> None:
                 ]
             cells.append(line)
         headers = ["factor"] + [h for index in indices for h in (index, "interval")]
-        out.print(f"{outcome}: {method} indices, 95% intervals (* includes 0)", highlight=False)
+        out.print(f"{plain(outcome)}: {method} indices, 95% intervals (* includes 0)")
         shown = Table(box=box.SIMPLE_HEAD)
         for j, header in enumerate(headers):
             width = max(len(header), *(len(line[j]) for line in cells))
@@ -177,7 +197,7 @@ def _print_sensitivity(out: Console, table: pd.DataFrame, method: str) -> None:
 def _cell(value: object) -> str:
     if isinstance(value, float):
         return f"{value:.3g}"
-    return "" if value is None else str(value)
+    return "" if value is None else plain(value)
 
 
 def plot(
@@ -191,10 +211,17 @@ def plot(
 ) -> None:
     """Fan charts (median, 5-95% band) and sensitivity bars of a sweep, as PNG and SVG."""
     from kzsim.batch.figures import plot_sweep
+    from kzsim.batch.store import SweepFolder
+    from kzsim.errors import InputError
 
-    out, _ = _consoles()
-    files = plot_sweep(folder, series, by)
-    out.print(f"{len(files)} files written to {folder}/plots/", highlight=False)
+    out, err = _consoles()
+    with SweepFolder.existing(folder).lock("kzsim plot", _notice(err)) as in_use_by:
+        if in_use_by is not None:
+            raise InputError(
+                [f"{folder}: DIR: in use by {in_use_by}; plot it when it has finished"]
+            )
+        files = plot_sweep(folder, series, by)
+    out.print(f"{len(files)} files written to {plain(folder)}/plots/")
 
 
 def register(app: typer.Typer) -> None:

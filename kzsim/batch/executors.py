@@ -1,42 +1,46 @@
 """Executors: run specs in, run outputs out, as they complete.
 
-Both keep only a few runs in flight (twice the worker slots), so neither the specs nor the
-results of a whole sweep are ever held at once.
+Both keep only a few runs in flight (one per local worker, two per Dask worker thread), so
+neither the specs nor the results of a whole sweep are ever held at once.
 
-The local executor is a process pool with the ``forkserver`` start method where the platform has
-it (``spawn`` elsewhere). ``fork`` is avoided because the runner has threads (the progress bar,
-the pool's own manager thread), and forking a threaded process can deadlock; ``spawn`` would
-re-import kzsim, pandas and Mesa in every worker, about a second each. The fork server imports
-kzsim once and forks warm workers from it. Workers ignore Ctrl-C (the runner stops them) and
-exit when the runner dies.
+The local executor is a small process pool of its own, with the ``forkserver`` start method where
+the platform has it (``spawn`` elsewhere). ``fork`` is avoided because the runner has threads
+(the progress bar), and forking a threaded process can deadlock; ``spawn`` would re-import kzsim,
+pandas and Mesa in every worker, about a second each. The fork server imports kzsim once and
+forks warm workers from it. Workers ignore Ctrl-C (the runner stops them) and exit when the
+runner dies (``kzsim.batch.worker.serve``).
 
-A worker that dies (killed, out of memory) breaks the pool. The runner then starts a new pool and
-re-submits the runs that were in flight; a run in flight at two such deaths is recorded as failed.
+Each worker has a connection of its own, so a worker that dies (killed, out of memory), even
+halfway through sending a result, only ends its own connection: the runner reads the end of it,
+starts a new worker and gives the run to another worker; a run whose worker died twice is
+recorded as failed. (``concurrent.futures.ProcessPoolExecutor`` shares one result pipe among all
+workers: a worker killed while it writes a large result leaves a torn message there, and the
+pool then waits for the rest of it forever.)
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import os
-import signal
-import threading
-import time
 import uuid
 from collections import Counter, deque
-from collections.abc import Generator, Iterable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
+from collections.abc import Callable, Generator, Iterable, Iterator
+from contextlib import suppress
 from itertools import islice
+from multiprocessing.connection import wait
 from multiprocessing.context import BaseContext
+from multiprocessing.process import BaseProcess
 from typing import Any
 
-from kzsim.batch.worker import RunOutput, RunSpec, execute, failed_output
+from kzsim.batch.worker import RunOutput, RunSpec, execute, failed_output, serve
 from kzsim.errors import KzsimError
 
-#: Runs kept in flight per worker slot: enough to keep workers busy while results are saved.
+#: Runs kept in flight per Dask worker thread: enough to keep workers busy while results are saved.
 IN_FLIGHT_PER_SLOT = 2
-#: A run in flight when the pool broke this many times is recorded as failed.
+#: A run whose worker died this many times is recorded as failed.
 MAX_WORKER_DEATHS = 2
+#: Seconds a stopped worker may take to exit before it is killed.
+STOP_SECONDS = 5.0
 #: How long to wait for a Dask scheduler to answer.
 CONNECT_TIMEOUT = "20s"
 
@@ -57,111 +61,146 @@ def pool_context() -> BaseContext:
     return multiprocessing.get_context("spawn")
 
 
-def _start_worker(runner_pid: int) -> None:
-    """Pool initializer: leave Ctrl-C to the runner, and exit soon after the runner dies.
+def local_outputs(
+    specs: Iterable[RunSpec], workers: int, run: Callable[[RunSpec], RunOutput] = execute
+) -> Generator[RunOutput, None, None]:
+    """Run specs in ``workers`` local processes; yield outputs as they finish.
 
-    Without the watch, workers of a runner that was killed outright (``kill -9``, the
-    out-of-memory killer) would wait for work forever.
-    """
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    if os.name == "posix":  # os.kill(pid, 0) only probes on POSIX
-        threading.Thread(target=_exit_after, args=(runner_pid,), daemon=True).start()
-
-
-def _exit_after(runner_pid: int) -> None:
-    """Poll the runner once a second; end this worker when it is gone."""
-    while True:
-        time.sleep(1.0)
-        try:
-            os.kill(runner_pid, 0)
-        except ProcessLookupError:
-            os._exit(1)
-        except PermissionError:  # the pid exists (reused by another user's process)
-            continue
-
-
-def local_outputs(specs: Iterable[RunSpec], workers: int) -> Generator[RunOutput, None, None]:
-    """Run specs in a local process pool of ``workers`` processes; yield outputs as they finish.
+    Args:
+        specs: the runs, in the order they are started.
+        workers: worker processes.
+        run: what a worker does with a spec (an importable function).
 
     Raises:
-        KzsimError: if two pools in a row break before finishing any run (workers die at start).
+        KzsimError: if workers keep dying before finishing any run (they die at start).
 
     """
-    queue = iter(specs)
-    retry: deque[RunSpec] = deque()
-    deaths: Counter[str] = Counter()
-    futile_pools = 0
-    while True:
-        lost, finished = yield from _run_pool(queue, retry, workers)
-        if not lost:
-            return
-        futile_pools = 0 if finished else futile_pools + 1
-        if futile_pools >= 2:
+    pool = _Pool(workers, run)
+    try:
+        yield from pool.outputs(iter(specs))
+    finally:
+        pool.stop()
+
+
+class _Worker:
+    """A worker process, the runner's end of its connection, and the run it is on."""
+
+    def __init__(self, context: BaseContext, run: Callable[[RunSpec], RunOutput]) -> None:
+        self.connection, theirs = context.Pipe()
+        self.process: BaseProcess = context.Process(  # type: ignore[attr-defined]
+            target=serve, args=(theirs, os.getpid(), run), daemon=True
+        )
+        self.process.start()
+        theirs.close()  # the worker holds the only other end: its death ends the connection
+        self.spec: RunSpec | None = None
+
+    def start(self, spec: RunSpec) -> None:
+        """Hand the worker a run (if it has died, ``result`` says so)."""
+        self.spec = spec
+        with suppress(OSError):
+            self.connection.send(spec)
+
+    def result(self) -> RunOutput | None:
+        """The output of the worker's run; None if the worker died first."""
+        try:
+            output: RunOutput = self.connection.recv()
+        except (EOFError, OSError):  # ended, or ended halfway through a message
+            return None
+        self.spec = None
+        return output
+
+    def alive(self) -> bool:
+        """Whether the process still runs."""
+        return self.process.is_alive()
+
+    def stop(self) -> None:
+        """End the worker: an idle one exits when its connection closes; a busy one is ended."""
+        self.connection.close()
+        if self.spec is not None:
+            self.process.terminate()
+        self.process.join(STOP_SECONDS)
+        if self.process.exitcode is None:
+            self.process.kill()
+            self.process.join()
+
+
+class _Pool:
+    """Local worker processes, each on one run at a time."""
+
+    def __init__(self, size: int, run: Callable[[RunSpec], RunOutput]) -> None:
+        self.size = size
+        self.run = run
+        self.context = pool_context()
+        self.idle: list[_Worker] = []
+        self.busy: list[_Worker] = []
+        self.retry: deque[RunSpec] = deque()
+        self.deaths: Counter[str] = Counter()
+        self.deaths_in_a_row = 0  # since a run last finished
+
+    def outputs(self, queue: Iterator[RunSpec]) -> Generator[RunOutput, None, None]:
+        """Keep every worker on a run until the specs run out; yield outputs as they finish."""
+        self._dispatch(queue)
+        while self.busy:
+            ready = set(
+                wait([end for w in self.busy for end in (w.connection, w.process.sentinel)])
+            )
+            for worker in [w for w in self.busy if {w.connection, w.process.sentinel} & ready]:
+                self.busy.remove(worker)
+                spec = worker.spec
+                output = worker.result()
+                if output is None:
+                    assert spec is not None  # busy workers have a run
+                    yield from self._lost(worker, spec)
+                else:
+                    self.deaths_in_a_row = 0
+                    self.idle.append(worker)
+                self._dispatch(queue)  # before the output is saved, so the worker goes on
+                if output is not None:
+                    yield output
+
+    def _dispatch(self, queue: Iterator[RunSpec]) -> None:
+        """Give idle workers (new ones if needed) the runs to retry, then the next runs."""
+        while len(self.busy) < self.size:
+            spec = self.retry.popleft() if self.retry else next(queue, None)
+            if spec is None:
+                return
+            worker = self._idle_worker()
+            worker.start(spec)
+            self.busy.append(worker)
+
+    def _idle_worker(self) -> _Worker:
+        while self.idle:
+            worker = self.idle.pop()
+            if worker.alive():
+                return worker
+            worker.stop()  # it died between runs
+        return _Worker(self.context, self.run)
+
+    def _lost(self, worker: _Worker, spec: RunSpec) -> Generator[RunOutput, None, None]:
+        """A worker died on ``spec``: run it again, or record it as failed the second time."""
+        worker.stop()
+        self.deaths_in_a_row += 1
+        if self.deaths_in_a_row > MAX_WORKER_DEATHS * self.size:
             raise KzsimError(
                 "worker processes die before finishing any run: out of memory (try fewer "
                 "--workers), or a script calls kzsim.batch without the guard "
                 "'if __name__ == \"__main__\":' that multiprocessing needs"
             )
-        for spec in lost:
-            deaths[spec.run] += 1
-            if deaths[spec.run] >= MAX_WORKER_DEATHS:
-                yield failed_output(
-                    spec,
-                    "WorkerDied: the worker process died running it, twice (killed, or out of "
-                    "memory?)",
-                )
-            else:
-                retry.append(spec)
-
-
-def _run_pool(
-    queue: Iterator[RunSpec], retry: deque[RunSpec], workers: int
-) -> Generator[RunOutput, None, tuple[list[RunSpec], int]]:
-    """Feed one pool until the specs run out or it breaks.
-
-    Returns:
-        The specs lost with a broken pool (none if it did not break), and how many runs it
-        finished.
-
-    """
-    pool = ProcessPoolExecutor(
-        workers, mp_context=pool_context(), initializer=_start_worker, initargs=(os.getpid(),)
-    )
-    in_flight: dict[Future[RunOutput], RunSpec] = {}
-    broken = False
-    finished = 0
-    try:
-        while not broken:
-            while len(in_flight) < IN_FLIGHT_PER_SLOT * workers:
-                spec = retry.popleft() if retry else next(queue, None)
-                if spec is None:
-                    break
-                try:
-                    in_flight[pool.submit(execute, spec)] = spec
-                except BrokenProcessPool:
-                    retry.appendleft(spec)
-                    broken = True
-                    break
-            if broken or not in_flight:
-                break
-            done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
-            for future in done:
-                if isinstance(future.exception(), BrokenProcessPool):
-                    broken = True
-                else:
-                    yield future.result()
-                    del in_flight[future]
-                    finished += 1
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
-    lost = []
-    for future, spec in in_flight.items():  # the pool is down: every future is settled
-        if not future.cancelled() and future.exception() is None:
-            yield future.result()
-            finished += 1
+        self.deaths[spec.run] += 1
+        if self.deaths[spec.run] >= MAX_WORKER_DEATHS:
+            yield failed_output(
+                spec,
+                "WorkerDied: the worker process died running it, twice (killed, or out of memory?)",
+            )
         else:
-            lost.append(spec)
-    return lost, finished
+            self.retry.append(spec)
+
+    def stop(self) -> None:
+        """End every worker."""
+        for worker in self.idle + self.busy:
+            worker.stop()
+        self.idle.clear()
+        self.busy.clear()
 
 
 def dask_outputs(specs: Iterable[RunSpec], address: str) -> Generator[RunOutput, None, None]:

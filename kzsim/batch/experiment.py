@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
+import typing
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,22 +19,26 @@ from typing import Any
 
 import numpy as np
 import yaml
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from kzsim.batch.designs import Point, design_points
-from kzsim.batch.schema import ExperimentSpec, Location, experiment_checks
+from kzsim.batch.schema import ExperimentSpec, Location, Outcome, experiment_checks
 from kzsim.catalog import REGIONAL_SERIES
 from kzsim.errors import InputError
-from kzsim.months import parse_month
+from kzsim.months import format_month, parse_month
+from kzsim.rules import RULE_CONFIGS
+from kzsim.scenario.document import top_level_keys
 from kzsim.scenario.load import (
     Source,
     apply_overrides,
     describe_error,
     dotted,
+    item_errors,
+    read_text,
     read_yaml_file,
     validate_data,
 )
-from kzsim.scenario.schema import Scenario, unknown_name
+from kzsim.scenario.schema import Actors, PopulationConfig, Scenario, unknown_name
 
 #: Tags pydantic inserts into error locations of tagged unions (they are not keys of the file).
 _FACTOR_TAGS = frozenset({"levels", "uniform", "normal", "triangular"})
@@ -80,11 +85,34 @@ def key_parts(key: str) -> Location:
     return tuple(int(p) if p.isdigit() else p for p in key.split("."))
 
 
+def plain(value: Any) -> Any:
+    """A value as plain Python data (a numpy scalar as its Python number)."""
+    return value.item() if isinstance(value, np.generic) else value
+
+
 def yaml_text(value: Any) -> str:
     """A value as YAML text that ``--set`` parses back to the same value (numpy scalars too)."""
-    plain = value.item() if isinstance(value, np.generic) else value
-    text = yaml.safe_dump(plain, default_flow_style=True, width=1_000_000)
+    text = yaml.safe_dump(plain(value), default_flow_style=True, width=1_000_000)
     return text.removesuffix("...\n").strip()
+
+
+def with_value(data: Any, parts: Location, value: Any) -> Any:
+    """A copy of ``data`` with ``value`` at ``parts``, as ``--set`` would assign it.
+
+    Only the containers on the way are copied; missing mappings on the way are created.
+
+    Raises:
+        LookupError: if a part is not a key of a mapping or an index of a list.
+
+    """
+    if not parts:
+        return value
+    head, rest = parts[0], parts[1:]
+    if isinstance(data, dict) and isinstance(head, str):
+        return {**data, head: with_value(data.get(head, {}), rest, value)}
+    if isinstance(data, list) and isinstance(head, int) and 0 <= head < len(data):
+        return [*data[:head], with_value(data[head], rest, value), *data[head + 1 :]]
+    raise LookupError(head)
 
 
 def scenario_with(base: Mapping[str, Any], values: Mapping[str, Any], source: Source) -> Scenario:
@@ -157,10 +185,9 @@ class Experiment:
 def is_experiment_file(path: Path) -> bool:
     """Whether a YAML file is an experiment (it has ``factors`` or ``design`` at the top)."""
     try:
-        data, _ = read_yaml_file(path)
-    except InputError:
+        return bool({"factors", "design"} & top_level_keys(read_text(path)))
+    except (InputError, yaml.YAMLError):
         return False
-    return isinstance(data, dict) and bool({"factors", "design"} & set(data))
 
 
 def load_experiment(source: str | Path | Mapping[str, Any]) -> Experiment:
@@ -196,7 +223,7 @@ def _validate_spec(data: Any, where: Source) -> ExperimentSpec:
         spec = ExperimentSpec.model_validate(data)
     except ValidationError as error:
         problems = []
-        for item in error.errors():
+        for item in item_errors(error):
             loc, text = describe_error({**item, "loc": _untagged(item["loc"])}, ExperimentSpec)
             problems.append(f"{where.where(loc)}: {text}")
         raise InputError(problems) from None
@@ -251,6 +278,49 @@ def _kept_outputs(spec: ExperimentSpec, base: dict[str, Any]) -> dict[str, Any]:
     return base
 
 
+#: Sections whose checks involve each other (event dates and regions against the horizon and the
+#: region table; outcome windows against the horizon, the regions and the recorded months).
+LINKED_SECTIONS = frozenset({"metadata", "population", "events", "outputs"})
+_LINKED: Location = ("metadata",)
+
+
+def interaction_group(key: str) -> Location:
+    """The part of the scenario whose checks a factor's value can take part in.
+
+    The population parameters (but the region table), one rule's configuration, one actor's
+    initial state and one driver are each checked on their own; the linked sections
+    (:data:`LINKED_SECTIONS`) are checked together, and with the outcomes.
+    """
+    parts = key_parts(key)
+    if parts[0] == "population" and len(parts) > 1 and parts[1] != "regions":
+        return ("population",)
+    return _LINKED if parts[0] in LINKED_SECTIONS else parts[:2]
+
+
+def section_model(group: Location) -> type[BaseModel] | None:
+    """The model that alone checks the values of a group (None: check the whole scenario)."""
+    if group == ("population",):
+        return PopulationConfig
+    if len(group) == 2 and group[0] == "rules" and group[1] in RULE_CONFIGS:
+        return RULE_CONFIGS[str(group[1])]
+    state = Actors.model_fields.get(str(group[1])) if group[:1] == ("initial",) else None
+    if len(group) == 2 and state is not None:
+        return typing.cast(type[BaseModel], state.annotation)
+    return None
+
+
+def _combination(point: Point, keys: Sequence[str]) -> tuple[str, ...]:
+    return tuple(repr(point[key]) for key in keys)
+
+
+def _distinct(points: Sequence[Point], keys: Sequence[str]) -> dict[tuple[str, ...], int]:
+    """Each distinct combination of the values of ``keys``, with the first point that has it."""
+    first: dict[tuple[str, ...], int] = {}
+    for index, point in enumerate(points):
+        first.setdefault(_combination(point, keys), index)
+    return first
+
+
 def _check_points(
     spec: ExperimentSpec,
     base: dict[str, Any],
@@ -258,35 +328,119 @@ def _check_points(
     where: Source,
     base_source: Source | None,
 ) -> None:
-    """Validate every design point; raise every distinct problem with the points that have it."""
+    """Validate every design point; raise every distinct problem with the points that have it.
+
+    Factors whose checks cannot involve each other (:func:`interaction_group`) are validated
+    apart, once per distinct combination of the values of each group's factors, not once per
+    design point (a grid of 100 x 100 x 100 points takes 300 validations); a group with a
+    :func:`section_model` is validated by that model alone. Where the groups would need as many
+    validations of the whole scenario as there are points, every point is validated instead.
+    """
     located = _Located(where, base_source, {key_parts(k): ("factors", k) for k in spec.factors})
+    groups: dict[Location, list[str]] = {_LINKED: []}
+    for key in spec.factors:
+        groups.setdefault(interaction_group(key), []).append(key)
+    combinations = {group: _distinct(points, keys) for group, keys in groups.items()}
+    whole = sum(len(found) for group, found in combinations.items() if not section_model(group))
+    if whole >= len(points):
+        groups = {_LINKED: list(spec.factors)}
+        combinations = {_LINKED: _distinct(points, groups[_LINKED])}
+    failing: dict[Location, dict[tuple[str, ...], list[str]]] = {}
+    for group, keys in groups.items():
+        for combination, index in combinations[group].items():
+            values = {key: points[index][key] for key in keys}
+            problems = _problems_of(spec, base, group, values, located)
+            if problems:
+                failing.setdefault(group, {})[combination] = problems
+    if failing:
+        raise InputError(_listed(_points_with(failing, groups, points), len(points)))
+
+
+def _problems_of(
+    spec: ExperimentSpec,
+    base: Mapping[str, Any],
+    group: Location,
+    values: Mapping[str, Any],
+    located: _Located,
+) -> list[str]:
+    """The problems of the base scenario with one group's ``values`` set."""
+    model = section_model(group)
+    found = None if model is None else _section_problems(model, group, base, values, located)
+    if found is not None:
+        return found
+    try:
+        scenario = scenario_with(base, values, located)
+    except InputError as error:
+        return error.problems
+    if group != _LINKED:
+        return []
+    return [
+        f"{located.experiment.where(loc)}: {dotted(loc)}: {text}"
+        for loc, text in _outcome_fit(spec, scenario)
+    ]
+
+
+def _section_problems(
+    model: type[BaseModel],
+    group: Location,
+    base: Mapping[str, Any],
+    values: Mapping[str, Any],
+    located: _Located,
+) -> list[str] | None:
+    """The problems of the group's section of the base with ``values`` set, or None.
+
+    Problems read as :func:`scenario_with` reports them; None means that a value does not fit
+    the section's shape, so that the whole scenario must tell what is wrong.
+    """
+    section: Any = base
+    for part in group:
+        section = section[part]
+    try:
+        for key, value in values.items():
+            section = with_value(section, key_parts(key)[len(group) :], plain(value))
+    except LookupError:
+        return None
+    try:
+        model.model_validate(section)
+    except ValidationError as error:
+        described = (
+            describe_error({**item, "loc": (*group, *item["loc"])}, Scenario)
+            for item in item_errors(error)
+        )
+        return [f"{located.where(loc)}: {text}" for loc, text in described]
+    return []
+
+
+def _points_with(
+    failing: Mapping[Location, Mapping[tuple[str, ...], list[str]]],
+    groups: Mapping[Location, Sequence[str]],
+    points: Sequence[Point],
+) -> dict[str, list[int]]:
+    """Each problem with the design points that have it, in the order of their first point."""
     seen: dict[str, list[int]] = {}
-    for index, values in enumerate(points):
-        try:
-            scenario = scenario_with(base, values, located)
-        except InputError as error:
-            problems = error.problems
-        else:
-            problems = [
-                f"{where.where(loc)}: {dotted(loc)}: {text}"
-                for loc, text in _outcome_fit(spec, scenario)
-            ]
-        for problem in problems:
-            seen.setdefault(problem, []).append(index)
-    if not seen:
-        return
+    for index, point in enumerate(points):
+        for group, problems in failing.items():
+            for problem in problems.get(_combination(point, groups[group]), ()):
+                indexes = seen.setdefault(problem, [])
+                if not indexes or indexes[-1] != index:
+                    indexes.append(index)
+    return seen
+
+
+def _listed(seen: Mapping[str, list[int]], points: int) -> list[str]:
+    """One line per problem, naming its design points unless every point has it."""
     lines = []
     for problem, indexes in list(seen.items())[:MAX_POINT_PROBLEMS]:
-        if len(indexes) == len(points):  # not a matter of design points
+        if len(indexes) == points:  # not a matter of design points
             lines.append(problem)
             continue
         shown = ", ".join(str(i) for i in indexes[:3])
         more = f" and {len(indexes) - 3} more" if len(indexes) > 3 else ""
         plural = "s" if len(indexes) > 1 else ""
-        lines.append(f"{problem} (design point{plural} {shown}{more} of {len(points)})")
+        lines.append(f"{problem} (design point{plural} {shown}{more} of {points})")
     if len(seen) > MAX_POINT_PROBLEMS:
         lines.append(f"... and {len(seen) - MAX_POINT_PROBLEMS} more problems")
-    raise InputError(lines)
+    return lines
 
 
 def _outcome_fit(spec: ExperimentSpec, scenario: Scenario) -> list[tuple[Location, str]]:
@@ -303,6 +457,8 @@ def _outcome_fit(spec: ExperimentSpec, scenario: Scenario) -> list[tuple[Locatio
                 problems.append(((*loc, option), horizon))
         if outcome.from_ and outcome.to and parse_month(outcome.to) < parse_month(outcome.from_):
             problems.append(((*loc, "to"), "is before from"))
+        elif outcome.stat != "at" and not _has_problem(problems, loc):
+            problems.extend(_recorded_window(outcome, loc, scenario))
         if outcome.region is not None and outcome.series not in REGIONAL_NAMES:
             citizen = ", ".join(sorted(REGIONAL_NAMES))
             problems.append(
@@ -313,16 +469,49 @@ def _outcome_fit(spec: ExperimentSpec, scenario: Scenario) -> list[tuple[Locatio
     return problems
 
 
+def _has_problem(problems: Sequence[tuple[Location, str]], loc: Location) -> bool:
+    """Whether ``problems`` already hold one of the entry at ``loc``."""
+    return any(where[: len(loc)] == loc for where, _ in problems)
+
+
+def _recorded_window(
+    outcome: Outcome, loc: Location, scenario: Scenario
+) -> list[tuple[Location, str]]:
+    """A problem if the outcome's window holds no recorded month (so it is missing in every run).
+
+    Months are recorded every ``outputs.every_months`` from the start, and the last month.
+    """
+    start, end = parse_month(scenario.metadata.start), parse_month(scenario.metadata.end)
+    low = parse_month(outcome.from_) if outcome.from_ else start
+    high = parse_month(outcome.to) if outcome.to else end
+    every = scenario.outputs.every_months
+    first_recorded = start + -(-(low - start) // every) * every
+    if first_recorded <= high or high == end:
+        return []
+    window = f"{format_month(low)} to {format_month(high)}"
+    return [
+        (
+            loc,
+            f"no month from {window} is recorded (outputs.every_months is {every}; allowed: a "
+            "window that holds a recorded month)",
+        )
+    ]
+
+
 def experiment_hash(spec: ExperimentSpec, base: Mapping[str, Any]) -> str:
     """SHA-256 of what determines the runs: the specification and the resolved base scenario.
 
     The output folder and the description are left out, so moving a sweep or rewording its
-    description does not count as a change.
+    description does not count as a change. Keys are sorted, so that the order of a mapping's
+    keys counts only where it changes results: the factors (the design's dimensions, in order)
+    and the rules (their run order) are hashed as lists of pairs, and lists keep their order.
     """
     content = spec.model_dump(
         mode="json", by_alias=True, exclude={"out", "description", "scenario"}
     )
+    content["factors"] = list(content["factors"].items())
+    scenario = {**base, "rules": list(base["rules"].items())}
     text = json.dumps(
-        {"experiment": content, "scenario": base}, sort_keys=True, separators=(",", ":")
+        {"experiment": content, "scenario": scenario}, sort_keys=True, separators=(",", ":")
     )
     return hashlib.sha256(text.encode()).hexdigest()

@@ -1,7 +1,8 @@
-"""The sweep runner: plan the runs, skip those already done, execute the rest, store each one.
+"""The sweep runner: lock the folder, skip the runs already done, execute the rest, store each one.
 
 The runner holds at most a few runs' outputs at a time: each is written to its shard and the
-journal as soon as it arrives, then dropped.
+journal as soon as it arrives, then dropped. It holds the folder's lock from before it changes
+anything in it until it has written ``runs.parquet``.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import pandas as pd
 from kzsim.batch.executors import available_cores, dask_outputs, local_outputs
 from kzsim.batch.experiment import Experiment, load_experiment
 from kzsim.batch.seeds import replication_seed
-from kzsim.batch.store import SweepFolder, run_id
+from kzsim.batch.store import Notice, SweepFolder, run_id
 from kzsim.batch.worker import RunOutput, RunSpec
 from kzsim.errors import InputError
 from kzsim.scenario.schema import Scenario
@@ -32,6 +33,7 @@ def run_experiment(
     resume: bool = True,
     force_new: bool = False,
     progress: Progress | None = None,
+    notice: Notice | None = None,
 ) -> pd.DataFrame:
     """Run every missing run of an experiment and return the runs table.
 
@@ -43,12 +45,15 @@ def run_experiment(
         resume: keep the runs already done in ``out_dir`` (else run everything again).
         force_new: discard a sweep of a different experiment found in ``out_dir``.
         progress: called after each run as ``progress(finished, failed, total)``.
+        notice: called with one line about something the sweep found and handles: a lock left
+            by a sweep that died, shards that belong to another experiment or run.
 
     Returns:
         The runs table, as written to ``out_dir/runs.parquet``.
 
     Raises:
-        InputError: for an invalid experiment, arguments or output folder (nothing is run).
+        InputError: for an invalid experiment, arguments or output folder, or a folder in use
+            by another sweep (nothing is run).
 
     """
     if workers is not None and scheduler is not None:
@@ -57,10 +62,25 @@ def run_experiment(
         raise InputError([f"--workers: {workers} is out of range (allowed: 1 or more)"])
     loaded = experiment if isinstance(experiment, Experiment) else load_experiment(experiment)
     folder = SweepFolder.prepare(
-        Path(out_dir) if out_dir is not None else loaded.out, loaded, resume, force_new
+        Path(out_dir) if out_dir is not None else loaded.out, loaded, resume, force_new, notice
     )
+    try:
+        return _run(loaded, folder, workers, scheduler, progress, notice)
+    finally:
+        folder.close()
+
+
+def _run(
+    loaded: Experiment,
+    folder: SweepFolder,
+    workers: int | None,
+    scheduler: str | None,
+    progress: Progress | None,
+    notice: Notice | None,
+) -> pd.DataFrame:
+    """Run what the locked ``folder`` is missing; return the runs table."""
     spec = loaded.spec
-    done = folder.completed()
+    done = folder.completed(notice)
     todo = [
         (point, replication)
         for point in range(spec.points)
@@ -84,7 +104,6 @@ def run_experiment(
                 if progress is not None:
                     progress(finished, failed, spec.runs)
     finally:
-        folder.close()
         runs = folder.write_runs()
     return runs
 
@@ -103,5 +122,6 @@ def _specs(experiment: Experiment, todo: list[tuple[int, int]]) -> Iterator[RunS
             seed=replication_seed(spec.seed, replication),
             scenario=point_scenario[1],
             outcomes=spec.outcomes,
+            experiment_hash=experiment.hash,
             timeout_seconds=spec.run_timeout_seconds,
         )

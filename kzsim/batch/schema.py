@@ -23,8 +23,9 @@ from pydantic import (
     field_validator,
 )
 
+from kzsim.catalog import REGIONAL_SERIES, SERIES
 from kzsim.scenario.schema import SeriesName
-from kzsim.scenario.types import Frozen, Month
+from kzsim.scenario.types import Frozen, Month, Seed
 
 #: One value a factor can take: any YAML value the scenario key accepts.
 Level = Any
@@ -34,6 +35,14 @@ KEY_PATTERN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z0-9_]+)*$")
 RESERVED_NAMES = ("run", "point", "replication", "seed", "status", "error", "wall_seconds")
 #: Upper bound on design points x replications (a typo in a grid should not plan a billion runs).
 MAX_RUNS = 1_000_000
+#: Bound on the numbers that describe a factor's range (so that every value drawn is finite).
+FACTOR_LIMIT = 1e12
+#: A number describing a factor's range.
+FactorNumber = Annotated[float, Field(ge=-FACTOR_LIMIT, le=FACTOR_LIMIT)]
+#: Units of the series that stay in [0, 1] (``kzsim.catalog``).
+UNIT_INTERVAL_UNITS = frozenset({"share 0-1", "index 0-1", "0/1", "probability per month"})
+#: The unit of every series, by name.
+UNITS = {s.name: s.unit for s in SERIES} | {s.name: s.unit for s in REGIONAL_SERIES}
 
 
 class Grid(Frozen):
@@ -105,10 +114,14 @@ class _Continuous(Frozen):
         """The inverse cumulative distribution at ``unit``."""
 
     def at(self, unit: npt.NDArray[np.float64]) -> list[Any]:
-        """The value at each unit-cube coordinate (inverse of the cumulative distribution)."""
+        """The value at each unit-cube coordinate (inverse of the cumulative distribution).
+
+        A value that is not finite (a distribution scipy cannot invert there) stays a float, so
+        that validating the design point reports it.
+        """
         values = self._quantiles(np.asarray(unit, dtype=np.float64))
         if self.integer:
-            return [int(v) for v in np.rint(values)]
+            return [int(v) if math.isfinite(v) else float(v) for v in np.rint(values)]
         return [float(v) for v in values]
 
 
@@ -116,8 +129,8 @@ class Uniform(_Continuous):
     """Uniform on ``[low, high]``; on a grid, ``levels`` evenly spaced values."""
 
     distribution: Literal["uniform"] = "uniform"
-    low: float
-    high: float
+    low: FactorNumber
+    high: FactorNumber
     levels: int | None = Field(None, ge=2, le=1000, description="grid designs only")
 
     def _quantiles(self, unit: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
@@ -133,10 +146,10 @@ class Normal(_Continuous):
     """Normal with ``mean`` and ``sd``, truncated to ``[low, high]``."""
 
     distribution: Literal["normal"]
-    mean: float
-    sd: float = Field(gt=0.0)
-    low: float
-    high: float
+    mean: FactorNumber
+    sd: float = Field(gt=0.0, le=FACTOR_LIMIT)
+    low: FactorNumber
+    high: FactorNumber
 
     def _quantiles(self, unit: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
         from scipy.stats import truncnorm
@@ -150,9 +163,9 @@ class Triangular(_Continuous):
     """Triangular on ``[low, high]`` with its peak at ``mode``."""
 
     distribution: Literal["triangular"]
-    low: float
-    mode: float
-    high: float
+    low: FactorNumber
+    mode: FactorNumber
+    high: FactorNumber
 
     def _quantiles(self, unit: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
         from scipy.stats import triang
@@ -211,7 +224,7 @@ class Outcome(Frozen):
 class ExperimentSpec(Frozen):
     """A whole experiment file."""
 
-    name: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+    name: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$", max_length=100)
     description: str = ""
     scenario: str | dict[str, Any] = Field(
         description="base scenario: a path relative to the experiment file, or inline"
@@ -222,14 +235,14 @@ class ExperimentSpec(Frozen):
     design: Design
     factors: dict[str, Factor] = Field(min_length=1)
     replications: int = Field(1, ge=1, le=10_000)
-    seed: int = Field(ge=0, description="master seed of the experiment's SeedSequence tree")
+    seed: Seed = Field(description="master seed of the experiment's SeedSequence tree")
     outcomes: dict[str, Outcome] = Field(min_length=1)
     series: tuple[SeriesName, ...] | None = Field(
         None, description="series kept in each run's shard (default: all); outcomes' are added"
     )
     regional: bool = Field(False, description="keep per-region series in the shards")
     run_timeout_seconds: float | None = Field(
-        None, gt=0.0, description="a run taking longer is stopped and recorded as failed"
+        None, gt=0.0, le=1e6, description="a run taking longer is stopped and recorded as failed"
     )
     out: str | None = Field(None, description="output folder, relative to the experiment file")
 
@@ -272,6 +285,9 @@ def experiment_checks(spec: ExperimentSpec) -> list[tuple[Location, str]]:
             clashes = [k for k in keys if k != key and (k + ".").startswith(key + ".")]
             if clashes:
                 problems.append(((section, key), f"overlaps {', '.join(clashes)}"))
+    for key in spec.set:
+        if key in spec.factors:
+            problems.append((("set", key), "is also a factor (allowed: a key in one of the two)"))
     grid = isinstance(spec.design, Grid)
     for key, factor in spec.factors.items():
         loc: Location = ("factors", key)
@@ -316,4 +332,19 @@ def _outcome_checks(name: str, outcome: Outcome) -> list[tuple[Location, str]]:
             problems.append((loc + (option,), f"does not apply to stat {outcome.stat}"))
     if outcome.stat == "at" and (outcome.from_ or outcome.to):
         problems.append((loc, "stat at takes a date, not from / to"))
+    never = _never_crossed(outcome)
+    if never:
+        problems.append((loc + ("threshold",), never))
     return problems
+
+
+def _never_crossed(outcome: Outcome) -> str | None:
+    """Why ``first_above`` / ``first_below`` can never find a month, for a series in [0, 1]."""
+    threshold = outcome.threshold
+    if threshold is None or UNITS[outcome.series] not in UNIT_INTERVAL_UNITS:
+        return None
+    if outcome.stat == "first_above" and threshold >= 1.0:
+        return f"{outcome.series} stays in 0 to 1, so is never above {threshold:g} (allowed: < 1)"
+    if outcome.stat == "first_below" and threshold <= 0.0:
+        return f"{outcome.series} stays in 0 to 1, so is never below {threshold:g} (allowed: > 0)"
+    return None

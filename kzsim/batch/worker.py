@@ -1,17 +1,24 @@
 """One run of a sweep, as executed by a worker process (local pool or Dask worker).
 
 A worker gets a :class:`RunSpec` (with the design point's validated scenario), runs it, computes
-the outcomes and serialises the series to Parquet bytes. It returns a small record and
-the bytes; it writes nothing, so workers need no shared file system and the runner alone owns the
-output folder. Any exception becomes a failed record: one failing run never stops a sweep.
+the outcomes and serialises the series to Parquet bytes, which name the experiment and the run
+they belong to. It returns a small record and the bytes; it writes nothing, so workers need no
+shared file system and the runner alone owns the output folder. Any exception becomes a failed
+record: one failing run never stops a sweep.
+
+A local worker process runs :func:`serve`: run specs in, outputs out, over its own connection.
 """
 
 from __future__ import annotations
 
 import io
+import os
+import signal
+import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from multiprocessing.connection import Connection
 from typing import Any
 
 import numpy as np
@@ -37,6 +44,7 @@ class RunSpec:
         seed: the seed handed to ``kzsim.run``.
         scenario: the design point's validated scenario.
         outcomes: the experiment's outcomes.
+        experiment_hash: the experiment's hash, recorded in the run's shard.
         timeout_seconds: stop and fail the run beyond this wall time (None: no limit).
 
     """
@@ -47,6 +55,7 @@ class RunSpec:
     seed: int
     scenario: Scenario
     outcomes: Mapping[str, Outcome]
+    experiment_hash: str
     timeout_seconds: float | None = None
 
 
@@ -60,6 +69,11 @@ class RunOutput:
 
 class RunTimeout(KzsimError):
     """A run went beyond the experiment's ``run_timeout_seconds``."""
+
+
+#: Parquet key-value metadata of a shard: the experiment and the run it belongs to.
+SHARD_EXPERIMENT = b"kzsim.experiment_hash"
+SHARD_RUN = b"kzsim.run"
 
 
 def execute(spec: RunSpec) -> RunOutput:
@@ -121,11 +135,51 @@ def failed_output(spec: RunSpec, error: str, wall_seconds: float = float("nan"))
 
 
 def shard_bytes(series: pd.DataFrame, spec: RunSpec) -> bytes:
-    """A run's long series with its ``point`` and ``replication``, as Parquet bytes."""
+    """A run's long series with its ``point`` and ``replication``, as Parquet bytes.
+
+    The file's metadata names the experiment (its hash) and the run, so that a resumed sweep
+    can tell its own shards from those of another experiment or run.
+    """
     table = pa.Table.from_pandas(series, preserve_index=False, nthreads=1)  # threads cost more
     rows = table.num_rows
     table = table.add_column(0, "replication", pa.array(np.full(rows, spec.replication, np.int32)))
     table = table.add_column(0, "point", pa.array(np.full(rows, spec.point, np.int32)))
+    provenance = {SHARD_EXPERIMENT: spec.experiment_hash.encode(), SHARD_RUN: spec.run.encode()}
+    table = table.replace_schema_metadata({**(table.schema.metadata or {}), **provenance})
     buffer = io.BytesIO()
     pq.write_table(table, buffer)
     return buffer.getvalue()
+
+
+def serve(connection: Connection, runner_pid: int, run: Callable[[RunSpec], RunOutput]) -> None:
+    """A local worker process: receive run specs, send back ``run(spec)``, until the runner stops.
+
+    Ctrl-C is left to the runner, which stops its workers. The worker ends when the runner
+    closes the connection, and within a second of the runner's death, even in the middle of a
+    run (without the watch, workers of a runner killed outright would run on).
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if os.name == "posix":  # os.kill(pid, 0) only probes on POSIX
+        threading.Thread(target=_exit_after, args=(runner_pid,), daemon=True).start()
+    while True:
+        try:
+            spec = connection.recv()
+        except (EOFError, OSError):  # the runner is done, or gone
+            return
+        output = run(spec)
+        try:
+            connection.send(output)
+        except OSError:  # the runner is gone
+            return
+
+
+def _exit_after(runner_pid: int) -> None:
+    """Poll the runner once a second; end this worker when it is gone."""
+    while True:
+        time.sleep(1.0)
+        try:
+            os.kill(runner_pid, 0)
+        except ProcessLookupError:
+            os._exit(1)
+        except PermissionError:  # the pid exists (reused by another user's process)
+            continue

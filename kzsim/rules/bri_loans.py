@@ -24,6 +24,9 @@ Each month:
 8. Regions (BR3, BR8; P L287-307, L610-612; O L47): local jobs, visible Chinese presence and new
    real contact with Chinese projects for a share of the region's citizens.
 
+The loans themselves, their disbursement, service and write-downs, are kept in a
+:class:`~kzsim.rules.loan_ledger.LoanLedger`.
+
 References:
     P, O, T, E, C source texts (docs/sources.md), lines as cited above and in
     docs/model.md, section 7.2. Arellano, C. (2008). Default risk and income fluctuations in
@@ -33,7 +36,7 @@ References:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
@@ -42,6 +45,7 @@ from pydantic import Field, model_validator
 
 from kzsim.rules.base import Rule as BaseRule
 from kzsim.rules.base import RuleConfig
+from kzsim.rules.loan_ledger import LoanLedger
 from kzsim.series import RegionalSeries, Series, actor_attribute, public_attribute
 
 if TYPE_CHECKING:
@@ -54,9 +58,6 @@ BoolArray = npt.NDArray[np.bool_]
 #: Sectors of Chinese-financed projects (P L156, L192-193; C L51).
 SECTORS = ("transport", "energy", "industry", "agriculture")
 TRANSPORT, ENERGY, INDUSTRY, AGRICULTURE = 0, 1, 2, 3
-
-#: Project / loan status codes in the ledger.
-DISBURSING, COMPLETED, FAILED, LEGACY = 0, 1, 2, 3
 
 #: Lender responses to distress, in the order of the propensity vector.
 RESPONSES = ("reschedule", "equity_swap", "write_off")
@@ -564,23 +565,6 @@ def offer_visibility(
     return visibility
 
 
-def annuity_payment(balance: FloatArray, annual_rate: FloatArray, months: IntArray) -> FloatArray:
-    """Monthly annuity that repays ``balance`` over ``months`` at ``annual_rate / 12``.
-
-    ``A = B r / (1 - (1 + r)^-n)``; for ``r -> 0`` it is ``B / n`` (plus the interest ``B r``).
-    ``months`` below 1 count as 1.
-    """
-    r = np.asarray(annual_rate, dtype=np.float64) / 12.0
-    n = np.maximum(np.asarray(months), 1).astype(np.float64)
-    balance = np.asarray(balance, dtype=np.float64)
-    positive = r > 1e-12  # below that the interest is negligible: repay in equal parts
-    safe_r = np.where(positive, r, 1.0)
-    # 1 - (1 + r)^-n written with expm1/log1p so that small rates keep their precision
-    with_interest = balance * safe_r / -np.expm1(-n * np.log1p(safe_r))
-    payment: FloatArray = np.where(positive, with_interest, balance / n + balance * r)
-    return payment
-
-
 def failure_hazard(
     leakage: FloatArray, hazard_max: float, half: float, steepness: float
 ) -> FloatArray:
@@ -670,225 +654,6 @@ def hostility_factor(
 
 
 # ---------------------------------------------------------------------------------------------
-# The loan ledger
-# ---------------------------------------------------------------------------------------------
-
-
-def _floats() -> FloatArray:
-    return np.zeros(0, dtype=np.float64)
-
-
-def _ints() -> IntArray:
-    return np.zeros(0, dtype=np.int64)
-
-
-@dataclass
-class LoanLedger:
-    """Every Chinese loan, one row per loan, in preallocated arrays that double when full.
-
-    Money identities (US$ bn), per loan:
-        ``disbursed - repaid - written_off - converted = outstanding`` and
-        ``principal = disbursed + cancelled + undisbursed``.
-    """
-
-    size: int = 0
-    principal: FloatArray = field(default_factory=_floats)
-    project_value: FloatArray = field(default_factory=_floats)
-    disbursed: FloatArray = field(default_factory=_floats)
-    repaid: FloatArray = field(default_factory=_floats)
-    written_off: FloatArray = field(default_factory=_floats)
-    converted: FloatArray = field(default_factory=_floats)
-    cancelled: FloatArray = field(default_factory=_floats)
-    outstanding: FloatArray = field(default_factory=_floats)
-    interest_paid: FloatArray = field(default_factory=_floats)
-    rate: FloatArray = field(default_factory=_floats)
-    leakage: FloatArray = field(default_factory=_floats)
-    content: FloatArray = field(default_factory=_floats)
-    maturity: IntArray = field(default_factory=_ints)
-    grace: IntArray = field(default_factory=_ints)
-    disbursement_months: IntArray = field(default_factory=_ints)
-    signed: IntArray = field(default_factory=_ints)
-    region: IntArray = field(default_factory=_ints)
-    sector: IntArray = field(default_factory=_ints)
-    status: IntArray = field(default_factory=_ints)
-
-    def _reserve(self, extra: int) -> None:
-        capacity = self.principal.size
-        if self.size + extra <= capacity:
-            return
-        new_capacity = max(16, 2 * capacity, self.size + extra)
-        for column in fields(self):
-            if column.name == "size":
-                continue
-            old = getattr(self, column.name)
-            grown = np.zeros(new_capacity, dtype=old.dtype)
-            grown[: old.size] = old
-            setattr(self, column.name, grown)
-
-    def add(
-        self,
-        *,
-        principal: FloatArray,
-        rate: FloatArray,
-        maturity: IntArray,
-        grace: IntArray,
-        disbursement_months: IntArray,
-        signed: int,
-        region: IntArray,
-        sector: IntArray,
-        project_value: FloatArray | None = None,
-        leakage: FloatArray | None = None,
-        content: FloatArray | None = None,
-        predisbursed: bool = False,
-    ) -> slice:
-        """Sign new loans (arrays of equal length); return their rows.
-
-        A ``predisbursed`` loan (the legacy stock) is fully disbursed and outstanding at once.
-        """
-        n = int(np.asarray(principal).size)
-        self._reserve(n)
-        rows = slice(self.size, self.size + n)
-        zeros = np.zeros(n)
-        self.principal[rows] = principal
-        self.project_value[rows] = principal if project_value is None else project_value
-        self.rate[rows] = rate
-        self.maturity[rows] = maturity
-        self.grace[rows] = grace
-        self.disbursement_months[rows] = disbursement_months
-        self.signed[rows] = signed
-        self.region[rows] = region
-        self.sector[rows] = sector
-        self.leakage[rows] = zeros if leakage is None else leakage
-        self.content[rows] = zeros if content is None else content
-        if predisbursed:
-            self.disbursed[rows] = principal
-            self.outstanding[rows] = principal
-            self.status[rows] = LEGACY
-        else:
-            self.status[rows] = DISBURSING
-        self.size += n
-        return rows
-
-    def undisbursed(self) -> FloatArray:
-        """Principal neither disbursed nor cancelled, per loan."""
-        n = self.size
-        rest: FloatArray = self.principal[:n] - self.disbursed[:n] - self.cancelled[:n]
-        return rest
-
-    def disbursing(self) -> BoolArray:
-        """Loans whose projects are under construction."""
-        mask: BoolArray = self.status[: self.size] == DISBURSING
-        return mask
-
-    def disburse(self) -> FloatArray:
-        """Disburse one month's tranche of every loan under construction; return the amounts.
-
-        The tranche is ``principal / disbursement_months``; the last one takes exactly what is
-        left, and the project is then completed.
-        """
-        n = self.size
-        active = self.disbursing()
-        rest = self.undisbursed()
-        tranche = self.principal[:n] / np.maximum(self.disbursement_months[:n], 1)
-        amount = np.where(active, np.minimum(tranche, rest), 0.0)
-        finishing = active & (rest - amount <= 1e-9 * np.maximum(self.principal[:n], 1e-12))
-        amount = np.where(finishing, rest, amount)
-        self.disbursed[:n] += amount
-        self.outstanding[:n] += amount
-        self.status[:n][finishing] = COMPLETED
-        out: FloatArray = amount
-        return out
-
-    def project_spending(self, disbursed: FloatArray) -> float:
-        """Project money spent with this month's loan tranches, US$ bn (loans scaled to value).
-
-        Each project spends in step with its loan: ``sum(disbursed * value / principal)``.
-        """
-        n = disbursed.size
-        scale = self.project_value[:n] / np.maximum(self.principal[:n], 1e-12)
-        return float(disbursed @ scale)
-
-    def fail(self, index: int, writeoff_share: float) -> tuple[float, float]:
-        """Fail a project: cancel its undisbursed part, write off a share of its debt.
-
-        Returns:
-            ``(cancelled, written_off)`` in US$ bn.
-
-        """
-        cancelled = float(self.principal[index] - self.disbursed[index] - self.cancelled[index])
-        self.cancelled[index] += cancelled
-        lost = writeoff_share * float(self.outstanding[index])
-        self.written_off[index] += lost
-        self.outstanding[index] -= lost
-        self.status[index] = FAILED
-        return cancelled, lost
-
-    def service(self, step: int) -> tuple[FloatArray, FloatArray]:
-        """Pay this month's interest on all debt and annuity principal on loans past grace.
-
-        Returns:
-            Per-loan ``(interest, principal repaid)`` in US$ bn.
-
-        """
-        n = self.size
-        outstanding = self.outstanding[:n]
-        owing = outstanding > 0.0
-        rate = self.rate[:n]
-        interest = np.where(owing, outstanding * rate / 12.0, 0.0)
-        age = step - self.signed[:n]
-        remaining = self.maturity[:n] - age
-        due = owing & (age >= self.grace[:n])
-        payment = annuity_payment(outstanding, rate, remaining)
-        principal_part = np.clip(payment - outstanding * rate / 12.0, 0.0, outstanding)
-        principal_part = np.where(remaining <= 1, outstanding, principal_part)
-        principal_part = np.where(due, principal_part, 0.0)
-        self.repaid[:n] += principal_part
-        self.outstanding[:n] -= principal_part
-        self.interest_paid[:n] += interest
-        return interest, principal_part
-
-    def convert_to_equity(self, share: float) -> float:
-        """Swap ``share`` of every loan's outstanding debt for equity; return the amount."""
-        n = self.size
-        amount = share * self.outstanding[:n]
-        self.converted[:n] += amount
-        self.outstanding[:n] -= amount
-        return float(amount.sum())
-
-    def write_off(self, share: float) -> float:
-        """Write off ``share`` of every loan's outstanding debt; return the amount."""
-        n = self.size
-        amount = share * self.outstanding[:n]
-        self.written_off[:n] += amount
-        self.outstanding[:n] -= amount
-        return float(amount.sum())
-
-    def reschedule(self, months: int) -> int:
-        """Extend the maturity of every loan with debt outstanding; return how many."""
-        n = self.size
-        owing = self.outstanding[:n] > 0.0
-        self.maturity[:n][owing] += months
-        return int(owing.sum())
-
-    def balance_error(self) -> FloatArray:
-        """Per loan, ``disbursed - repaid - written_off - converted - outstanding`` (0 if sound)."""
-        n = self.size
-        error: FloatArray = (
-            self.disbursed[:n]
-            - self.repaid[:n]
-            - self.written_off[:n]
-            - self.converted[:n]
-            - self.outstanding[:n]
-        )
-        return error
-
-    @property
-    def total_outstanding(self) -> float:
-        """Debt owed to Chinese lenders, US$ bn."""
-        return float(self.outstanding[: self.size].sum())
-
-
-# ---------------------------------------------------------------------------------------------
 # The rule
 # ---------------------------------------------------------------------------------------------
 
@@ -926,12 +691,12 @@ class Rule(BaseRule[Config]):
                 maturity=np.array([12 * config.legacy_years]),
                 grace=np.array([0]),
                 disbursement_months=np.array([1]),
-                signed=0,
+                signed=model.month,
                 region=np.array([-1]),
                 sector=np.array([-1]),
                 predisbursed=True,
             )
-        self.last_distress_step: int | None = None
+        self.last_distress_month: int | None = None
         self.monthly_service_usd_bn = 0.0
         model.kazakhstan.debt_to_china_usd_bn = self.ledger.total_outstanding
 
@@ -954,7 +719,7 @@ class Rule(BaseRule[Config]):
                 f"{SECTORS[self.ledger.sector[i]]} project in "
                 f"{model.publics[self.ledger.region[i]].region.id} completed",
             )
-        interest, principal = self.ledger.service(model.step_index)
+        interest, principal = self.ledger.service(model.month)
         self.monthly_service_usd_bn = float(interest.sum() + principal.sum())
         kz.debt_service_ratio = 12.0 * self.monthly_service_usd_bn / max(kz.exports_usd_bn, 1e-9)
         if kz.debt_service_ratio > cfg.distress_threshold:
@@ -1001,7 +766,7 @@ class Rule(BaseRule[Config]):
             model.china.failed_projects += 1
             model.china.lending_appetite *= 1.0 - cfg.failure_appetite_drop
             public = model.publics[ledger.region[i]]
-            legitimacy = model.population.legitimacy[public.start : public.stop]
+            legitimacy = model.population.legitimacy[public.citizens]
             legitimacy -= cfg.failure_legitimacy_hit
             np.clip(legitimacy, 0.0, 1.0, out=legitimacy)
             model.log_event(
@@ -1015,13 +780,13 @@ class Rule(BaseRule[Config]):
     def _distress(self, model: KazakhstanModel) -> None:
         """BR6, BR10: the lender reschedules, swaps debt for equity or writes off."""
         cfg, ledger = self.config, self.ledger
-        step = model.step_index
+        month = model.month
         if (
-            self.last_distress_step is not None
-            and step - self.last_distress_step < cfg.distress_cooldown_months
+            self.last_distress_month is not None
+            and month - self.last_distress_month < cfg.distress_cooldown_months
         ):
             return
-        self.last_distress_step = step
+        self.last_distress_month = month
         p = lender_choice_probabilities(
             cfg.propensities, cfg.debt_trap, cfg.trap_equity_probability
         )
@@ -1100,7 +865,7 @@ class Rule(BaseRule[Config]):
             maturity=offers.maturity_months[accept],
             grace=offers.grace_months[accept],
             disbursement_months=offers.disbursement_months[accept],
-            signed=model.step_index,
+            signed=model.month,
             region=offers.region[accept],
             sector=offers.sector[accept],
             leakage=offers.leakage[accept],
@@ -1152,8 +917,8 @@ def _project_jobs(m: KazakhstanModel) -> float:
     return float(sum(p.project_jobs for p in m.publics))
 
 
-# Readers are named functions rather than lambdas: mypy cannot type lambdas over the model at
-# module level because kzsim.model and the rule modules import each other.
+# Readers are named functions, not lambdas: mypy cannot infer a lambda's argument type here,
+# because this module and kzsim.model import each other when type checking (TYPE_CHECKING).
 SERIES = (
     Series(
         "debt_to_china_usd_bn",

@@ -39,7 +39,7 @@ import numpy.typing as npt
 import scipy.sparse as sp
 from pydantic import Field
 
-from kzsim.months import format_month
+from kzsim.months import format_month, parse_month
 from kzsim.rules.base import Rule as BaseRule
 from kzsim.rules.base import RuleConfig
 from kzsim.series import RegionalSeries, Series, actor_attribute
@@ -384,11 +384,11 @@ def advance_land_policy(
 ) -> LandPolicy:
     """Return the land-policy state after this month's dated transitions.
 
-    Approval (closed -> reform pending) happens once the events engine has set an effective
-    month. When a moratorium ends, or a dated decision is due, the government decides the land
-    question (:func:`decide_land_question`): a ban if national Sinophobia is above the threshold.
-    A pending reform comes into force at its effective month. Concession is the response's
-    transition, not a dated one.
+    Approval (closed -> reform pending) happens once a ``land_reform`` event has given an
+    effective month. When a moratorium ends, or a dated decision is due, the government decides
+    the land question (:func:`decide_land_question`): a ban if national Sinophobia is above the
+    threshold. A pending reform comes into force at its effective month. Concession is the
+    response's transition, not a dated one.
 
     Args:
         state: current state.
@@ -421,14 +421,17 @@ class Rule(BaseRule[Config]):
     """Land policy state machine, protest engine (Epstein or threshold), government response.
 
     Order in a month: decay salience and the repression added by crackdowns and allied troops;
-    count down jail terms; advance the land policy; grievance; activation; detentions; regional
-    waves; response, then escalation of a nationwide wave.
+    count down jail terms; take this month's land events and advance the land policy;
+    grievance; activation; detentions; regional waves; response, then escalation of a
+    nationwide wave.
     """
 
     name = "land_protests"
 
     def __init__(self, config: Config, model: KazakhstanModel) -> None:
         super().__init__(config, model)
+        #: Effective month of the approved land reform (the latest ``land_reform`` event).
+        self.reform_effective_month: int | None = None
         self.moratorium_end_month: int | None = None
         #: Repression added by crackdowns and not yet decayed (events' changes never decay).
         self.crackdown_excess = 0.0
@@ -473,12 +476,27 @@ class Rule(BaseRule[Config]):
         government.repression = max(0.0, government.repression - fall)
         return excess - fall
 
+    def _take_land_events(self, model: KazakhstanModel) -> bool:
+        """Note the effective month of this month's ``land_reform`` event, if any (LP1).
+
+        Returns:
+            Whether a ``land_decision`` event fired this month (LP4).
+
+        """
+        decision_due = False
+        for event in model.events.fired_this_month:
+            if event.kind == "land_reform":
+                assert event.effective is not None
+                self.reform_effective_month = parse_month(event.effective)
+            decision_due = decision_due or event.kind == "land_decision"
+        return decision_due
+
     def _advance_policy(self, model: KazakhstanModel) -> None:
         government = model.kazakhstan
+        decision_due = self._take_land_events(model)
         before = LandPolicy(government.land_policy_state)
         if before is LandPolicy.BAN:
             return
-        decision_due = government.land_decision_month == model.month
         moratorium_over = (
             before is LandPolicy.MORATORIUM
             and self.moratorium_end_month is not None
@@ -489,7 +507,7 @@ class Rule(BaseRule[Config]):
         after = advance_land_policy(
             before,
             model.month,
-            government.land_reform_effective_month,
+            self.reform_effective_month,
             self.moratorium_end_month,
             sinophobia,
             self.config.ban_sinophobia_threshold,
@@ -690,7 +708,8 @@ def _jailed_share(m: KazakhstanModel) -> FloatArray:
     return m.population.regional_mean(m.population.jail_months > 0)
 
 
-# Readers are functions rather than lambdas so that mypy can defer them past the import cycle.
+# Readers are named functions, not lambdas: mypy cannot infer a lambda's argument type here,
+# because this module and kzsim.model import each other when type checking (TYPE_CHECKING).
 SERIES = (
     Series(
         "land_policy_state",

@@ -24,8 +24,9 @@ consequences month by month:
 * Russia's trade leverage from its import share, union membership and oil transit dependence
   (TH8, P L7, L399-400, L590-594; T L943-947).
 
-TH9 (Kazakhstan always refuses a single currency; E L23, T L615-617) is handled by the events
-engine. Equations, choices and parameter table: ``docs/model.md``, section 7.1.
+Before all that, the rule answers the ``single_currency_proposal`` events fired this month:
+Kazakhstan refuses every one (TH9; E L23, T L615-617). Equations, choices and parameter table:
+``docs/model.md``, section 7.1.
 
 References:
     Armington, P. S. (1969). A theory of demand for products distinguished by place of
@@ -797,49 +798,77 @@ class Rule(BaseRule[Config]):
         self._written_tariff = model.kazakhstan.applied_tariff
 
     def step(self, model: KazakhstanModel) -> None:
-        """Apply the mechanism for the current month (order: see the submodel doc)."""
-        config = self.config
-        kazakhstan, russia, eaeu = model.kazakhstan, model.russia, model.eaeu
-        month = model.month
+        """Apply the mechanism for the current month, in the order of the module docstring."""
+        self._refuse_single_currency(model)
+        lines = self._tariffs(model)
+        prices = self._landed_prices(model, lines.applied)
+        russian_price = float(prices[0])
+        shares = self._import_shares(model, prices)
+        self._consumer_prices(model, lines.applied, prices)
+        trader_loss = self._reexports(model, lines, float(shares[1]))
+        self._grey_trade(model, lines, russian_price)
+        self._ntb_episode(model)
+        self._exports_to_russia(model, russian_price)
+        self._trade_leverage(model, lines.member)
+        self._regional_inputs(model, trader_loss, russian_price)
 
-        # 1. Tariffs (TH1, TH6). An event that moved the applied tariff leaves a lasting deviation.
+    @staticmethod
+    def _refuse_single_currency(model: KazakhstanModel) -> None:
+        """TH9: Kazakhstan refuses every single-currency proposal fired this month."""
+        for event in model.events.fired_this_month:
+            if event.kind == "single_currency_proposal":
+                model.log_event(
+                    "single_currency_refused",
+                    "kazakhstan",
+                    "Kazakhstan refuses a single EAEU currency (E L23; T L615-617)",
+                )
+
+    def _tariffs(self, model: KazakhstanModel) -> TariffLines:
+        """TH1, TH6: this month's tariff lines; an event's change of the applied tariff persists."""
+        kazakhstan, eaeu = model.kazakhstan, model.eaeu
         self.tariff_deviation += kazakhstan.applied_tariff - self._written_tariff
-        lines = tariff_lines(config, month, self.tariff_deviation)
+        lines = tariff_lines(self.config, model.month, self.tariff_deviation)
         kazakhstan.applied_tariff = self._written_tariff = lines.applied
         eaeu.member = lines.member
         eaeu.cet_rate = lines.cet
         self._log_milestones(model, lines)
+        return lines
 
-        # 2. Relative landed prices against the reference rates, then adapt the references.
+    def _landed_prices(self, model: KazakhstanModel, tariff: float) -> FloatArray:
+        """TH7: landed import prices against the reference exchange rates, which then adapt."""
         kzt, rub = model.drivers["kzt_per_usd"], model.drivers["rub_per_usd"]
-        tariff = lines.applied
         prices = relative_import_prices(
             kzt,
             rub,
             tariff,
             self.reference_kzt_per_usd,
             self.reference_rub_per_usd,
-            config.pre_union_tariff,
+            self.config.pre_union_tariff,
         )
-        russian_price = float(prices[0])
         rate = self.fx_adaptation
         self.reference_kzt_per_usd = adapt_geometric(self.reference_kzt_per_usd, kzt, rate)
         self.reference_rub_per_usd = adapt_geometric(self.reference_rub_per_usd, rub, rate)
+        return prices
 
-        # 3. Armington import shares (TH3, TH7).
-        sigma = config.armington_sigma
+    def _import_shares(self, model: KazakhstanModel, prices: FloatArray) -> FloatArray:
+        """TH3, TH7: import shares move toward the Armington shares of this month's prices."""
+        config, kazakhstan = self.config, model.kazakhstan
         self.china_size *= (1.0 + model.drivers["china_gdp_growth_pct"] / 100.0) ** (1.0 / 12.0)
         weights = supply_weights(self.base_shares, self.china_size, config.china_supply_elasticity)
-        target = armington_shares(weights, prices, sigma)
+        target = armington_shares(weights, prices, config.armington_sigma)
         shares = self.import_shares = partial_adjustment_array(
             self.import_shares, target, config.import_share_adjustment_per_month
         )
         kazakhstan.import_share_russia = float(shares[0])
         kazakhstan.import_share_china = float(shares[1])
         kazakhstan.import_share_other = float(shares[2])
+        return shares
 
-        # 4. Consumer prices and price pressure (TH2).
-        phi = config.import_price_pass_through
+    def _consumer_prices(self, model: KazakhstanModel, tariff: float, prices: FloatArray) -> None:
+        """TH2: consumer prices with partial pass-through of import prices; price pressure."""
+        config, kazakhstan = self.config, model.kazakhstan
+        kzt, rub = model.drivers["kzt_per_usd"], model.drivers["rub_per_usd"]
+        sigma, phi = config.armington_sigma, config.import_price_pass_through
         if config.inflation_driver_includes_fx:
             nominal = relative_import_prices(kzt, rub, tariff, kzt, rub, config.pre_union_tariff)
         else:
@@ -864,28 +893,36 @@ class Rule(BaseRule[Config]):
             ces_price_index(self.base_shares, prices, sigma), phi
         )
 
-        # 5. Re-export income (TH3).
+    def _reexports(self, model: KazakhstanModel, lines: TariffLines, china_share: float) -> float:
+        """TH3: traders' re-export income; return the share of it lost since before the union."""
+        config = self.config
         ratio = reexport_ratio(
             reexport_gap(lines, config.reexport_control),
-            float(shares[1]),
+            china_share,
             self.base_gap,
             float(self.base_shares[1]),
         )
-        kazakhstan.reexport_income_usd_bn = config.reexport_income_pre_union_usd_bn * ratio
-        trader_loss = min(1.0, max(0.0, 1.0 - ratio)) if self.base_gap > 0.0 else 0.0
+        model.kazakhstan.reexport_income_usd_bn = config.reexport_income_pre_union_usd_bn * ratio
+        return min(1.0, max(0.0, 1.0 - ratio)) if self.base_gap > 0.0 else 0.0
 
-        # 6. Grey trade (TH4): open border, price gaps incl. the uncontrolled tariff margin.
+    def _grey_trade(self, model: KazakhstanModel, lines: TariffLines, russian_price: float) -> None:
+        """TH4: grey trade grows across the open border with the price gaps, tariff margin too."""
+        config, kazakhstan = self.config, model.kazakhstan
         price_gap = (
             config.grey_trade_base_gap + abs(math.log(russian_price)) + reexport_gap(lines, 0.0)
         )
-        border_open = lines.member and self.border_month is not None and month >= self.border_month
+        border_open = (
+            lines.member and self.border_month is not None and model.month >= self.border_month
+        )
         kazakhstan.grey_trade_index = partial_adjustment(
             kazakhstan.grey_trade_index,
             grey_trade_target(border_open, price_gap, config.grey_trade_half_gap),
             config.grey_trade_adjustment_per_month,
         )
 
-        # 7. NTB episodes (TH5): one uniform draw a month, whatever the state.
+    def _ntb_episode(self, model: KazakhstanModel) -> None:
+        """TH5: an NTB episode starts or ends; one uniform draw a month, whatever the state."""
+        config, kazakhstan, russia = self.config, model.kazakhstan, model.russia
         hazard = ntb_hazard(
             config.ntb_base_hazard_per_month, config.ntb_irritation_gain, russia.irritation
         )
@@ -908,7 +945,9 @@ class Rule(BaseRule[Config]):
                 f"exports to Russia blocked (hazard {hazard:.3f}/month; E L25, P L445-447)",
             )
 
-        # 8. Exports to Russia and producer pressure (TH7).
+    def _exports_to_russia(self, model: KazakhstanModel, russian_price: float) -> None:
+        """TH7, RL6: exports to Russia follow the rouble, less NTB and sanctions cuts."""
+        config, kazakhstan = self.config, model.kazakhstan
         self.export_trend = partial_adjustment(
             self.export_trend,
             export_target(russian_price, config.export_price_elasticity),
@@ -917,14 +956,13 @@ class Rule(BaseRule[Config]):
         cut = config.ntb_export_cut if kazakhstan.ntb_active else 0.0
         spillover = config.sanctions_export_cut * model.drivers["sanctions_on_russia"]
         kazakhstan.exports_to_russia_index = self.export_trend * (1.0 - cut) * (1.0 - spillover)
-        pressure = producer_pressure(
-            russian_price, config.producer_pressure_gain, self.producer_weights
-        )
 
-        # 9. Russia's trade leverage (TH8).
+    def _trade_leverage(self, model: KazakhstanModel, member: bool) -> None:
+        """TH8: Russia's trade leverage from imports, membership and oil transit."""
+        config, russia = self.config, model.russia
         russia.trade_leverage = trade_leverage(
-            kazakhstan.import_share_russia,
-            lines.member,
+            model.kazakhstan.import_share_russia,
+            member,
             russia.transit_dependence,
             (
                 config.leverage_weight_imports,
@@ -933,7 +971,13 @@ class Rule(BaseRule[Config]):
             ),
         )
 
-        # 10. Regional inputs for the opinion rule.
+    def _regional_inputs(
+        self, model: KazakhstanModel, trader_loss: float, russian_price: float
+    ) -> None:
+        """TH3, TH7: traders' income loss and producer pressure by region, for the opinion rule."""
+        pressure = producer_pressure(
+            russian_price, self.config.producer_pressure_gain, self.producer_weights
+        )
         for public in model.publics:
             public.trader_income_loss = trader_loss if self.trader_hub[public.index] else 0.0
             public.producer_pressure = float(pressure[public.index])

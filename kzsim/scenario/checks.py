@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 from kzsim.months import parse_month
-from kzsim.scenario.schema import Scenario, unknown_name
+from kzsim.scenario.schema import DRIVER_RANGES, Scenario, unknown_name
 
 Location = tuple[str | int, ...]
 Problem = tuple[Location, str]
-
-#: Drivers that are prices, exchange rates or revenues, so must be positive.
-POSITIVE_DRIVERS = ("brent_usd_per_bbl", "rub_per_usd", "kzt_per_usd", "exports_usd_bn")
 
 
 def cross_check(scenario: Scenario) -> list[Problem]:
@@ -35,10 +32,10 @@ def cross_check(scenario: Scenario) -> list[Problem]:
                     loc: Location = ("events", i, "effects", j, "where", "region", k)
                     problems.append((loc, unknown_name("region", region, region_ids)))
     for name, points in scenario.drivers.items():
+        low, high, low_allowed = DRIVER_RANGES[name]
         for month, value in points.items():
-            where: Location = ("drivers", name, month)
-            if name == "sanctions_on_russia" and not 0.0 <= value <= 1.0:
-                problems.append((where, f"{value:g} is out of range (allowed: 0 to 1)"))
-            elif name in POSITIVE_DRIVERS and value <= 0.0:
-                problems.append((where, f"{value:g} is out of range (allowed: > 0)"))
+            if not (low <= value if low_allowed else low < value) or value > high:
+                allowed = f"{low:g} to {high:g}" if low_allowed else f"> {low:g} and <= {high:g}"
+                message = f"{value:g} is out of range (allowed: {allowed})"
+                problems.append((("drivers", name, month), message))
     return problems

@@ -20,9 +20,15 @@ from pydantic import BaseModel, ValidationError
 from kzsim.errors import InputError
 from kzsim.rules import RULE_NAMES
 from kzsim.scenario.checks import cross_check
+from kzsim.scenario.document import DocumentError, read_document
 from kzsim.scenario.schema import Scenario
 
 Location = tuple[str | int, ...]
+
+#: Largest input file read (bytes); the first ``MAX_FILE_BYTES + 1`` bytes tell.
+MAX_FILE_BYTES = 4 * 2**20
+#: Longest value shown in an error message (characters of its repr).
+SHOWN_CHARS = 40
 
 
 class Source:
@@ -34,7 +40,14 @@ class Source:
         self.overrides: dict[Location, str] = {}
 
     def where(self, loc: Location) -> str:
-        """The ``file:line:col`` (or ``--set ...``) prefix for the closest known location."""
+        """The ``file:line:col`` (or ``--set ...``) prefix for the closest known location.
+
+        A location that an override created (it is not in the file) names that override.
+        """
+        if loc not in self.marks:
+            for path, item in self.overrides.items():
+                if path[: len(loc)] == loc:
+                    return f"--set {item}"
         for end in range(len(loc), -1, -1):
             prefix = loc[:end]
             if prefix in self.overrides:
@@ -43,31 +56,6 @@ class Source:
                 line, col = self.marks[prefix]
                 return f"{self.label}:{line}:{col}"
         return f"{self.label}:1:1"
-
-
-def _record_marks(node: yaml.Node, loc: Location, source: Source, problems: list[str]) -> None:
-    source.marks[loc] = (node.start_mark.line + 1, node.start_mark.column + 1)
-    if isinstance(node, yaml.MappingNode):
-        seen: set[str] = set()
-        for key_node, value_node in node.value:
-            key = str(key_node.value)
-            if key in seen:
-                line, col = key_node.start_mark.line + 1, key_node.start_mark.column + 1
-                field = dotted((*loc, key))
-                problems.append(f"{source.label}:{line}:{col}: {field}: duplicate key")
-            seen.add(key)
-            source.marks[(*loc, key)] = (
-                key_node.start_mark.line + 1,
-                key_node.start_mark.column + 1,
-            )
-            _record_marks(value_node, (*loc, key), source, problems)
-            source.marks[(*loc, key)] = (
-                key_node.start_mark.line + 1,
-                key_node.start_mark.column + 1,
-            )
-    elif isinstance(node, yaml.SequenceNode):
-        for index, item in enumerate(node.value):
-            _record_marks(item, (*loc, index), source, problems)
 
 
 def dotted(loc: Location) -> str:
@@ -79,39 +67,51 @@ def dotted(loc: Location) -> str:
 
 
 def parse_yaml(text: str, label: str) -> tuple[Any, Source]:
-    """Parse YAML safely, keeping the position of every key and value.
+    """Parse YAML safely in one pass, keeping the position of every key and value.
 
     Raises:
-        InputError: on a syntax error, a non-safe tag (``!!python/object``) or a duplicate key.
+        InputError: on a syntax error, a non-safe tag (``!!python/object``), a duplicate key, or a
+            document beyond the limits of :mod:`kzsim.scenario.document` (nesting, values, aliases).
 
     """
     source = Source(label)
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.load(text, Loader=yaml.SafeLoader)  # noqa: S506 - SafeLoader only
+        document = read_document(text)
+    except DocumentError as error:
+        mark = error.mark
+        raise InputError(
+            [f"{label}:{mark.line + 1}:{mark.column + 1}: yaml: {error.problem}"]
+        ) from None
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         where = f"{label}:{mark.line + 1}:{mark.column + 1}" if mark else f"{label}:1:1"
-        problem = error.problem or "invalid YAML"
-        if "could not determine a constructor" in problem:
-            tag = problem.split("tag", 1)[-1].strip(" '")
-            problem = f"tag {tag} is not allowed (allowed: plain YAML; files are loaded safely)"
-        raise InputError([f"{where}: yaml: {problem}"]) from None
+        raise InputError([f"{where}: yaml: {error.problem or 'invalid YAML'}"]) from None
     except yaml.YAMLError as error:
         raise InputError([f"{label}:1:1: yaml: {error}"]) from None
-    problems: list[str] = []
-    if node is not None:
-        _record_marks(node, (), source, problems)
+    source.marks = document.marks
+    problems = [
+        f"{label}:{line}:{col}: {dotted(loc)}: duplicate key"
+        for loc, (line, col) in document.duplicates
+    ]
     if problems:
         raise InputError(problems)
-    return data, source
+    return document.data, source
 
 
-def read_yaml_file(path: Path) -> tuple[Any, Source]:
-    """Read and parse a YAML file; an unreadable file is an input error."""
+def read_text(path: Path) -> str:
+    """The text of a UTF-8 file of at most ``MAX_FILE_BYTES``; unreadable is an input error."""
     label = str(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        with path.open("rb") as stream:
+            content = stream.read(MAX_FILE_BYTES + 1)
+        if len(content) > MAX_FILE_BYTES:
+            raise InputError(
+                [
+                    f"{label}:1:1: file: larger than {MAX_FILE_BYTES // 2**20} MiB (allowed: at "
+                    f"most {MAX_FILE_BYTES:,} bytes)"
+                ]
+            )
+        return content.decode("utf-8")
     except FileNotFoundError:
         raise InputError(
             [f"{label}:1:1: file: not found (allowed: an existing YAML file)"]
@@ -120,7 +120,11 @@ def read_yaml_file(path: Path) -> tuple[Any, Source]:
         raise InputError([f"{label}:1:1: file: is a directory (allowed: a YAML file)"]) from None
     except (OSError, UnicodeDecodeError) as error:
         raise InputError([f"{label}:1:1: file: cannot be read ({error})"]) from None
-    return parse_yaml(text, label)
+
+
+def read_yaml_file(path: Path) -> tuple[Any, Source]:
+    """Read and parse a YAML file (see :func:`read_text` and :func:`parse_yaml`)."""
+    return parse_yaml(read_text(path), str(path))
 
 
 def apply_overrides(data: dict[str, Any], overrides: Sequence[str], source: Source) -> None:
@@ -128,10 +132,14 @@ def apply_overrides(data: dict[str, Any], overrides: Sequence[str], source: Sour
     problems = []
     for item in overrides:
         key, sep, raw = item.partition("=")
-        if not sep or not key.strip():
-            problems.append(f"--set {item}: override: expected dotted.key=value")
+        segments = key.strip().split(".")
+        if not sep or not all(segments):
+            problems.append(
+                f"--set {item}: override: expected dotted.key=value (allowed: keys without empty "
+                "segments, e.g. population.citizens=5000)"
+            )
             continue
-        parts: Location = tuple(int(p) if p.isdigit() else p for p in key.strip().split("."))
+        parts: Location = tuple(int(p) if p.isdigit() else p for p in segments)
         try:
             value = yaml.safe_load(raw)
         except yaml.YAMLError:
@@ -212,9 +220,28 @@ def describe_error(error: Mapping[str, Any], root: type[BaseModel]) -> tuple[Loc
     ctx = error.get("ctx") or {}
     expected = f" (allowed: {ctx['expected']})" if "expected" in ctx else ""
     given = error.get("input")
-    plain = kind == "value_error" or isinstance(given, dict | list) or given is None
-    shown = "" if plain else f"{given!r}: "
+    plain = kind == "value_error" or isinstance(given, dict | list | tuple) or given is None
+    shown = "" if plain else f"{_shortened(repr(given))}: "
     return loc, f"{field}: {shown}{message}{expected}"
+
+
+def _shortened(text: str) -> str:
+    """``text``, cut to ``SHOWN_CHARS`` characters with ``...`` if longer."""
+    return text if len(text) <= SHOWN_CHARS else f"{text[: SHOWN_CHARS - 3]}..."
+
+
+def item_errors(error: ValidationError) -> list[Any]:
+    """The validation errors, less "too short" for a sequence whose items have errors."""
+    items = error.errors()
+    failed = [item["loc"] for item in items if item["type"] != "too_short"]
+    return [
+        item
+        for item in items
+        if item["type"] != "too_short"
+        or not any(
+            len(loc) > len(item["loc"]) and loc[: len(item["loc"])] == item["loc"] for loc in failed
+        )
+    ]
 
 
 def validate_data(data: Any, source: Source) -> Scenario:
@@ -225,7 +252,7 @@ def validate_data(data: Any, source: Source) -> Scenario:
         scenario = Scenario.model_validate(data)
     except ValidationError as error:
         problems = []
-        for item in error.errors():
+        for item in item_errors(error):
             loc, text = describe_error(item, Scenario)
             problems.append(f"{source.where(loc)}: {text}")
         raise InputError(problems) from None

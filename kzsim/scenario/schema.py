@@ -7,8 +7,10 @@ variable. Initial actor states list exactly the attributes that events may ``set
 from __future__ import annotations
 
 import difflib
+from functools import cache
 from typing import Annotated, Any, Literal
 
+import annotated_types
 from pydantic import (
     AfterValidator,
     Field,
@@ -28,9 +30,11 @@ from kzsim.rules.opinion import Config as OpinionConfig
 from kzsim.rules.russian_reactions import Config as RussianReactionsConfig
 from kzsim.rules.tariff_harmonisation import Config as TariffHarmonisationConfig
 from kzsim.scenario.regions import Region, builtin_regions
-from kzsim.scenario.types import Frozen, Month, NonNegative, Positive, Share
+from kzsim.scenario.types import Frozen, Month, NonNegative, Seed, Share
 
 ETHNICITY = Literal["kazakh", "russian", "other"]
+#: The longest horizon a scenario may simulate (100 years).
+MAX_MONTHS = 1200
 
 
 def unknown_name(kind: str, name: str, allowed: tuple[str, ...]) -> str:
@@ -57,14 +61,21 @@ class Metadata(Frozen):
     description: str = ""
     start: Month
     end: Month
-    seed: int | None = Field(None, ge=0, description="default seed when `kzsim run` gives none")
+    seed: Seed | None = Field(None, description="default seed when `kzsim run` gives none")
 
     @field_validator("end")
     @classmethod
     def _after_start(cls, end: str, info: ValidationInfo) -> str:
         start = info.data.get("start")
-        if start is not None and parse_month(end) < parse_month(start):
+        if start is None:
+            return end
+        months = parse_month(end) - parse_month(start) + 1
+        if months < 1:
             raise ValueError(f"{end} is before start {start}")
+        if months > MAX_MONTHS:
+            raise ValueError(
+                f"{start} to {end} is {months} months (allowed: at most {MAX_MONTHS}, 100 years)"
+            )
         return end
 
 
@@ -133,8 +144,12 @@ class KazakhstanState(Frozen):
     alignment_russia: Share = Field(0.5, description="(A)")
     alignment_china: Share = Field(0.2, description="(A)")
     alignment_west: Share = Field(0.3, description="(A)")
-    gdp_usd_bn: Positive = Field(148.05, description="2010 GDP (drivers_annual.csv)")
-    fuel_price_index: Positive = Field(1.0, description="domestic fuel price, 1 = start (A)")
+    gdp_usd_bn: float = Field(
+        148.05, ge=1.0, le=1e5, description="US$ bn, 2010 GDP (drivers_annual.csv)"
+    )
+    fuel_price_index: float = Field(
+        1.0, ge=0.01, le=100.0, description="domestic fuel price, 1 = start (A)"
+    )
 
     @model_validator(mode="after")
     def _simplex(self) -> KazakhstanState:
@@ -188,6 +203,18 @@ DriverName = Literal[
     "sanctions_on_russia",
 ]
 
+#: The values each driver may take, (low, high, low included); every bound keeps the model finite.
+DRIVER_RANGES: dict[str, tuple[float, float, bool]] = {
+    "brent_usd_per_bbl": (0.0, 1000.0, False),
+    "rub_per_usd": (0.0, 10_000.0, False),
+    "kzt_per_usd": (0.0, 100_000.0, False),
+    "exports_usd_bn": (0.0, 10_000.0, False),
+    "kazakhstan_gdp_growth_pct": (-50.0, 100.0, True),
+    "kazakhstan_cpi_inflation_pct": (-50.0, 200.0, True),
+    "china_gdp_growth_pct": (-50.0, 100.0, True),
+    "sanctions_on_russia": (0.0, 1.0, True),
+}
+
 #: Default flat paths for drivers a scenario leaves out.
 DRIVER_DEFAULTS: dict[str, float] = {
     "brent_usd_per_bbl": 80.0,
@@ -221,6 +248,7 @@ CITIZEN_TARGETS = (
 )
 
 
+@cache
 def event_targets() -> tuple[str, ...]:
     """Every ``owner.attribute`` an event effect may name: initial-state fields and citizens."""
     actors = tuple(
@@ -229,6 +257,18 @@ def event_targets() -> tuple[str, ...]:
         for field in info.annotation.model_fields  # type: ignore[union-attr]
     )
     return actors + tuple(f"citizens.{name}" for name in CITIZEN_TARGETS)
+
+
+def target_range(target: str) -> tuple[float, float]:
+    """The values ``target`` (one of :func:`event_targets`) can hold: its initial state's bounds."""
+    owner, attribute = target.split(".")
+    if owner == "citizens":
+        return 0.0, 1.0
+    state = Actors.model_fields[owner].annotation
+    field = state.model_fields[attribute]  # type: ignore[union-attr]
+    low = next(m.ge for m in field.metadata if isinstance(m, annotated_types.Ge))
+    high = next(m.le for m in field.metadata if isinstance(m, annotated_types.Le))
+    return float(low), float(high)  # type: ignore[arg-type]
 
 
 class Effect(Frozen):
@@ -246,6 +286,21 @@ class Effect(Frozen):
         if target not in allowed:
             raise ValueError(unknown_name("target", target, allowed))
         return target
+
+    @field_validator("set", "shift")
+    @classmethod
+    def _within_range(cls, value: float | None, info: ValidationInfo) -> float | None:
+        target = info.data.get("target")
+        if value is None or target is None:
+            return value
+        low, high = target_range(target)
+        if info.field_name == "shift":
+            low, high = low - high, high - low
+        if not low <= value <= high:
+            raise ValueError(
+                f"{value:g} is out of range for {target} (allowed: {low:g} to {high:g})"
+            )
+        return value
 
     @model_validator(mode="after")
     def _one_change(self) -> Effect:

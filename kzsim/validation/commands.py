@@ -91,12 +91,12 @@ def register(app: typer.Typer) -> None:
 
         A report: the exit code is 0 even when a fact fails, 2 only for bad input.
         """
-        from rich.console import Console
         from rich.progress import BarColumn, Progress, TextColumn
 
         from kzsim.cli import shipped_scenarios
         from kzsim.errors import InputError
         from kzsim.scenario.load import load_scenario
+        from kzsim.terminal import console, plain
         from kzsim.validation.suite import run_suite
 
         problems = []
@@ -114,7 +114,7 @@ def register(app: typer.Typer) -> None:
         base = load_scenario(scenario, overrides or ()).to_data()
         check_horizon(scenario, base)
         folder = figures_folder(figures) if figures is not None else None
-        err = Console(stderr=True)
+        err = console(stderr=True)
         clock = time.perf_counter()
         with Progress(
             TextColumn("runs"),
@@ -136,7 +136,7 @@ def register(app: typer.Typer) -> None:
             from kzsim.validation.figures import write_figures
 
             paths = write_figures(outcomes, runs, range(1, seeds + 1), folder)
-            Console().print(f"{len(paths)} figures written to {folder}/")
+            console().print(f"{len(paths)} figures written to {plain(folder)}/")
 
 
 def print_table(outcomes: Sequence[Outcome], seeds: int, citizens: int, seconds: float) -> None:
@@ -144,6 +144,7 @@ def print_table(outcomes: Sequence[Outcome], seeds: int, citizens: int, seconds:
     from rich.console import Console
     from rich.table import Table
 
+    from kzsim import terminal
     from kzsim.validation.suite import CONTRAST_SHARE, REQUIRED_SHARE
 
     table = Table(
@@ -163,7 +164,7 @@ def print_table(outcomes: Sequence[Outcome], seeds: int, citizens: int, seconds:
         passed += outcome.passed
         result = "pass" if outcome.passed else "FAIL"
         table.add_row(fact.code, fact.source, f"{outcome.share:.0%}", contrast, result, fact.claim)
-    console = Console(width=max(Console().width, 160))
+    console = terminal.console(width=max(Console().width, 160))
     console.print(table)
     for outcome in outcomes:
         if outcome.pattern.note:

@@ -9,13 +9,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
+
+from kzsim.terminal import console, plain
 
 if TYPE_CHECKING:
     from kzsim.viz.compare import Comparison
 
-out = Console(soft_wrap=True)
-err = Console(stderr=True, soft_wrap=True)
+out = console()
+err = console(stderr=True)
 
 #: The scenario the dashboard opens when none is given.
 DASHBOARD_DEFAULT = "historical_2010_2023"
@@ -31,7 +32,7 @@ def report(
     from kzsim.viz.report import write_report
 
     written = write_report(folder, output)
-    out.print(f"report written to {written}", highlight=False)
+    out.print(f"report written to {plain(written)}")
 
 
 def compare(
@@ -39,7 +40,10 @@ def compare(
     scenario_b: Annotated[Path, typer.Argument(help="scenario B (YAML)")],
     seeds: Annotated[int, typer.Option("--seeds", help="replications per arm")] = 10,
     seed: Annotated[
-        int | None, typer.Option(help="base seed of the replication seeds (default: A's)")
+        int | None,
+        typer.Option(
+            min=0, max=2**63 - 1, help="base seed of the replication seeds (default: A's)"
+        ),
     ] = None,
     out_dir: Annotated[
         Path | None, typer.Option("--out", help="output folder (default: runs/compare_A_vs_B)")
@@ -54,19 +58,25 @@ def compare(
     overrides_b: Annotated[
         list[str] | None, typer.Option("--set-b", help="override a value in arm B only")
     ] = None,
+    overwrite: Annotated[
+        bool, typer.Option("--overwrite", help="replace an earlier comparison folder at --out")
+    ] = False,
 ) -> None:
     """Run two scenarios with common random numbers; print input and paired outcome differences.
 
-    A and B may be the same file: --set-a and --set-b then make the difference.
+    A and B may be the same file: --set-a and --set-b then make the difference. An existing
+    --out folder is replaced only if it holds an earlier comparison, nothing else, and
+    --overwrite is given.
     """
     from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
     from kzsim.outputs import check_writable
     from kzsim.viz.compare import run_comparison
-    from kzsim.viz.compare_report import write_comparison
+    from kzsim.viz.compare_report import COMPARISON, write_comparison
 
     target = out_dir or Path("runs") / f"compare_{scenario_a.stem}_vs_{scenario_b.stem}"
-    check_writable(target)
+    for note in check_writable(target, COMPARISON, overwrite):
+        err.print(plain(note))
     columns = (
         TextColumn("comparing"),
         BarColumn(),
@@ -88,8 +98,8 @@ def compare(
             arm_overrides=(overrides_a or (), overrides_b or ()),
         )
     print_comparison(comparison)
-    written = write_comparison(comparison, target)
-    out.print(f"plots, tables and report.html written to {written}/", highlight=False)
+    written = write_comparison(comparison, target, overwrite)
+    out.print(f"plots, tables and report.html written to {plain(written)}/")
 
 
 def print_comparison(comparison: Comparison) -> None:
@@ -99,12 +109,13 @@ def print_comparison(comparison: Comparison) -> None:
     from kzsim.viz.compare import INTERVAL_LEVEL, interval_text
     from kzsim.viz.differences import show
 
-    label_a, label_b = comparison.labels
     inputs = Table(title="Input differences (dotted keys)", title_justify="left")
-    for column in ("input", label_a, label_b):
-        inputs.add_column(column, overflow="fold")
+    for column in ("input", *comparison.labels):
+        inputs.add_column(plain(column), overflow="fold")
     for difference in comparison.inputs:
-        inputs.add_row(difference.key, show(difference.left), show(difference.right))
+        inputs.add_row(
+            plain(difference.key), plain(show(difference.left)), plain(show(difference.right))
+        )
     if comparison.inputs:
         out.print(inputs)
     else:
@@ -118,7 +129,7 @@ def print_comparison(comparison: Comparison) -> None:
         deltas.add_column(column, justify="left" if left else "right", no_wrap=left)
     for row in comparison.deltas.to_dict("records"):
         deltas.add_row(
-            str(row["outcome"]),
+            plain(row["outcome"]),
             f"{row['A']:.3g}",
             f"{row['B']:.3g}",
             f"{row['delta']:+.3g}",
@@ -132,22 +143,29 @@ def dashboard(
         Path | None, typer.Argument(help=f"scenario YAML (default: {DASHBOARD_DEFAULT})")
     ] = None,
     port: Annotated[int, typer.Option(help="port to serve on")] = 8765,
-    host: Annotated[str, typer.Option(help="address to bind; 0.0.0.0 opens it to others")] = (
-        "127.0.0.1"
-    ),
+    host: Annotated[
+        str, typer.Option(help="address to bind; 0.0.0.0 opens it to others, without a login")
+    ] = "127.0.0.1",
     seed: Annotated[int | None, typer.Option(help="seed (default: the scenario's)")] = None,
     overrides: Annotated[
         list[str] | None, typer.Option("--set", help="override a scenario value: dotted.key=value")
     ] = None,
 ) -> None:
     """Open the interactive dashboard: sliders, play/step/reset, live plots, map and event log."""
-    from kzsim.viz.server import DashboardSettings, serve
+    from kzsim.viz import server
 
     path = scenario if scenario is not None else default_dashboard_scenario()
-    settings = DashboardSettings(str(path), list(overrides or ()), seed)
+    settings = server.DashboardSettings(str(path), list(overrides or ()), seed)
     settings.load()  # every problem in the file or the overrides, before the server starts
-    out.print(f"kzsim dashboard on http://{host}:{port} (Ctrl-C stops it)", highlight=False)
-    serve(settings, host, port)
+    loopback = server.check_address(host, port)
+    shown = f"[{host}]" if ":" in host else host
+    if not loopback:
+        err.print(
+            f"warning: the dashboard listens on {plain(host)}, so other machines can reach it, "
+            "and it has no login: anyone who reaches it can use it"
+        )
+    out.print(f"kzsim dashboard on http://{plain(shown)}:{port} (Ctrl-C stops it)")
+    server.serve(settings, host, port)
 
 
 def default_dashboard_scenario() -> Path:

@@ -3,7 +3,7 @@
 ``kzsim compare`` writes ``inputs.csv`` (the input differences), ``outcomes.csv`` (every arm,
 seed and outcome), ``deltas.csv`` (the paired deltas with their intervals), ``series.parquet``
 (the national series kept, by arm and seed), ``plots/*.png``, ``manifest.json`` and
-``report.html``. ``kzsim report`` rebuilds the page from these files.
+``report.html`` (``COMPARISON`` lists them). ``kzsim report`` rebuilds the page from these files.
 """
 
 from __future__ import annotations
@@ -14,7 +14,14 @@ from pathlib import Path
 import pandas as pd
 
 from kzsim.errors import InputError
-from kzsim.outputs import staged_folder
+from kzsim.outputs import (
+    MANIFEST,
+    PLOTS,
+    REPORT,
+    OutputKind,
+    staged_folder,
+    temporary_siblings,
+)
 from kzsim.plots import FIGURES
 from kzsim.scenario.load import load_scenario
 from kzsim.viz import html
@@ -23,10 +30,30 @@ from kzsim.viz.differences import scenario_differences, show
 from kzsim.viz.figures import band_figure, png, quantile_bands
 from kzsim.viz.folders import read_manifest, read_table
 
+#: Everything a comparison folder may hold: what ``write_comparison`` and ``kzsim report`` write.
+COMPARISON = OutputKind(
+    "comparison",
+    files=(
+        "inputs.csv",
+        "outcomes.csv",
+        "deltas.csv",
+        "series.parquet",
+        f"{PLOTS}/*.png",
+        MANIFEST,
+        REPORT,
+        temporary_siblings(REPORT),
+    ),
+    folders=(PLOTS,),
+)
 
-def write_comparison(comparison: Comparison, out: Path) -> Path:
-    """Write the comparison folder atomically: tables, plots, manifest and ``report.html``."""
-    with staged_folder(out) as folder:
+
+def write_comparison(comparison: Comparison, out: Path, overwrite: bool = False) -> Path:
+    """Write the comparison folder: tables, plots, manifest and ``report.html``.
+
+    The folder is written as ``kzsim.outputs`` writes a run's: whole, replacing an earlier
+    comparison folder only with ``overwrite``.
+    """
+    with staged_folder(out, COMPARISON, overwrite) as folder:
         pd.DataFrame(
             [(d.key, show(d.left), show(d.right)) for d in comparison.inputs],
             columns=["key", "A", "B"],
@@ -34,14 +61,14 @@ def write_comparison(comparison: Comparison, out: Path) -> Path:
         comparison.outcomes.to_csv(folder / "outcomes.csv", index=False)
         comparison.deltas.to_csv(folder / "deltas.csv", index=False)
         comparison.series.to_parquet(folder / "series.parquet", index=False)
-        (folder / "plots").mkdir()
+        (folder / PLOTS).mkdir()
         figures = comparison_pngs(comparison)
         for name, data in figures:
-            (folder / "plots" / f"{name}.png").write_bytes(data)
+            (folder / PLOTS / f"{name}.png").write_bytes(data)
         manifest = json.dumps(comparison.manifest, indent=2)  # unsorted: rule order is an input
-        (folder / "manifest.json").write_text(manifest, encoding="utf-8")
+        (folder / MANIFEST).write_text(manifest, encoding="utf-8")
         page = comparison_page(comparison, figures)
-        (folder / "report.html").write_text(page, encoding="utf-8")
+        (folder / REPORT).write_text(page, encoding="utf-8")
     return out
 
 

@@ -1,4 +1,4 @@
-"""Reading kzsim output folders back, and writing files and folders atomically.
+"""Reading kzsim output folders back, and writing a file atomically.
 
 Three kinds of folder are recognised by their ``manifest.json``: a sweep (``kzsim sweep``: kind
 ``kzsim-sweep``), a comparison (``kzsim compare``: a ``comparison`` entry) and otherwise a run
@@ -9,20 +9,23 @@ from __future__ import annotations
 
 import json
 import os
-import secrets
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import pandas as pd
 
-from kzsim.errors import InputError
-from kzsim.outputs import EVENT_COLUMNS, SERIES_COLUMNS, RunResult
+from kzsim.errors import InputError, os_failure
+from kzsim.outputs import (
+    EVENT_COLUMNS,
+    SERIES_COLUMNS,
+    FolderKind,
+    RunResult,
+    manifest_kind,
+    temporary_sibling,
+)
 from kzsim.scenario.load import load_scenario
 
-FolderKind = Literal["run", "comparison", "sweep"]
 ALLOWED_FOLDERS = "a folder written by kzsim run, kzsim compare or kzsim sweep"
-#: The ``kind`` of a sweep folder's manifest (``kzsim.batch.store``).
-SWEEP_KIND = "kzsim-sweep"
 
 
 def folder_kind(folder: Path) -> FolderKind:
@@ -37,10 +40,7 @@ def folder_kind(folder: Path) -> FolderKind:
     if not folder.is_dir():
         raise InputError([f"{folder}: folder: is not a folder (allowed: {ALLOWED_FOLDERS})"])
     if (folder / "manifest.json").exists():
-        manifest = read_manifest(folder)
-        if manifest.get("kind") == SWEEP_KIND:
-            return "sweep"
-        return "comparison" if "comparison" in manifest else "run"
+        return manifest_kind(read_manifest(folder))
     raise InputError([f"{folder}: folder: holds no manifest.json (allowed: {ALLOWED_FOLDERS})"])
 
 
@@ -121,10 +121,11 @@ def write_text(path: Path, text: str) -> Path:
     """Write a text file atomically (temporary sibling, then rename); return its path.
 
     Raises:
-        InputError: if the file cannot be written (nothing is left behind).
+        InputError: if ``path`` cannot be a file (nothing is left behind).
+        StorageError: if the file system refuses to write it (nothing is left behind).
 
     """
-    temporary = path.parent / f".{path.name}.{secrets.token_hex(6)}.tmp"
+    temporary = temporary_sibling(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with temporary.open("x", encoding="utf-8") as stream:  # usual permissions, unlike mkstemp
@@ -132,7 +133,7 @@ def write_text(path: Path, text: str) -> Path:
         os.replace(temporary, path)
     except OSError as error:
         temporary.unlink(missing_ok=True)
-        raise InputError([f"{path}: -o: cannot write ({error.strerror})"]) from None
+        raise os_failure(path, "-o", "cannot write", error) from None
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise

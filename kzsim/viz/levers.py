@@ -149,8 +149,9 @@ def with_levers(
 class DashboardModel(KazakhstanModel):
     """``KazakhstanModel`` built from a scenario and the dashboard's lever values.
 
-    Every lever defaults to None, which keeps the scenario's own value. The model stops
-    (``running`` false) after the scenario's last month.
+    Every lever defaults to None, which keeps the scenario's own value. Like every
+    ``KazakhstanModel`` it stops (``running`` false) after the scenario's last month, which ends
+    SolaraViz's play loop.
     """
 
     def __init__(
@@ -174,11 +175,3 @@ class DashboardModel(KazakhstanModel):
             "media_reach": media_reach,
         }
         super().__init__(with_levers(scenario, values, land_reform), seed=seed)
-
-    def step(self) -> None:
-        """Simulate one month, unless the scenario's horizon is done."""
-        if self.step_index > self.last_step:
-            self.running = False
-            return
-        super().step()
-        self.running = self.step_index <= self.last_step

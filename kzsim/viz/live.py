@@ -109,9 +109,9 @@ def latest_values_html(model: KazakhstanModel) -> str:
 
 def progress_html(model: KazakhstanModel) -> str:
     """The scenario and how far the run has come."""
-    done = model.step_index
     total = model.last_step + 1
-    state = "finished" if done >= total else f"next: {format_month(model.start_month + done)}"
+    done = min(model.steps, total)  # Mesa also counts SolaraViz's steps after the last month
+    state = "finished" if not model.running else f"next: {format_month(model.start_month + done)}"
     meta = model.scenario.metadata
     return (
         f"<p><b>{escape(meta.name)}</b>: {escape(meta.description)}<br>"

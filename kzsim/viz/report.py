@@ -18,9 +18,11 @@ def report_html(folder: Path) -> str:
         from kzsim.viz.compare_report import comparison_page, load_comparison
 
         return comparison_page(load_comparison(folder))
+    from kzsim.batch.store import SweepFolder
     from kzsim.viz.sweep_report import sweep_page
 
-    return sweep_page(folder)
+    with SweepFolder(folder).lock("kzsim report") as in_use_by:  # no sweep starts meanwhile
+        return sweep_page(folder, in_use_by)
 
 
 def saved_plots(folder: Path) -> list[tuple[str, bytes]] | None:

@@ -9,6 +9,8 @@ load and caches it (``SOLARA_ASSETS_PROXY_CACHE_DIR``), so later sessions work o
 
 from __future__ import annotations
 
+import errno
+import ipaddress
 import json
 import os
 import socket
@@ -63,26 +65,57 @@ class DashboardSettings:
         return cls(**json.loads(text))
 
 
-def check_port(host: str, port: int) -> None:
-    """Fail with one line if the port cannot be bound, before Solara starts."""
+#: What ``--host`` accepts, for the one-line errors.
+ALLOWED_HOSTS = "an address of this machine: 127.0.0.1, or 0.0.0.0 for every interface"
+
+
+def check_address(host: str, port: int) -> bool:
+    """Fail with one line if the server cannot listen on ``host:port``; say if it is loopback.
+
+    The probe binds as Solara's server (uvicorn) will: IPv6 if the host holds a colon, else
+    IPv4.
+
+    Returns:
+        True if only this machine can reach the address.
+
+    Raises:
+        InputError: if the host is blank, unknown or not this machine's, or the port is busy.
+
+    """
     if not 1 <= port <= 65535:
         raise InputError([f"--port: {port} is not a port (allowed: 1 to 65535)"])
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+    if not host.strip():
+        raise InputError([f"--host: '{host}' is not an address (allowed: {ALLOWED_HOSTS})"])
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    try:
+        address = socket.getaddrinfo(host, port, family, socket.SOCK_STREAM)[0][4]
+    except (OSError, UnicodeError) as error:
+        raise InputError(
+            [f"--host: '{host}' is not an address ({error}) (allowed: {ALLOWED_HOSTS})"]
+        ) from None
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
         probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
-            probe.bind((host, port))
+            probe.bind(address)
         except OSError as error:
+            if error.errno == errno.EADDRNOTAVAIL:
+                raise InputError(
+                    [
+                        f"--host: {host} is not an address of this machine ({error.strerror}) "
+                        f"(allowed: {ALLOWED_HOSTS})"
+                    ]
+                ) from None
             raise InputError(
                 [
                     f"--port: cannot listen on {host}:{port} ({error.strerror}) "
                     "(allowed: a free port)"
                 ]
             ) from None
+    return ipaddress.ip_address(str(address[0]).split("%")[0]).is_loopback
 
 
 def serve(settings: DashboardSettings, host: str, port: int) -> None:
-    """Run the Solara server until interrupted."""
-    check_port(host, port)
+    """Run the Solara server until interrupted (on an address ``check_address`` accepted)."""
     settings.to_environment()
     for name, value in SOLARA_ENVIRONMENT.items():
         os.environ.setdefault(name, value)

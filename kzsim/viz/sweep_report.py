@@ -14,6 +14,7 @@ from typing import Any
 import pandas as pd
 
 from kzsim.errors import InputError
+from kzsim.series import RESERVED_SCOPES
 from kzsim.viz import html
 from kzsim.viz.figures import band_figure, bar_figure, png, quantile_bands
 from kzsim.viz.folders import read_manifest
@@ -30,14 +31,14 @@ FAN_SERIES = (
 MAX_FAN_PANELS = 8
 #: Design points drawn as separate fans; with more, all runs form one fan.
 MAX_FAN_GROUPS = 6
-ACTOR_SCOPES = ("national", "kazakhstan", "russia", "china", "eaeu")
+ACTOR_SCOPES = RESERVED_SCOPES
 
 
-def sweep_page(folder: Path) -> str:
-    """The whole HTML report of a sweep folder."""
+def sweep_page(folder: Path, in_use_by: str | None = None) -> str:
+    """The whole HTML report of a sweep folder; ``in_use_by``: the sweep running in it, if any."""
     manifest = read_manifest(folder)
     experiment: dict[str, Any] = manifest.get("experiment") or {}
-    runs = read_runs(folder)
+    runs = read_runs(folder, rebuild=in_use_by is not None)
     design = read_parquet(folder / "design.parquet")
     name = str(experiment.get("name", folder.name))
     sections = [
@@ -48,6 +49,8 @@ def sweep_page(folder: Path) -> str:
         ("failures", "Failed runs", failures_section(runs)),
     ]
     subtitle = f"{experiment.get('description', '')} | {len(runs)} runs".strip(" |")
+    if in_use_by is not None:
+        subtitle += f" | in progress ({in_use_by}): the runs finished so far"
     return html.page(f"kzsim sweep report: {name}", subtitle, sections)
 
 
@@ -63,9 +66,9 @@ def read_parquet(path: Path) -> pd.DataFrame:
         raise InputError([f"{path}: file: cannot be read ({error})"]) from None
 
 
-def read_runs(folder: Path) -> pd.DataFrame:
-    """The runs table; rebuilt from the journal if the sweep stopped before writing it."""
-    if (folder / "runs.parquet").exists():
+def read_runs(folder: Path, rebuild: bool = False) -> pd.DataFrame:
+    """The runs table; rebuilt from the journal if asked, or if the sweep has not written it."""
+    if not rebuild and (folder / "runs.parquet").exists():
         return read_parquet(folder / "runs.parquet")
     from kzsim.batch.analysis import read_runs as rebuild_runs
 

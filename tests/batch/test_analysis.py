@@ -99,7 +99,7 @@ def test_grid_designs_have_no_sensitivity_indices(tmp_path: Path) -> None:
 def test_summary_gives_mean_and_quantiles_across_replications(tmp_path: Path) -> None:
     data = experiment_data(
         replications=5,
-        outcomes={"never": {"series": "protest_share", "stat": "first_above", "threshold": 2}},
+        outcomes={"never": {"series": "protest_share", "stat": "first_above", "threshold": 0.999}},
     )
     run_experiment(load_experiment(data), tmp_path / "g", workers=2)
     summary = summarize(tmp_path / "g")

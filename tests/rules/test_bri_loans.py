@@ -1,4 +1,4 @@
-"""Tests of Chinese lending: equations, the loan ledger and the rule's behaviour (BR1-BR10)."""
+"""Tests of Chinese lending (BR1-BR10): equations and the rule; the ledger: test_loan_ledger.py."""
 
 from __future__ import annotations
 
@@ -12,18 +12,13 @@ from hypothesis import strategies as st
 from kzsim.model import KazakhstanModel
 from kzsim.rules.bri_loans import (
     AGRICULTURE,
-    COMPLETED,
-    DISBURSING,
     EQUITY_SWAP,
-    FAILED,
     TRANSPORT,
     AcceptanceWeights,
     Config,
-    LoanLedger,
     Rule,
     acceptance_probability,
     acceptance_utility,
-    annuity_payment,
     capital_need,
     draw_offers,
     failure_hazard,
@@ -38,6 +33,7 @@ from kzsim.rules.bri_loans import (
     shift_alignment,
 )
 from kzsim.rules.land_protests import Rule as LandProtestsRule
+from kzsim.rules.loan_ledger import FAILED
 from tests.conftest import deep_merge, others_off, small_model
 
 OTHER_RULES_OFF = others_off("bri_loans")
@@ -198,32 +194,6 @@ def test_offer_visibility_adds_presence_and_land_salience_for_agriculture() -> N
     np.testing.assert_allclose(v, [0.5, 0.9, 1.0])
 
 
-def test_annuity_payment_hand_values() -> None:
-    # 100 over 12 months at 1% a month: 100 * 0.01 / (1 - 1.01^-12) = 8.88488
-    assert annuity_payment(np.array([100.0]), np.array([0.12]), np.array([12]))[0] == (
-        pytest.approx(8.884879, rel=1e-6)
-    )
-    assert annuity_payment(np.array([120.0]), np.array([0.0]), np.array([12]))[0] == 10.0
-    assert annuity_payment(np.array([50.0]), np.array([0.12]), np.array([1]))[0] == (
-        pytest.approx(50.5)
-    )
-    assert annuity_payment(np.array([50.0]), np.array([0.12]), np.array([0]))[0] == (
-        pytest.approx(50.5)
-    )
-    # a vanishing rate converges to equal parts
-    assert annuity_payment(np.array([120.0]), np.array([1e-9]), np.array([12]))[0] == (
-        pytest.approx(10.0)
-    )
-
-
-def test_annuity_payments_repay_the_balance() -> None:
-    balance, rate, months = 10.0, 0.03, 180
-    payment = annuity_payment(np.array([balance]), np.array([rate]), np.array([months]))[0]
-    for _ in range(months):
-        balance = balance * (1 + rate / 12) - payment
-    assert balance == pytest.approx(0.0, abs=1e-9)
-
-
 def test_failure_hazard_rises_steeply_in_leakage_and_is_bounded() -> None:
     leakage = np.linspace(0.0, 1.0, 101)
     hazard = failure_hazard(leakage, 0.05, 0.3, 4.0)
@@ -278,125 +248,6 @@ def test_config_rejects_inverted_ranges() -> None:
         Config(rate_low=0.05, rate_high=0.03)
     with pytest.raises(ValueError, match="grace_years_high"):
         Config(grace_years_high=16)
-
-
-# --- the ledger ----------------------------------------------------------------------------------
-
-
-def add_loans(ledger: LoanLedger, principals: list[float], signed: int = 0, **kw: Any) -> slice:
-    n = len(principals)
-    defaults: dict[str, Any] = {
-        "rate": np.full(n, 0.03),
-        "maturity": np.full(n, 120),
-        "grace": np.full(n, 24),
-        "disbursement_months": np.full(n, 12),
-        "region": np.zeros(n, dtype=np.int64),
-        "sector": np.zeros(n, dtype=np.int64),
-    }
-    defaults.update(kw)
-    return ledger.add(principal=np.array(principals), signed=signed, **defaults)
-
-
-def test_ledger_disburses_over_the_disbursement_period_then_completes() -> None:
-    ledger = LoanLedger()
-    add_loans(ledger, [1.2])
-    amounts = [ledger.disburse()[0] for _ in range(13)]
-    np.testing.assert_allclose(amounts[:12], 0.1)
-    assert amounts[12] == 0.0
-    assert ledger.status[0] == COMPLETED
-    assert ledger.outstanding[0] == pytest.approx(1.2)
-
-
-def test_ledger_failure_cancels_and_writes_off() -> None:
-    ledger = LoanLedger()
-    add_loans(ledger, [1.0, 1.0])
-    for _ in range(4):
-        ledger.disburse()
-    cancelled, lost = ledger.fail(0, 0.5)
-    assert cancelled == pytest.approx(1.0 - 4 / 12)
-    assert lost == pytest.approx(0.5 * 4 / 12)
-    assert ledger.status[0] == FAILED and ledger.status[1] == DISBURSING
-    assert ledger.disburse()[0] == 0.0
-    assert ledger.outstanding[0] == pytest.approx(2 / 12)
-    assert np.abs(ledger.balance_error()).max() < 1e-12
-
-
-def test_ledger_service_pays_interest_in_grace_and_amortises_to_zero_by_maturity() -> None:
-    ledger = LoanLedger()
-    add_loans(ledger, [1.2], grace=np.array([24]), maturity=np.array([120]))
-    for step in range(120):
-        ledger.disburse()
-        interest, principal = ledger.service(step)
-        if step < 24:
-            assert principal[0] == 0.0
-            assert interest[0] > 0.0
-        else:
-            assert principal[0] > 0.0
-    assert ledger.outstanding[0] == 0.0
-    assert ledger.repaid[0] == pytest.approx(1.2)
-
-
-def test_ledger_grows_past_its_capacity() -> None:
-    ledger = LoanLedger()
-    for k in range(40):
-        add_loans(ledger, [0.1 * (k + 1)])
-    assert ledger.size == 40
-    np.testing.assert_allclose(ledger.principal[:40], 0.1 * np.arange(1, 41))
-
-
-OPERATION = st.one_of(
-    st.tuples(st.just("add"), st.floats(0.01, 5.0), st.integers(1, 40), st.integers(0, 60)),
-    st.tuples(st.just("disburse")),
-    st.tuples(st.just("service")),
-    st.tuples(st.just("fail"), st.integers(0, 50), st.floats(0.0, 1.0)),
-    st.tuples(st.just("equity"), st.floats(0.0, 1.0)),
-    st.tuples(st.just("write_off"), st.floats(0.0, 1.0)),
-    st.tuples(st.just("reschedule"), st.integers(1, 120)),
-)
-
-
-@given(
-    operations=st.lists(OPERATION, min_size=1, max_size=80),
-    rate=st.floats(0.0, 0.2),
-    legacy=st.floats(0.0, 50.0),
-)
-@settings(max_examples=150, deadline=None)
-def test_ledger_balances_under_any_sequence(
-    operations: list[tuple[Any, ...]], rate: float, legacy: float
-) -> None:
-    ledger = LoanLedger()
-    if legacy > 0:
-        add_loans(ledger, [legacy], rate=np.array([rate]), grace=np.array([0]), predisbursed=True)
-    for step, op in enumerate(operations, start=1):
-        if op[0] == "add":
-            add_loans(
-                ledger,
-                [op[1]],
-                signed=step,
-                rate=np.array([rate]),
-                disbursement_months=np.array([op[2]]),
-                grace=np.array([op[3]]),
-                maturity=np.array([op[3] + 12]),
-            )
-        elif op[0] == "disburse":
-            ledger.disburse()
-        elif op[0] == "service":
-            ledger.service(step)
-        elif op[0] == "fail" and op[1] < ledger.size and ledger.status[op[1]] == DISBURSING:
-            ledger.fail(op[1], op[2])
-        elif op[0] == "equity":
-            ledger.convert_to_equity(op[1])
-        elif op[0] == "write_off":
-            ledger.write_off(op[1])
-        elif op[0] == "reschedule":
-            ledger.reschedule(op[1])
-    n = ledger.size
-    scale = max(1.0, float(ledger.principal[:n].sum()))
-    assert np.abs(ledger.balance_error()).max(initial=0.0) <= 1e-9 * scale
-    assert ledger.outstanding[:n].min(initial=0.0) >= -1e-12 * scale
-    assert ledger.undisbursed().min(initial=0.0) >= -1e-12 * scale
-    for column in ("repaid", "written_off", "converted", "cancelled", "disbursed"):
-        assert getattr(ledger, column)[:n].min(initial=0.0) >= 0.0
 
 
 @given(

@@ -12,6 +12,7 @@ from kzsim.model import KazakhstanModel
 from kzsim.months import parse_month
 from kzsim.rules.land_protests import (
     LandPolicy,
+    Rule,
     advance_land_policy,
     arrest_probability,
     decay_factor,
@@ -426,6 +427,25 @@ def test_land_decision_under_low_sinophobia_lifts_the_moratorium() -> None:
     rows = run(model, 24)
     assert at(rows, "2011-02")["state"] == LandPolicy.IN_FORCE
     assert any(e.detail == "land moratorium ends" for e in model.log)
+
+
+def test_the_rule_takes_the_reform_date_from_the_fired_land_reform_event() -> None:
+    model = land_model(sinophobia=0.1)
+    (rule,) = [r for r in model.rules if isinstance(r, Rule)]
+    run(model, 2)
+    assert rule.reform_effective_month is None
+    run(model, 1)  # 2010-03: the land_reform event fires
+    assert rule.reform_effective_month == parse_month("2010-09")
+    assert model.kazakhstan.land_policy_state == LandPolicy.REFORM_PENDING
+    assert not hasattr(model.kazakhstan, "land_reform_effective_month")
+
+
+def test_a_later_land_reform_event_moves_the_effective_date() -> None:
+    delay = {"date": "2010-05", "kind": "land_reform", "effective": "2011-03", "detail": "delay"}
+    model = land_model(sinophobia=0.1, wave_regions=100, extra={"events": [REFORM, delay]})
+    rows = run(model, 24)
+    assert at(rows, "2010-09")["state"] == LandPolicy.REFORM_PENDING
+    assert at(rows, "2011-03")["state"] == LandPolicy.IN_FORCE
 
 
 def unrest_model(**land: Any) -> KazakhstanModel:

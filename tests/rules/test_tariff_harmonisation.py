@@ -499,3 +499,32 @@ def test_disabled_rule_changes_nothing() -> None:
     assert model.kazakhstan.exports_to_russia_index == 1.0
     assert not model.eaeu.member
     assert all(p.trader_income_loss == 0.0 for p in model.publics)
+
+
+PROPOSAL = {
+    "date": "2010-03",
+    "kind": "single_currency_proposal",
+    "actor": "russia",
+    "detail": "Russia proposes a single currency",
+}
+
+
+def currency_log(model: KazakhstanModel) -> list[tuple[str, str, str]]:
+    return [(e.date, e.kind, e.actor) for e in model.log if "currency" in e.kind]
+
+
+def test_th9_the_rule_refuses_every_single_currency_proposal_in_its_month() -> None:
+    model = run(months=6, events=[PROPOSAL, PROPOSAL | {"date": "2010-05"}])
+    assert currency_log(model) == [
+        ("2010-03", "single_currency_proposal", "russia"),
+        ("2010-03", "single_currency_refused", "kazakhstan"),
+        ("2010-05", "single_currency_proposal", "russia"),
+        ("2010-05", "single_currency_refused", "kazakhstan"),
+    ]
+
+
+def test_th9_without_the_rule_a_proposal_is_logged_and_left_unanswered() -> None:
+    model = small_model(1, rules={"tariff_harmonisation": {"enabled": False}}, events=[PROPOSAL])
+    for _ in range(6):
+        model.step()
+    assert currency_log(model) == [("2010-03", "single_currency_proposal", "russia")]

@@ -76,7 +76,7 @@ def test_the_model_stops_after_the_last_month() -> None:
     for _ in range(3):
         model.step()
     assert not model.running
-    assert model.step_index == 3
+    assert model.date == "2010-03"
     assert len(model.collected_steps) == 3
 
 

@@ -68,3 +68,13 @@ def test_events_newest_first_and_levers_show_the_run_values() -> None:
     assert "rules.tariff_harmonisation.months_to_converge" in levers
     months = model.scenario.rules.tariff_harmonisation.months_to_converge
     assert re.search(rf"months_to_converge</code></td><td[^>]*>{months}</td>", levers)
+
+
+def test_progress_follows_mesas_steps_and_stops_at_the_horizon() -> None:
+    scenario = small_scenario(metadata={"name": "t", "start": "2010-01", "end": "2010-03"})
+    model = DashboardModel(scenario, seed=2)
+    model.step()
+    assert "Month 1 of 3 simulated (next: 2010-02)" in progress_html(model)
+    for _ in range(4):  # SolaraViz may step a finished model: its render loop ignores running
+        model.step()
+    assert "Month 3 of 3 simulated (finished)" in progress_html(model)
