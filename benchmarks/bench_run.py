@@ -27,8 +27,9 @@ def child(citizens: int) -> None:
     import kzsim
 
     scenario = kzsim.load_scenario(SCENARIO, [f"population.citizens={citizens}"])
+    run = kzsim.run  # kzsim imports it on first use: before the clock starts
     start = time.perf_counter()
-    kzsim.run(scenario, seed=1)
+    run(scenario, seed=1)
     wall = time.perf_counter() - start
     peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     steps = scenario.months

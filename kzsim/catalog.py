@@ -1,4 +1,4 @@
-"""Every output series: the core macro series here, the rest declared by the rule owning the state.
+"""Every output series: the core macro series here, the rest declared by each rule's contract.
 
 A series exists whatever rules are enabled (a disabled rule leaves its state at the initial value),
 so two scenarios always have comparable outputs.
@@ -6,7 +6,7 @@ so two scenarios always have comparable outputs.
 
 from __future__ import annotations
 
-from kzsim.rules import RULE_MODULES
+from kzsim.contracts import CONTRACTS
 from kzsim.series import RegionalSeries, Series
 
 CORE_SERIES = (
@@ -34,10 +34,10 @@ CORE_SERIES = (
 )
 
 SERIES: tuple[Series, ...] = CORE_SERIES + tuple(
-    s for module in RULE_MODULES for s in module.SERIES
+    s for module in CONTRACTS.values() for s in module.SERIES
 )
 REGIONAL_SERIES: tuple[RegionalSeries, ...] = tuple(
-    s for module in RULE_MODULES for s in module.REGIONAL_SERIES
+    s for module in CONTRACTS.values() for s in module.REGIONAL_SERIES
 )
 #: Every variable name a scenario may select or condition on.
 SERIES_NAMES: tuple[str, ...] = tuple(s.name for s in SERIES) + tuple(

@@ -2,6 +2,10 @@
 
 Exit codes: 0 ok, 1 runtime failure, 2 invalid input. Errors a user can cause are printed as one
 line each on standard error, never as a traceback.
+
+The top of the layers: nothing imports this module but the ``kzsim`` entry point. It and the
+command modules it registers import only typer and light modules at the top; the simulation,
+pandas and the plots load inside the commands, so that ``kzsim --help`` is quick.
 """
 
 from __future__ import annotations
@@ -11,18 +15,19 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
-from rich.table import Table
 
 from kzsim.batch import commands as batch_commands
+from kzsim.data import shipped_scenarios
 from kzsim.errors import EXIT_RUNTIME, KzsimError
-from kzsim.outputs import RUN, RunResult, check_writable
 from kzsim.terminal import console, plain
 from kzsim.validation import commands as validation_commands
 from kzsim.viz import commands as viz_commands
+
+if TYPE_CHECKING:
+    from kzsim.outputs import RunResult
 
 app = typer.Typer(
     add_completion=False,
@@ -32,37 +37,6 @@ app = typer.Typer(
 )
 out = console()
 err = console(stderr=True)
-
-#: The national series shown in the end-of-run summary.
-SUMMARY = (
-    "applied_tariff",
-    "consumer_price_index",
-    "import_share_russia",
-    "import_share_china",
-    "reexport_income",
-    "debt_to_china_usd_bn",
-    "debt_service_ratio",
-    "china_lending_appetite",
-    "alignment_russia",
-    "alignment_china",
-    "alignment_west",
-    "autonomy_index",
-    "legitimacy_mean",
-    "sinophobia_mean",
-    "eaeu_support_mean",
-    "protest_share",
-    "land_policy_state",
-    "russian_irritation",
-)
-
-
-def shipped_scenarios() -> list[Path]:
-    """Scenario files shipped with kzsim (in the installed package, or the source checkout)."""
-    here = Path(__file__).resolve().parent
-    for folder in (here / "_scenarios", here.parent / "scenarios"):
-        if folder.is_dir():
-            return sorted(folder.glob("*.yaml"))
-    return []
 
 
 @app.command()
@@ -89,8 +63,12 @@ def run(
     An existing --out folder is replaced only if it holds an earlier run, nothing else, and
     --overwrite is given.
     """
+    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
     from kzsim.api import run as run_scenario
     from kzsim.errors import InputError
+    from kzsim.outputs import RUN, check_writable
+    from kzsim.plots import headline_plots
     from kzsim.scenario.load import load_scenario
 
     if fmt not in ("parquet", "csv"):
@@ -117,7 +95,12 @@ def run(
             result = run_scenario(
                 loaded, seed=seed, steps=steps, progress=advance, source=str(scenario)
             )
-    written = result.write(target, fmt=fmt, overwrite=overwrite)  # type: ignore[arg-type]
+    written = result.write(
+        target,
+        fmt=fmt,  # type: ignore[arg-type]
+        overwrite=overwrite,
+        extras=headline_plots,
+    )
     if not quiet:
         print_summary(result)
         out.print(
@@ -128,18 +111,14 @@ def run(
 
 def print_summary(result: RunResult) -> None:
     """A compact end-of-run table: first, last, min and max of the headline series."""
+    from rich.table import Table
+
     name = plain(result.scenario.metadata.name)
     table = Table(title=f"{name}: headline series", title_justify="left")
     for column in ("series", "first", "last", "min", "max"):
         table.add_column(column, justify="left" if column == "series" else "right")
-    for variable in SUMMARY:
-        values = result.national(variable)
-        if values.empty:
-            continue
-        table.add_row(
-            variable,
-            *(f"{v:.3g}" for v in (values.iloc[0], values.iloc[-1], values.min(), values.max())),
-        )
+    for variable, *values in result.summary():
+        table.add_row(variable, *(f"{v:.3g}" for v in values))
     out.print(table)
     story = result.events
     if not story.empty:
@@ -192,16 +171,17 @@ def list_things() -> None:
     """List the shipped scenarios and the rules, one line each."""
     import yaml
 
-    from kzsim.rules import RULE_CLASSES, RULE_MODULES
+    from kzsim.contracts import SCHEDULE
+    from kzsim.rules import rule_module
 
     out.print("Scenarios:")
     for path in shipped_scenarios():
         meta = (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("metadata", {})
         summary = str(meta.get("description", "")).strip().splitlines()
         out.print(f"  {path.stem:<30} {plain(summary[0]) if summary else ''}")
-    out.print("Rules (default order):")
-    for name, module in zip(RULE_CLASSES, RULE_MODULES, strict=True):
-        first = (module.__doc__ or "").strip().splitlines()[0]
+    out.print("Rules (in schedule order):")
+    for name in SCHEDULE:
+        first = (rule_module(name).__doc__ or "").strip().splitlines()[0]
         out.print(f"  {name:<30} {first}")
 
 

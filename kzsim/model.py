@@ -1,6 +1,6 @@
 """``KazakhstanModel``: builds agents and rules from a Scenario and runs the staged monthly step.
 
-Each month: events -> drivers -> rules in declared order -> actors decide -> collect.
+Each month: events -> drivers -> rules in schedule order -> actors decide -> collect.
 Time is Mesa's own: ``steps`` counts the calls of ``step`` and ``running`` turns false after the
 run's last month, so ``while model.running: model.step()`` runs the whole horizon.
 All randomness flows from one ``numpy.random.SeedSequence`` per run; every subsystem draws from
@@ -23,7 +23,7 @@ from kzsim.catalog import REGIONAL_SERIES, SERIES
 from kzsim.drivers import driver_paths
 from kzsim.events import EventEngine
 from kzsim.months import format_month, parse_month
-from kzsim.rules import RULE_CLASSES
+from kzsim.rules import rule_class
 from kzsim.rules.base import Rule
 from kzsim.scenario.schema import Scenario
 from kzsim.series import NATIONAL
@@ -87,8 +87,8 @@ class KazakhstanModel(mesa.Model):  # type: ignore[misc]
         ]
         self.log: list[LoggedEvent] = []
         self.rules: list[Rule] = [  # type: ignore[type-arg]
-            RULE_CLASSES[name](getattr(scenario.rules, name), self)
-            for name in scenario.rules.order
+            rule_class(name)(getattr(scenario.rules, name), self)
+            for name in scenario.schedule
             if getattr(scenario.rules, name).enabled
         ]
         self.events = EventEngine(scenario.events)

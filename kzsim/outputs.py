@@ -1,8 +1,8 @@
 """Run results: tidy frames, the manifest, and writing output folders without losing anything.
 
 A run folder holds ``series.parquet`` (or ``.csv``; long form ``step, date, scope, variable,
-value``), ``events.parquet`` (``step, date, kind, actor, detail``), ``manifest.json`` and
-``plots/*.png``.
+value``), ``events.parquet`` (``step, date, kind, actor, detail``), ``manifest.json`` and,
+written by ``kzsim run`` (:func:`kzsim.plots.headline_plots`), ``plots/*.png``.
 
 kzsim replaces a folder only if it wrote it: an earlier folder of the same kind (a run by a run,
 a comparison by a comparison; ``OutputKind``) that holds nothing its writers do not write, and
@@ -40,6 +40,7 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from importlib.metadata import version
 from pathlib import Path
 from typing import Any, Literal, cast, get_args
 
@@ -64,6 +65,29 @@ MARKER = "kzsim-write.json"
 NEW, OLD = "new", "old"
 #: Names of files kzsim did not write shown in a refusal (the rest are counted).
 SHOWN_FOREIGN = 5
+#: The libraries whose versions a manifest records.
+LIBRARIES = ("numpy", "scipy", "pandas", "pyarrow", "mesa")
+#: The national series of a run's summary (``kzsim run`` and the run report).
+SUMMARY = (
+    "applied_tariff",
+    "consumer_price_index",
+    "import_share_russia",
+    "import_share_china",
+    "reexport_income",
+    "debt_to_china_usd_bn",
+    "debt_service_ratio",
+    "china_lending_appetite",
+    "alignment_russia",
+    "alignment_china",
+    "alignment_west",
+    "autonomy_index",
+    "legitimacy_mean",
+    "sinophobia_mean",
+    "eaeu_support_mean",
+    "protest_share",
+    "land_policy_state",
+    "russian_irritation",
+)
 
 
 def temporary_sibling(path: Path) -> Path:
@@ -130,22 +154,15 @@ def scenario_hash(scenario: Scenario) -> str:
 
 def versions() -> dict[str, str]:
     """Versions of kzsim and the libraries that shape its results."""
-    import mesa
-    import numpy
-    import pyarrow
-    import scipy
-
     from kzsim import __version__
 
-    return {
-        "kzsim": __version__,
-        "python": platform.python_version(),
-        "numpy": numpy.__version__,
-        "scipy": scipy.__version__,
-        "pandas": pd.__version__,
-        "pyarrow": pyarrow.__version__,
-        "mesa": mesa.__version__,
-    }
+    return {"kzsim": __version__, "python": platform.python_version(), **library_versions()}
+
+
+@functools.cache
+def library_versions() -> dict[str, str]:
+    """The installed versions of :data:`LIBRARIES`, from their package metadata (read once)."""
+    return {name: version(name) for name in LIBRARIES}
 
 
 @dataclass
@@ -173,20 +190,32 @@ class RunResult:
         ]
         return pd.Series(rows["value"].to_numpy(), index=rows["date"].to_numpy(), name=variable)
 
+    def summary(self) -> list[tuple[str, float, float, float, float]]:
+        """``(series, first, last, min, max)`` of each :data:`SUMMARY` series the run kept."""
+        rows = []
+        for variable in SUMMARY:
+            values = self.national(variable)
+            if not values.empty:
+                first, last = float(values.iloc[0]), float(values.iloc[-1])
+                rows.append((variable, first, last, float(values.min()), float(values.max())))
+        return rows
+
     def write(
         self,
         out_dir: str | Path,
         fmt: Format = "parquet",
-        plots: bool = True,
         overwrite: bool = False,
+        extras: Callable[[RunResult, Path], object] | None = None,
     ) -> Path:
         """Write the run's output folder (see the module docstring) and return its path.
 
         Args:
             out_dir: the folder to write; new, empty, or (with ``overwrite``) an earlier run.
             fmt: ``parquet`` or ``csv`` for the series and events.
-            plots: also draw the headline plots.
             overwrite: replace an earlier run folder at ``out_dir``.
+            extras: called as ``extras(result, folder)`` to add files to the new folder before
+                it takes ``out_dir``'s place, e.g. :func:`kzsim.plots.headline_plots` (the
+                plots of ``kzsim run``).
 
         Raises:
             InputError: if ``out_dir`` cannot take this run; nothing is written.
@@ -199,10 +228,8 @@ class RunResult:
                 write_table(frame, staging / f"{table}.{fmt}", fmt)
             text = json.dumps(self.manifest, indent=2)
             (staging / MANIFEST).write_text(text, encoding="utf-8")
-            if plots:
-                from kzsim.plots import headline_plots
-
-                headline_plots(self, staging / PLOTS)
+            if extras is not None:
+                extras(self, staging)
         return target
 
 

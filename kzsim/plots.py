@@ -9,6 +9,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from kzsim.outputs import PLOTS
 from kzsim.terminal import plain
 
 if TYPE_CHECKING:
@@ -54,13 +55,18 @@ def decimal_years(dates: pd.Series) -> npt.NDArray[np.float64]:
     return values
 
 
-def headline_plots(result: RunResult, folder: Path) -> list[Path]:
-    """Write one PNG per figure group plus a region x month protest map; return the paths."""
+def headline_plots(result: RunResult, run_folder: Path) -> list[Path]:
+    """Draw the plots of ``kzsim run`` into ``run_folder/plots/``; return the paths.
+
+    One PNG per figure group plus a region x month protest map. As ``extras`` of
+    :meth:`~kzsim.outputs.RunResult.write` they are written with the rest of the folder.
+    """
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
+    folder = run_folder / PLOTS
     folder.mkdir(parents=True, exist_ok=True)
     series = result.series
     region_ids = [r.id for r in result.scenario.population.regions]

@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
+from kzsim.contracts import RULE_NAMES
 from kzsim.model import KazakhstanModel
-from kzsim.rules import RULE_NAMES
 from kzsim.scenario.schema import Scenario
 
 

@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from kzsim.cli import main
+from kzsim.contracts import SCHEDULE
 
 SMALL = (
     "metadata: {name: small, start: 2010-01, end: 2010-06, seed: 3}\npopulation: {citizens: 500}\n"
@@ -117,8 +118,8 @@ def test_list_names_scenarios_and_rules(capsys: pytest.CaptureFixture[str]) -> N
     assert main(["list"]) == 0
     printed = capsys.readouterr().out
     assert "historical_2010_2023" in printed
-    for rule in ("tariff_harmonisation", "bri_loans", "land_protests", "opinion"):
-        assert rule in printed
+    rules = printed[printed.index("Rules") :].splitlines()[1:]
+    assert [line.split()[0] for line in rules] == list(SCHEDULE)
 
 
 def test_unknown_option_is_a_usage_error(scenario_file: Path) -> None:

@@ -15,8 +15,8 @@ import itertools
 import numpy as np
 import pytest
 
+from kzsim.contracts import RULE_NAMES
 from kzsim.model import KazakhstanModel
-from kzsim.rules import RULE_NAMES
 from tests.conftest import others_off, small_model
 
 SEED = 7

@@ -79,7 +79,7 @@ def write_in_child(new: RunResult, target: Path, fmt: Format, kill_at: int | Non
             sys.addaudithook(hook)
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                new.write(target, fmt=fmt, plots=False, overwrite=True)
+                new.write(target, fmt=fmt, overwrite=True)
             counting = False
             os.write(write_end, str(calls).encode())
         except BaseException:
@@ -120,7 +120,7 @@ def crash_trials(tmp_path: Path, results: dict[int, RunResult], recover: bool) -
     """Kill the write at TRIALS random calls; return the seeds the target held after the kills."""
     old, new = results[OLD_SEED], results[NEW_SEED]
     probe = tmp_path / "probe" / "run"
-    old.write(probe, plots=False)
+    old.write(probe)
     calls = write_in_child(new, probe, "csv", kill_at=None)
     assert calls > 10, "a write makes more calls than that"
     rng = random.Random(8)
@@ -129,14 +129,14 @@ def crash_trials(tmp_path: Path, results: dict[int, RunResult], recover: bool) -
     held = set()
     for trial, kill_at in enumerate(points):
         target = tmp_path / f"trial{trial}" / "run"
-        old.write(target, plots=False)
+        old.write(target)
         assert write_in_child(new, target, "csv", kill_at) == -signal.SIGKILL
         if recover:
             check_writable(target, RUN, overwrite=True)
         held.add(seed_held(target, results))
         with warnings.catch_warnings(record=True):
             warnings.simplefilter("always")
-            old.write(target, plots=False, overwrite=True)
+            old.write(target, overwrite=True)
         assert seed_held(target, results) == OLD_SEED
         assert sorted(p.name for p in target.parent.iterdir()) == ["run"], f"k={kill_at}"
     return held

@@ -12,7 +12,7 @@ from tests.conftest import small_scenario
 
 def write(seed: int, folder: Path) -> Path:
     scenario = small_scenario(metadata={"end": "2016-12"})
-    kzsim.run(scenario, seed=seed).write(folder, plots=False)
+    kzsim.run(scenario, seed=seed).write(folder)
     return folder
 
 

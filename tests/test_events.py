@@ -13,9 +13,9 @@ import numpy as np
 import pytest
 
 from kzsim.agents.population import ATTITUDES, ETHNICITIES
+from kzsim.contracts import RULE_NAMES
 from kzsim.events import EventEngine
 from kzsim.model import KazakhstanModel
-from kzsim.rules import RULE_NAMES
 from tests.conftest import small_model
 
 ALL_RULES_OFF = {name: {"enabled": False} for name in RULE_NAMES}

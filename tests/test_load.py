@@ -82,19 +82,7 @@ def test_override_is_validated_like_the_file(tmp_path: Path) -> None:
     assert line.startswith("--set initial.kazakhstan.repression=3: initial.kazakhstan.repression")
 
 
-def test_rules_run_in_declared_order(tmp_path: Path) -> None:
-    path = tmp_path / "s.yaml"
-    path.write_text(
-        "metadata: {name: t, start: 2010-01, end: 2010-12}\n"
-        "rules:\n  opinion: {}\n  bri_loans: {enabled: false}\n",
-        encoding="utf-8",
-    )
-    order = load_scenario(path).rules.order
-    assert order[:2] == ("opinion", "bri_loans")
-    assert sorted(order) == sorted(set(order)) and len(order) == 6
-
-
-def test_round_trip_keeps_the_scenario_and_rule_order(tmp_path: Path) -> None:
+def test_round_trip_keeps_the_scenario(tmp_path: Path) -> None:
     path = tmp_path / "s.yaml"
     path.write_text(
         "metadata: {name: t, start: 2010-01, end: 2010-12}\n"
@@ -106,16 +94,15 @@ def test_round_trip_keeps_the_scenario_and_rule_order(tmp_path: Path) -> None:
     again.write_text(yaml.safe_dump(first.to_data(), sort_keys=False), encoding="utf-8")
     second = load_scenario(again)
     assert second == first
-    assert second.rules.order == first.rules.order
 
 
-def test_override_of_an_undeclared_rule_keeps_the_declared_order(tmp_path: Path) -> None:
+def test_override_of_an_undeclared_rule_leaves_the_schedule_alone(tmp_path: Path) -> None:
     path = tmp_path / "s.yaml"
     path.write_text(
         "metadata: {name: t, start: 2010-01, end: 2010-12}\nrules:\n  opinion: {}\n",
         encoding="utf-8",
     )
-    plain = load_scenario(path).rules.order
+    plain = load_scenario(path).schedule
     overridden = load_scenario(path, ["rules.land_protests.engine=threshold"])
-    assert overridden.rules.order == plain
+    assert overridden.schedule == plain
     assert overridden.rules.land_protests.engine == "threshold"

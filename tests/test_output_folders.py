@@ -15,6 +15,7 @@ import kzsim
 from kzsim.cli import main
 from kzsim.errors import InputError
 from kzsim.outputs import RUN, Format, RunResult, check_writable
+from kzsim.plots import headline_plots
 
 SMALL = (
     "metadata: {name: small, start: 2010-01, end: 2010-03, seed: 3}\npopulation: {citizens: 300}\n"
@@ -105,7 +106,7 @@ def test_a_run_never_replaces_a_comparison_nor_a_comparison_a_run(
     assert main(["run", str(scenario_file), "--out", str(comparison), *overwrite]) == 2
     assert "comparison" in one_line(capsys)
     assert snapshot(comparison) == before
-    run_folder = result.write(tmp_path / "run", plots=False)
+    run_folder = result.write(tmp_path / "run")
     before = snapshot(run_folder)
     code = main(
         ["compare", str(scenario_file), str(scenario_file), "--out", str(run_folder), *overwrite]
@@ -119,7 +120,7 @@ def test_a_run_never_replaces_a_comparison_nor_a_comparison_a_run(
 def test_an_earlier_run_is_replaced_only_with_overwrite(
     scenario_file: Path, tmp_path: Path, result: RunResult, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    folder = result.write(tmp_path / "run", fmt="csv", plots=False)
+    folder = result.write(tmp_path / "run", fmt="csv")
     before = snapshot(folder)
     assert main(["run", str(scenario_file), "--out", str(folder), "--seed", "9", "--quiet"]) == 2
     line = one_line(capsys)
@@ -135,7 +136,7 @@ def test_an_earlier_run_is_replaced_only_with_overwrite(
 def test_overwrite_never_deletes_files_kzsim_did_not_write(
     scenario_file: Path, tmp_path: Path, result: RunResult, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    folder = result.write(tmp_path / "run")
+    folder = result.write(tmp_path / "run", extras=headline_plots)
     (folder / "notes.txt").write_text("mine", encoding="utf-8")
     (folder / "plots" / "sketch.svg").write_text("<svg/>", encoding="utf-8")
     before = snapshot(folder)
@@ -149,14 +150,14 @@ def test_overwrite_never_deletes_files_kzsim_did_not_write(
 def test_the_python_api_replaces_a_run_only_with_overwrite(
     tmp_path: Path, result: RunResult
 ) -> None:
-    folder = result.write(tmp_path / "run", plots=False)
+    folder = result.write(tmp_path / "run")
     with pytest.raises(InputError, match="--overwrite"):
-        result.write(folder, plots=False)
+        result.write(folder)
     (folder / "notes.txt").write_text("mine", encoding="utf-8")
     with pytest.raises(InputError, match="notes.txt"):
-        result.write(folder, plots=False, overwrite=True)
+        result.write(folder, overwrite=True)
     (folder / "notes.txt").unlink()
-    assert result.write(folder, fmt="csv", plots=False, overwrite=True) == folder
+    assert result.write(folder, fmt="csv", overwrite=True) == folder
     assert (folder / "series.csv").exists() and not (folder / "series.parquet").exists()
 
 
@@ -164,7 +165,7 @@ def test_the_python_api_replaces_a_run_only_with_overwrite(
 def test_a_run_folder_holds_only_what_its_kind_declares(
     fmt: Format, tmp_path: Path, result: RunResult
 ) -> None:
-    folder = result.write(tmp_path / "run", fmt=fmt)
+    folder = result.write(tmp_path / "run", fmt=fmt, extras=headline_plots)
     assert main(["report", str(folder)]) == 0
     assert list((folder / "plots").iterdir()) and (folder / "report.html").exists()
     assert RUN.foreign_entries(folder) == []
@@ -202,7 +203,7 @@ def test_the_current_folder_and_its_parents_are_never_replaced(
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    folder = result.write(tmp_path / "a" / "run", plots=False)
+    folder = result.write(tmp_path / "a" / "run")
     (folder / "notes.txt").write_text("mine", encoding="utf-8")
     (folder / "inner").mkdir()
     before = snapshot(tmp_path / "a")
@@ -246,7 +247,7 @@ def test_a_full_disk_is_one_line_exit_1_and_keeps_the_old_output(
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    folder = result.write(tmp_path / "run", plots=False)
+    folder = result.write(tmp_path / "run")
     before = snapshot(folder)
 
     def full(*args: object, **kwargs: object) -> None:
@@ -268,7 +269,7 @@ def test_a_symlink_out_is_refused(
     capsys: pytest.CaptureFixture[str],
     no_computing: None,
 ) -> None:
-    real = result.write(tmp_path / "real", plots=False)
+    real = result.write(tmp_path / "real")
     before = snapshot(real)
     (tmp_path / "empty").mkdir()
     for name, points_to in (("link", real), ("link_to_empty", tmp_path / "empty")):
@@ -357,7 +358,7 @@ def leftover(target: Path, pid: int, old: RunResult | None = None) -> Path:
     marker = {"target": target.name, "pid": pid, "host": os.uname().nodename}
     (workspace / "kzsim-write.json").write_text(json.dumps(marker), encoding="utf-8")
     if old is not None:
-        old.write(workspace / "old", plots=False)
+        old.write(workspace / "old")
     return workspace
 
 

@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 import kzsim
-from kzsim.cli import shipped_scenarios
+from kzsim.data import shipped_scenarios
 
 SHIPPED = shipped_scenarios()
 EXPECTED = {

@@ -23,13 +23,13 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from kzsim.api import run as run_scenario
 from kzsim.batch.experiment import Experiment, load_experiment, scenario_with
 from kzsim.batch.outcomes import compute_outcomes
 from kzsim.batch.schema import Levels, Uniform
 from kzsim.batch.seeds import replication_seed
 from kzsim.errors import KzsimError
 from kzsim.scenario.load import Source
+from kzsim.simulation import run as run_scenario
 
 
 class ModelFunction:

@@ -24,9 +24,9 @@ from pydantic import BaseModel, ValidationError
 from kzsim.batch.designs import Point, design_points
 from kzsim.batch.schema import ExperimentSpec, Location, Outcome, experiment_checks
 from kzsim.catalog import REGIONAL_SERIES
+from kzsim.contracts import RULE_CONFIGS
 from kzsim.errors import InputError
 from kzsim.months import format_month, parse_month
-from kzsim.rules import RULE_CONFIGS
 from kzsim.scenario.document import top_level_keys
 from kzsim.scenario.load import (
     Source,
@@ -503,15 +503,15 @@ def experiment_hash(spec: ExperimentSpec, base: Mapping[str, Any]) -> str:
 
     The output folder and the description are left out, so moving a sweep or rewording its
     description does not count as a change. Keys are sorted, so that the order of a mapping's
-    keys counts only where it changes results: the factors (the design's dimensions, in order)
-    and the rules (their run order) are hashed as lists of pairs, and lists keep their order.
+    keys counts only where it changes results: the factors (the design's dimensions, in order) are
+    hashed as a list of pairs, and lists keep their order (the scenario's ``schedule``, the order
+    the rules run in, among them).
     """
     content = spec.model_dump(
         mode="json", by_alias=True, exclude={"out", "description", "scenario"}
     )
     content["factors"] = list(content["factors"].items())
-    scenario = {**base, "rules": list(base["rules"].items())}
     text = json.dumps(
-        {"experiment": content, "scenario": scenario}, sort_keys=True, separators=(",", ":")
+        {"experiment": content, "scenario": base}, sort_keys=True, separators=(",", ":")
     )
     return hashlib.sha256(text.encode()).hexdigest()

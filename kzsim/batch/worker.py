@@ -26,11 +26,11 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from kzsim.api import run as run_scenario
 from kzsim.batch.outcomes import compute_outcomes
 from kzsim.batch.schema import Outcome
 from kzsim.errors import KzsimError
 from kzsim.scenario.schema import Scenario
+from kzsim.simulation import run as run_scenario
 
 
 @dataclass(frozen=True)

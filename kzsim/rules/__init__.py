@@ -1,31 +1,33 @@
-"""The rule registry, in canonical order (the order used for rules a scenario does not declare)."""
+"""The rules' mechanisms, one module ``kzsim.rules.<name>`` per rule of the registry.
+
+The registry (``kzsim.contracts``) lists the rules; a rule's module, with its equations and its
+``Rule`` class, is imported only when a model needs it (:func:`rule_class`), never by the
+scenario schema.
+"""
 
 from __future__ import annotations
 
+import importlib
 from types import ModuleType
+from typing import Any
 
-from kzsim.rules import (
-    bri_loans,
-    land_protests,
-    multi_vector,
-    opinion,
-    russian_reactions,
-    tariff_harmonisation,
-)
-from kzsim.rules.base import Rule, RuleConfig
+from kzsim.contracts import RULE_NAMES
+from kzsim.rules.base import Rule
 
-RULE_MODULES: tuple[ModuleType, ...] = (
-    tariff_harmonisation,
-    bri_loans,
-    land_protests,
-    opinion,
-    multi_vector,
-    russian_reactions,
-)
-RULE_NAMES: tuple[str, ...] = tuple(m.__name__.rsplit(".", 1)[1] for m in RULE_MODULES)
-RULE_CONFIGS: dict[str, type[RuleConfig]] = {
-    name: m.Config for name, m in zip(RULE_NAMES, RULE_MODULES, strict=True)
-}
-RULE_CLASSES: dict[str, type[Rule]] = {  # type: ignore[type-arg]
-    name: m.Rule for name, m in zip(RULE_NAMES, RULE_MODULES, strict=True)
-}
+
+def rule_module(name: str) -> ModuleType:
+    """The module of the rule ``name``, ``kzsim.rules.<name>``, imported on first use.
+
+    Raises:
+        KeyError: if ``name`` is not a rule of the registry.
+
+    """
+    if name not in RULE_NAMES:
+        raise KeyError(f"no rule {name!r} (allowed: {', '.join(RULE_NAMES)})")
+    return importlib.import_module(f"{__name__}.{name}")
+
+
+def rule_class(name: str) -> type[Rule[Any]]:
+    """The ``Rule`` class of the rule ``name`` (see :func:`rule_module`)."""
+    found: type[Rule[Any]] = rule_module(name).Rule
+    return found

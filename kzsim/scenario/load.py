@@ -18,7 +18,6 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from kzsim.errors import InputError
-from kzsim.rules import RULE_NAMES
 from kzsim.scenario.checks import cross_check
 from kzsim.scenario.document import DocumentError, read_document
 from kzsim.scenario.schema import Scenario
@@ -288,25 +287,8 @@ def load_scenario(
     if overrides:
         if not isinstance(data, dict):
             raise InputError([f"{where.where(())}: scenario: expected a mapping of sections"])
-        declared = list(data.get("rules") or {}) if isinstance(data.get("rules"), dict) else []
         apply_overrides(data, overrides, where)
-        keep_declared_rule_order(data, declared)
     return validate_data(data, where)
-
-
-def keep_declared_rule_order(data: dict[str, Any], declared: list[str]) -> None:
-    """Order ``data["rules"]`` as the file declared it, whatever overrides added.
-
-    Rules run in the file's order, then the others in canonical order; an override that configures a
-    rule the file does not mention must not move that rule forward.
-    """
-    rules = data.get("rules")
-    if not isinstance(rules, dict):
-        return
-    ordered = {name: rules[name] for name in declared if name in rules}
-    ordered.update({name: rules.get(name, {}) for name in RULE_NAMES if name not in ordered})
-    ordered.update({name: value for name, value in rules.items() if name not in ordered})
-    data["rules"] = ordered
 
 
 def _plain(value: Any) -> Any:

@@ -8,27 +8,24 @@ from __future__ import annotations
 
 import difflib
 from functools import cache
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import annotated_types
 from pydantic import (
     AfterValidator,
     Field,
-    PrivateAttr,
+    ValidationError,
     ValidationInfo,
+    WithJsonSchema,
+    create_model,
     field_validator,
     model_validator,
 )
+from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from kzsim.catalog import SERIES_NAMES
+from kzsim.contracts import RULE_CONFIGS, RULE_NAMES, SCHEDULE
 from kzsim.months import parse_month
-from kzsim.rules import RULE_CONFIGS, RULE_NAMES
-from kzsim.rules.bri_loans import Config as BriLoansConfig
-from kzsim.rules.land_protests import Config as LandProtestsConfig
-from kzsim.rules.multi_vector import Config as MultiVectorConfig
-from kzsim.rules.opinion import Config as OpinionConfig
-from kzsim.rules.russian_reactions import Config as RussianReactionsConfig
-from kzsim.rules.tariff_harmonisation import Config as TariffHarmonisationConfig
 from kzsim.scenario.regions import Region, builtin_regions
 from kzsim.scenario.types import Frozen, Month, NonNegative, Seed, Share
 
@@ -52,6 +49,18 @@ def _known_series(name: str) -> str:
 
 #: The name of an output series (``kzsim.catalog``), checked with a closest-name hint.
 SeriesName = Annotated[str, AfterValidator(_known_series)]
+
+
+def _known_rule(name: str) -> str:
+    if name not in RULE_NAMES:
+        raise ValueError(unknown_name("rule", name, SCHEDULE))
+    return name
+
+
+#: The name of a rule of the registry (``kzsim.contracts``), checked with a closest-name hint.
+RuleName = Annotated[
+    str, AfterValidator(_known_rule), WithJsonSchema({"type": "string", "enum": list(SCHEDULE)})
+]
 
 
 class Metadata(Frozen):
@@ -359,30 +368,50 @@ class Outputs(Frozen):
     regional: bool = True
 
 
-class Rules(Frozen):
-    """Rule configurations; rules run in the order the file declares them, then the rest."""
+if TYPE_CHECKING:
 
-    tariff_harmonisation: TariffHarmonisationConfig = TariffHarmonisationConfig()
-    bri_loans: BriLoansConfig = BriLoansConfig()
-    land_protests: LandProtestsConfig = LandProtestsConfig()
-    opinion: OpinionConfig = OpinionConfig()
-    multi_vector: MultiVectorConfig = MultiVectorConfig()
-    russian_reactions: RussianReactionsConfig = RussianReactionsConfig()
+    class Rules(Frozen):
+        """Every rule's parameters; the fields are derived from the registry at import."""
 
-    _order: tuple[str, ...] = PrivateAttr(default=RULE_NAMES)
+        def __getattr__(self, name: str) -> Any: ...
 
-    @model_validator(mode="wrap")
-    @classmethod
-    def _remember_order(cls, data: Any, handler: Any) -> Rules:
-        rules: Rules = handler(data)
-        declared = [k for k in data if k in RULE_CONFIGS] if isinstance(data, dict) else []
-        rules._order = tuple(declared) + tuple(n for n in RULE_NAMES if n not in declared)
-        return rules
+else:
+    Rules = create_model(
+        "Rules",
+        __base__=Frozen,
+        __module__=__name__,
+        __doc__="Every rule's parameters, one field per rule of the registry (kzsim.contracts).",
+        **{name: (config, config()) for name, config in RULE_CONFIGS.items()},
+    )
 
-    @property
-    def order(self) -> tuple[str, ...]:
-        """Rule names in the order they are applied."""
-        return self._order
+
+#: What a schedule must list.
+_ONCE = "every rule exactly once"
+
+
+def _schedule_problems(schedule: tuple[str, ...]) -> list[InitErrorDetails]:
+    """The rules a schedule lists again (at that place) and those it misses (at the list)."""
+    problems: list[InitErrorDetails] = []
+    first: dict[str, int] = {}
+    for index, name in enumerate(schedule):
+        if name in first:
+            text = f"rule '{name}' is already at schedule[{first[name]}] (allowed: {_ONCE})"
+            problems.append(_problem((index,), name, text))
+        first.setdefault(name, index)
+    missing = [name for name in SCHEDULE if name not in first]
+    if missing:
+        names = ", ".join(f"'{name}'" for name in missing)
+        what = f"rule {names} is" if len(missing) == 1 else f"rules {names} are"
+        text = (
+            f"{what} missing (allowed: {_ONCE}; switch a rule off with rules.<rule>.enabled: false)"
+        )
+        problems.append(_problem((), schedule, text))
+    return problems
+
+
+def _problem(loc: tuple[int, ...], given: Any, text: str) -> InitErrorDetails:
+    """A validation error at ``loc`` within the schedule, reported as ``text``."""
+    return InitErrorDetails(type=PydanticCustomError("value_error", text), loc=loc, input=given)
 
 
 class Scenario(Frozen):
@@ -393,6 +422,12 @@ class Scenario(Frozen):
     initial: Actors = Actors()
     drivers: dict[DriverName, dict[Month, float]] = Field(default_factory=dict)
     rules: Rules = Rules()
+    schedule: tuple[RuleName, ...] = Field(
+        SCHEDULE,
+        description="the order in which the rules run each month, every rule exactly once "
+        "(a rule is switched off with rules.<rule>.enabled: false); default: the canonical "
+        "order (docs/model.md, section 3)",
+    )
     events: tuple[Event, ...] = ()
     outputs: Outputs = Outputs()
 
@@ -401,11 +436,17 @@ class Scenario(Frozen):
         """Number of simulated months, start and end included."""
         return parse_month(self.metadata.end) - parse_month(self.metadata.start) + 1
 
+    @field_validator("schedule")
+    @classmethod
+    def _every_rule_once(cls, schedule: tuple[str, ...]) -> tuple[str, ...]:
+        problems = _schedule_problems(schedule)
+        if problems:
+            raise ValidationError.from_exception_data("schedule", problems)
+        return schedule
+
     def to_data(self) -> dict[str, Any]:
-        """Plain data that loads back to an equal scenario (rules keep their declared order)."""
-        data = self.model_dump(mode="json", exclude_defaults=False)
-        data["rules"] = {name: data["rules"][name] for name in self.rules.order}
-        return data
+        """Plain data that loads back to an equal scenario."""
+        return self.model_dump(mode="json")
 
 
 __all__ = [

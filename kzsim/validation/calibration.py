@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 
 from kzsim.agents.population import KAZAKH, RUSSIAN
-from kzsim.cli import shipped_scenarios
+from kzsim.data import shipped_scenarios
 from kzsim.model import KazakhstanModel
 from kzsim.scenario.load import load_scenario
 from kzsim.validation.patterns import pattern

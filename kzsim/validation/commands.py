@@ -93,7 +93,7 @@ def register(app: typer.Typer) -> None:
         """
         from rich.progress import BarColumn, Progress, TextColumn
 
-        from kzsim.cli import shipped_scenarios
+        from kzsim.data import shipped_scenarios
         from kzsim.errors import InputError
         from kzsim.scenario.load import load_scenario
         from kzsim.terminal import console, plain

@@ -15,7 +15,7 @@ from typing import Any
 
 import pandas as pd
 
-from kzsim.api import run
+from kzsim.simulation import run
 from kzsim.validation.variants import VARIANTS
 
 

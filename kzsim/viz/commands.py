@@ -170,7 +170,7 @@ def dashboard(
 
 def default_dashboard_scenario() -> Path:
     """The shipped historical replay."""
-    from kzsim.cli import shipped_scenarios
+    from kzsim.data import shipped_scenarios
     from kzsim.errors import InputError
 
     for path in shipped_scenarios():

@@ -156,8 +156,8 @@ def run_comparison(
             ``overrides``.
 
     """
-    from kzsim.api import run
     from kzsim.model import fresh_seed
+    from kzsim.simulation import run
 
     if replications < 1:
         raise InputError([f"--seeds: {replications} is too few (allowed: 1 or more)"])

@@ -65,7 +65,7 @@ def write_comparison(comparison: Comparison, out: Path, overwrite: bool = False)
         figures = comparison_pngs(comparison)
         for name, data in figures:
             (folder / PLOTS / f"{name}.png").write_bytes(data)
-        manifest = json.dumps(comparison.manifest, indent=2)  # unsorted: rule order is an input
+        manifest = json.dumps(comparison.manifest, indent=2)  # keys in the scenario's order
         (folder / MANIFEST).write_text(manifest, encoding="utf-8")
         page = comparison_page(comparison, figures)
         (folder / REPORT).write_text(page, encoding="utf-8")

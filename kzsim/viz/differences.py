@@ -12,14 +12,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from kzsim.rules import RULE_NAMES
 from kzsim.scenario.load import Location, dotted
 from kzsim.scenario.schema import Scenario
 
 #: Shown for a key that one side does not have.
 ABSENT = "(absent)"
-#: The pseudo-key under which a different rule order is reported (the order is an input too).
-RULE_ORDER_KEY = "rules (order applied)"
 #: Labels that name a scenario rather than change it.
 LABELS = ("metadata.name", "metadata.description")
 
@@ -111,13 +108,8 @@ def differences(
 def scenario_differences(
     left: Scenario, right: Scenario, ignore: Iterable[str] = LABELS
 ) -> list[Difference]:
-    """Inputs that differ between two scenarios, the rule order included."""
-    found = differences(left.to_data(), right.to_data(), ignore)
-    if left.rules.order != right.rules.order:
-        found.append(
-            Difference(RULE_ORDER_KEY, ", ".join(left.rules.order), ", ".join(right.rules.order))
-        )
-    return found
+    """Inputs that differ between two scenarios, the ``schedule`` (the rules' order) included."""
+    return differences(left.to_data(), right.to_data(), ignore)
 
 
 def changed_from_defaults(scenario: Scenario) -> list[Difference]:
@@ -126,12 +118,7 @@ def changed_from_defaults(scenario: Scenario) -> list[Difference]:
     Each difference holds the default on the left and the scenario's value on the right.
     """
     defaults = Scenario(metadata=scenario.metadata).to_data()
-    found = differences(defaults, scenario.to_data(), ("metadata", "drivers", "events"))
-    if scenario.rules.order != RULE_NAMES:
-        found.append(
-            Difference(RULE_ORDER_KEY, ", ".join(RULE_NAMES), ", ".join(scenario.rules.order))
-        )
-    return found
+    return differences(defaults, scenario.to_data(), ("metadata", "drivers", "events"))
 
 
 def show(value: Any) -> str:

@@ -8,7 +8,6 @@ from html import escape
 
 import pandas as pd
 
-from kzsim.cli import SUMMARY
 from kzsim.outputs import RunResult
 from kzsim.viz import html
 from kzsim.viz.differences import changed_from_defaults, show
@@ -67,15 +66,10 @@ def summary_section(result: RunResult) -> str:
         ("wall time (s)", info.get("wall_seconds", "")),
         ("events logged", len(result.events)),
     ]
-    rows = []
-    for variable in SUMMARY:
-        values = result.national(variable)
-        if not values.empty:
-            rows.append((variable, values.iloc[0], values.iloc[-1], values.min(), values.max()))
     return (
         html.table(("item", "value"), ((item, str(value)) for item, value in facts))
         + "<h3>Headline series</h3>"
-        + html.table(("series", "first", "last", "min", "max"), rows)
+        + html.table(("series", "first", "last", "min", "max"), result.summary())
     )
 
 

@@ -9,6 +9,7 @@ import pytest
 
 from kzsim.batch import run_experiment
 from kzsim.batch.experiment import load_experiment
+from kzsim.contracts import SCHEDULE
 from kzsim.errors import InputError
 from tests.batch.conftest import experiment_data
 
@@ -40,6 +41,14 @@ def swapped_rules() -> dict[str, Any]:
     return data(scenario=scenario)
 
 
+def swapped_schedule() -> dict[str, Any]:
+    original = data()
+    schedule = list(SCHEDULE)
+    first, second = schedule.index("opinion"), schedule.index("land_protests")
+    schedule[first], schedule[second] = schedule[second], schedule[first]
+    return data(scenario=original["scenario"] | {"schedule": schedule})
+
+
 def reordered_population() -> dict[str, Any]:
     original = data()
     population = reversed_mapping(original["scenario"]["population"])
@@ -53,7 +62,9 @@ def swept(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
-@pytest.mark.parametrize("changed", [swapped_factors, swapped_rules], ids=["factors", "rules"])
+@pytest.mark.parametrize(
+    "changed", [swapped_factors, swapped_schedule], ids=["factors", "schedule"]
+)
 def test_an_order_that_changes_results_is_a_changed_experiment(swept: Path, changed: Any) -> None:
     experiment = load_experiment(changed())
     assert experiment.hash != load_experiment(data()).hash
@@ -61,8 +72,11 @@ def test_an_order_that_changes_results_is_a_changed_experiment(swept: Path, chan
         run_experiment(experiment, swept, workers=1)
 
 
-def test_the_order_of_population_keys_is_not_a_change(swept: Path) -> None:
-    experiment = load_experiment(reordered_population())
+@pytest.mark.parametrize(
+    "reordered", [reordered_population, swapped_rules], ids=["population", "rules"]
+)
+def test_the_order_of_mapping_keys_is_not_a_change(swept: Path, reordered: Any) -> None:
+    experiment = load_experiment(reordered())
     assert experiment.hash == load_experiment(data()).hash
     calls: list[tuple[int, int, int]] = []
     run_experiment(experiment, swept, workers=1, progress=lambda *c: calls.append(c))

@@ -9,13 +9,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from kzsim.contracts.bri_loans import AGRICULTURE, EQUITY_SWAP, TRANSPORT, Config
 from kzsim.model import KazakhstanModel
 from kzsim.rules.bri_loans import (
-    AGRICULTURE,
-    EQUITY_SWAP,
-    TRANSPORT,
     AcceptanceWeights,
-    Config,
     Rule,
     acceptance_probability,
     acceptance_utility,

@@ -10,9 +10,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
+from kzsim.contracts.multi_vector import Config
 from kzsim.model import KazakhstanModel
 from kzsim.rules.multi_vector import (
-    Config,
     Rule,
     alignment_target,
     calibrate_base,

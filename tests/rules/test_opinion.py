@@ -8,9 +8,9 @@ import scipy.sparse as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from kzsim.contracts.opinion import Config
 from kzsim.model import KazakhstanModel
 from kzsim.rules.opinion import (
-    Config,
     adapt_reference,
     add_immediate_part,
     eaeu_support_inputs,

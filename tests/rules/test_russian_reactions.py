@@ -6,9 +6,9 @@ from typing import Any
 
 import pytest
 
+from kzsim.contracts.russian_reactions import Config
 from kzsim.model import KazakhstanModel
 from kzsim.rules.russian_reactions import (
-    Config,
     irritation_update,
     retention_from_half_life,
     rhetoric_due,

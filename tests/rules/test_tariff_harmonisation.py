@@ -12,11 +12,11 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from kzsim.catalog import REGIONAL_SERIES, SERIES
+from kzsim.contracts import tariff_harmonisation as th
+from kzsim.contracts.tariff_harmonisation import Config
 from kzsim.model import KazakhstanModel
 from kzsim.months import parse_month
-from kzsim.rules import tariff_harmonisation as th
 from kzsim.rules.tariff_harmonisation import (
-    Config,
     TariffLines,
     adapt_geometric,
     adaptation_rate,

@@ -10,7 +10,7 @@ import os
 
 import pytest
 
-from kzsim.cli import shipped_scenarios
+from kzsim.data import shipped_scenarios
 from kzsim.scenario.load import load_scenario
 from kzsim.validation.suite import Outcome, run_suite
 

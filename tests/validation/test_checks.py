@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from kzsim.cli import shipped_scenarios
+from kzsim.data import shipped_scenarios
 from kzsim.months import format_month, parse_month
 from kzsim.scenario.load import load_scenario
 from kzsim.validation.patterns import (
@@ -145,11 +145,11 @@ def test_evaluate_counts_seeds() -> None:
 # --- variants ---------------------------------------------------------------------------------
 
 
-def test_variants_leave_the_base_alone_and_keep_the_rule_order(base: dict[str, Any]) -> None:
+def test_variants_leave_the_base_alone_and_keep_the_schedule(base: dict[str, Any]) -> None:
     before = repr(base)
     for variant in VARIANTS.values():
         scenario = variant.apply(base)
-        assert scenario.rules.order == tuple(base["rules"])
+        assert scenario.schedule == tuple(base["schedule"])
     assert repr(base) == before
 
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from kzsim.contracts import SCHEDULE
 from kzsim.scenario.load import load_scenario
 from kzsim.viz.differences import (
     ABSENT,
-    RULE_ORDER_KEY,
     changed_from_defaults,
     differences,
     flatten,
@@ -59,11 +59,29 @@ def test_each_event_is_one_line_and_missing_events_are_absent() -> None:
     assert "china.strategic_interest set 0.8" in found[0].left
 
 
-def test_rule_order_is_an_input() -> None:
+def swapped_schedule() -> list[str]:
+    """The canonical schedule with opinion and land_protests swapped."""
+    schedule = list(SCHEDULE)
+    first, second = schedule.index("opinion"), schedule.index("land_protests")
+    schedule[first], schedule[second] = schedule[second], schedule[first]
+    return schedule
+
+
+def test_the_schedule_is_an_input_and_the_order_of_rule_keys_is_not() -> None:
+    found = scenario_differences(small_scenario(), small_scenario(schedule=swapped_schedule()))
+    assert [(d.key, d.left, d.right) for d in found] == [
+        ("schedule", list(SCHEDULE), swapped_schedule())
+    ]
     reordered = small_scenario(rules={"opinion": {}, "land_protests": {}})
-    found = scenario_differences(small_scenario(), reordered)
-    assert [d.key for d in found] == [RULE_ORDER_KEY]
-    assert str(found[0].right).startswith("opinion, land_protests")
+    assert scenario_differences(small_scenario(), reordered) == []
+
+
+def test_changed_from_defaults_names_a_changed_schedule() -> None:
+    found = {d.key: (d.left, d.right) for d in changed_from_defaults(small_scenario())}
+    assert "schedule" not in found
+    scenario = small_scenario(schedule=swapped_schedule())
+    found = {d.key: (d.left, d.right) for d in changed_from_defaults(scenario)}
+    assert found["schedule"] == (list(SCHEDULE), swapped_schedule())
 
 
 def test_changed_from_defaults_lists_only_what_the_scenario_sets() -> None:

@@ -10,6 +10,7 @@ import pytest
 
 from kzsim.api import run
 from kzsim.cli import main
+from kzsim.plots import headline_plots
 from kzsim.scenario.load import load_scenario
 from tests.conftest import small_scenario
 from tests.viz.pages import assert_self_contained, section_ids
@@ -26,7 +27,7 @@ def run_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
         small_scenario(events=EVENTS).to_data(), ["rules.bri_loans.leakage_mean=0.4"]
     )
     folder = tmp_path_factory.mktemp("runs") / "small"
-    run(scenario, seed=4).write(folder)
+    run(scenario, seed=4).write(folder, extras=headline_plots)
     return folder
 
 
@@ -65,7 +66,7 @@ def test_changed_parameters_are_listed_with_their_defaults(run_folder: Path) -> 
 def test_csv_run_folders_report_too(tmp_path: Path) -> None:
     folder = tmp_path / "csv"
     scenario = small_scenario(outputs={"regional": False})
-    run(scenario, seed=1, steps=4).write(folder, fmt="csv", plots=False)
+    run(scenario, seed=1, steps=4).write(folder, fmt="csv")
     assert main(["report", str(folder)]) == 0
     page = (folder / "report.html").read_text(encoding="utf-8")
     assert_self_contained(page)

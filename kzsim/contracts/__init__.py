@@ -1,0 +1,60 @@
+"""The registry of the rules: the one place that lists them, and their canonical schedule.
+
+Each rule ``name`` has a contract module ``kzsim.contracts.<name>`` (its ``Config`` and the series
+it declares; no simulation code, so the scenario schema can import it) and a mechanism module
+``kzsim.rules.<name>`` (its ``Rule``, imported only when a model is built). The scenario's
+``rules:`` section and ``schedule:``, the series catalog (``kzsim.catalog``), the rule classes
+(``kzsim.rules.rule_class``) and ``kzsim list`` are derived from here.
+"""
+
+from __future__ import annotations
+
+from types import ModuleType
+
+from kzsim.contracts import (
+    bri_loans,
+    land_protests,
+    multi_vector,
+    opinion,
+    russian_reactions,
+    tariff_harmonisation,
+)
+from kzsim.contracts.base import RuleConfig
+
+#: The contract module of each rule, by name, in catalog order: the order of the scenario's
+#: ``rules:`` section, of the series catalog and of the outputs (not the order rules run in).
+CONTRACTS: dict[str, ModuleType] = {
+    module.__name__.rpartition(".")[2]: module
+    for module in (
+        tariff_harmonisation,
+        bri_loans,
+        land_protests,
+        opinion,
+        multi_vector,
+        russian_reactions,
+    )
+}
+#: Every rule's name, in catalog order.
+RULE_NAMES: tuple[str, ...] = tuple(CONTRACTS)
+#: Every rule's parameters, by name.
+RULE_CONFIGS: dict[str, type[RuleConfig]] = {
+    name: module.Config for name, module in CONTRACTS.items()
+}
+
+#: The canonical run order, the default of a scenario's ``schedule:``: each rule with the reason
+#: for its place (docs/model.md, section 3). A rule reads what the rules before it wrote this
+#: month, and what the rules after it wrote last month.
+SCHEDULE_REASONS: dict[str, str] = {
+    "tariff_harmonisation": "first: this month's tariffs, prices, import shares and regional "
+    "trade losses follow from this month's drivers (exchange rates, inflation)",
+    "bri_loans": "capital need, debt, regional project jobs and Chinese presence follow from "
+    "this month's budget stress",
+    "opinion": "hardship and attitudes follow from this month's prices, trade losses, jobs and "
+    "presence",
+    "land_protests": "protest follows from this month's grievances: citizens feel a shock "
+    "before they decide whether to protest",
+    "multi_vector": "leverage and alignment follow from this month's trade, debt and capital need",
+    "russian_reactions": "last: Russia reacts to this month's change of alignment",
+}
+#: The canonical run order.
+SCHEDULE: tuple[str, ...] = tuple(SCHEDULE_REASONS)

@@ -1,0 +1,214 @@
+"""Contract of the land and protest rule: its parameters and the series it declares."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Literal
+
+from pydantic import Field
+
+from kzsim.contract import FloatArray
+from kzsim.contracts.base import RuleConfig
+from kzsim.series import RegionalSeries, Series, actor_attribute
+
+if TYPE_CHECKING:
+    from kzsim.model import KazakhstanModel
+
+
+class Config(RuleConfig):
+    """Parameters of the land-policy state machine and the protest engine."""
+
+    engine: Literal["epstein", "threshold"] = Field(
+        "epstein", description="protest engine: Epstein (2002) or Granovetter (1978) threshold"
+    )
+    salience_jump: float = Field(
+        0.15,
+        ge=0.0,
+        le=1.0,
+        description="salience 0-1 added at approval; perceived land grab (E L62; P L271-273) (A)",
+    )
+    salience_half_life_months: float = Field(
+        12.0, ge=0.5, le=600.0, description="months; land salience halves without news (A)"
+    )
+    media_amplification: float = Field(
+        0.5,
+        ge=0.0,
+        le=5.0,
+        description="dimensionless; Russian TV coverage of the protests (C L21), size (A)",
+    )
+    land_weight: float = Field(
+        0.4, ge=0.0, le=2.0, description="grievance per felt salience x Sinophobia (LP2) (A)"
+    )
+    xinjiang_weight: float = Field(
+        0.2,
+        ge=0.0,
+        le=2.0,
+        description="grievance per Xinjiang salience x Sinophobia; anti-China demands join "
+        "anti-government protest (LP5-LP6; C L39; T L1844-1848) (A)",
+    )
+    arrest_constant: float = Field(
+        2.3, ge=0.0, le=20.0, description="k, dimensionless; Epstein (2002)"
+    )
+    activation_threshold: float = Field(
+        0.1, ge=0.0, le=1.0, description="T, grievance units; Epstein (2002)"
+    )
+    min_active_share: float = Field(
+        0.1,
+        gt=0.0,
+        le=1.0,
+        description="share; floor on the neighbour active share, the lone activist (A)",
+    )
+    follower_min_grievance: float = Field(
+        0.25, ge=0.0, le=2.0, description="g_min, grievance units; threshold engine (A)"
+    )
+    contagion_rounds: int = Field(
+        2, ge=1, le=10, description="rounds of threshold contagion per month (A)"
+    )
+    arrest_rate_per_repression: float = Field(
+        1.0,
+        ge=0.0,
+        le=10.0,
+        description="monthly detention probability of an active citizen per unit repression (A)",
+    )
+    max_jail_months: int = Field(
+        6, ge=1, le=120, description="months; jail term uniform on 1..max (Epstein's J) (A)"
+    )
+    wave_share: float = Field(
+        0.1, ge=0.0, le=1.0, description="share of a region's citizens active for a wave (A)"
+    )
+    wave_regions: int = Field(
+        3,
+        ge=1,
+        le=100,
+        description="regions in a wave that prompt a response; 2016 spread (E L62) (A)",
+    )
+    response_lag_months: int = Field(
+        0,
+        ge=0,
+        le=60,
+        description="months of wave before the response; protests 24 Apr, moratorium 5 May "
+        "2016 (events_outside_seeds.csv)",
+    )
+    response: Literal["concede", "repress", "both"] = Field(
+        "both", description="the government's answer to a wave; both in 2016 (C L38)"
+    )
+    response_cooldown_months: int = Field(
+        12, ge=0, le=600, description="months before the government responds again (A)"
+    )
+    moratorium_months: int = Field(
+        67,
+        ge=1,
+        le=600,
+        description="months; May 2016 to Dec 2021 (C L38; events_outside_seeds.csv)",
+    )
+    concession_salience_cut: float = Field(
+        0.5, ge=0.0, le=1.0, description="share of land salience removed by a moratorium (A)"
+    )
+    concession_legitimacy_gain: float = Field(
+        0.02,
+        ge=0.0,
+        le=1.0,
+        description="legitimacy 0-1 added to every citizen; apology (P L273-277), size (A)",
+    )
+    crackdown_step: float = Field(
+        0.2, ge=0.0, le=1.0, description="repression 0-1 added by a crackdown (C L38), size (A)"
+    )
+    crackdown_half_life_months: float = Field(
+        6.0, ge=0.5, le=600.0, description="months; the crackdown's excess repression halves (A)"
+    )
+    crackdown_legitimacy_cost: float = Field(
+        0.02, ge=0.0, le=1.0, description="legitimacy 0-1 removed from every citizen (A)"
+    )
+    nationwide_regions: int = Field(
+        9,
+        ge=1,
+        le=100,
+        description="regions in a wave that make it nationwide: more than half of the 17 "
+        "(T L1443 'across Kazakhstan') (A)",
+    )
+    outside_help: bool = Field(
+        True,
+        description="a wave still nationwide after a crackdown brings a request for allied troops "
+        "(LP7, CSTO Art. 4; T L1464-1478)",
+    )
+    outside_help_repression: float = Field(
+        0.3,
+        ge=0.0,
+        le=1.0,
+        description="repression 0-1 added by allied troops (2,500 CSTO peacekeepers, "
+        "T L1474-1476), size (A)",
+    )
+    outside_help_half_life_months: float = Field(
+        1.0,
+        ge=0.5,
+        le=600.0,
+        description="months; the troops' extra repression halves (they left within two weeks, "
+        "events_outside_seeds.csv 2022-01-13..19)",
+    )
+    csto_gratitude_step: float = Field(
+        0.5,
+        ge=0.0,
+        le=1.0,
+        description="Russia's csto_gratitude 0-1 added by its help (RL5; T L286-305), size (A)",
+    )
+    elite_change_legitimacy_gain: float = Field(
+        0.05,
+        ge=0.0,
+        le=1.0,
+        description="legitimacy 0-1 added to every citizen by elite change and reform after a "
+        "nationwide wave (T L1933-1943, L2002-2022), size (A)",
+    )
+    ban_sinophobia_threshold: float = Field(
+        0.5,
+        ge=0.0,
+        le=1.0,
+        description="national mean Sinophobia above which the moratorium ends in a ban "
+        "(C L71; O L50), level (A)",
+    )
+
+
+def _protest_share(m: KazakhstanModel) -> FloatArray:
+    return m.population.regional_mean(m.population.active)
+
+
+def _jailed_share(m: KazakhstanModel) -> FloatArray:
+    return m.population.regional_mean(m.population.jail_months > 0)
+
+
+# Readers are named functions, not lambdas: mypy cannot infer a lambda's argument type here,
+# because this module and kzsim.model import each other when type checking (TYPE_CHECKING).
+SERIES = (
+    Series(
+        "land_policy_state",
+        "kazakhstan",
+        "code",
+        "0 closed, 1 reform pending, 2 in force, 3 moratorium, 4 ban",
+        actor_attribute("kazakhstan", "land_policy_state"),
+    ),
+    Series(
+        "regions_in_wave",
+        "kazakhstan",
+        "regions",
+        "regions whose active share exceeds the wave level",
+        actor_attribute("kazakhstan", "regions_in_wave"),
+    ),
+    Series(
+        "repression",
+        "kazakhstan",
+        "share 0-1",
+        "state repression intensity",
+        actor_attribute("kazakhstan", "repression"),
+    ),
+    Series(
+        "land_salience",
+        "kazakhstan",
+        "share 0-1",
+        "public salience of land sales to foreigners",
+        actor_attribute("kazakhstan", "land_salience"),
+    ),
+)
+REGIONAL_SERIES = (
+    RegionalSeries("protest_share", "share 0-1", "citizens active in protest", _protest_share),
+    RegionalSeries(
+        "jailed_share", "share 0-1", "citizens serving a jail term for protest", _jailed_share
+    ),
+)

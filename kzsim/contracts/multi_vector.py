@@ -1,0 +1,228 @@
+"""Contract of the multi-vector rule: its parameters and the alignment series it declares."""
+
+from __future__ import annotations
+
+import numpy as np
+from pydantic import Field, model_validator
+
+from kzsim.contract import FloatArray
+from kzsim.contracts.base import RuleConfig
+from kzsim.scenario.types import Positive
+from kzsim.series import RegionalSeries, Series, actor_attribute
+
+
+class Config(RuleConfig):
+    """Parameters of multi-vector balancing."""
+
+    russia_trade_weight: float = Field(
+        0.25, ge=0.0, le=1.0, description="weight of trade leverage; RL1 T L943-947; size (A)"
+    )
+    russia_transit_weight: float = Field(
+        0.0,
+        ge=0.0,
+        le=1.0,
+        description="weight of transit dependence; T L943-947; 0 by default because the "
+        "tariff rule's trade leverage already carries it (TH8)",
+    )
+    russia_security_weight: float = Field(
+        0.2,
+        ge=0.0,
+        le=1.0,
+        description="weight of security leverage; T L1218-1271, L1383-1385; size (A)",
+    )
+    russia_media_weight: float = Field(
+        0.15, ge=0.0, le=1.0, description="weight of media reach; C L19; size (A)"
+    )
+    russia_eaeu_weight: float = Field(
+        0.0,
+        ge=0.0,
+        le=1.0,
+        description="weight of EAEU membership; P L399-416; 0 by default because the tariff "
+        "rule's trade leverage already carries it (TH8)",
+    )
+    china_debt_weight: float = Field(
+        0.3, ge=0.0, le=1.0, description="weight of debt to China / GDP; P L62-70, T L882-886; (A)"
+    )
+    china_equity_weight: float = Field(
+        0.2, ge=0.0, le=1.0, description="weight of Chinese equity stakes; P L177-180; (A)"
+    )
+    china_imports_weight: float = Field(
+        0.3, ge=0.0, le=1.0, description="weight of China's import share; E L33; size (A)"
+    )
+    china_investment_weight: float = Field(
+        0.2,
+        ge=0.0,
+        le=1.0,
+        description="weight of China's BRI investment / GDP; T L888-894, L2123-2129; size (A)",
+    )
+    debt_to_gdp_half: float = Field(
+        0.1,
+        gt=0.0,
+        le=2.0,
+        description="share of GDP; debt to China at which that channel is half saturated; (A)",
+    )
+    equity_half_usd_bn: float = Field(
+        2.0,
+        gt=0.0,
+        le=100.0,
+        description="US$ bn; Chinese equity at which that channel is half saturated; (A)",
+    )
+    investment_to_gdp_half: float = Field(
+        0.1,
+        gt=0.0,
+        le=2.0,
+        description="share of GDP; BRI investment at which that channel is half saturated; (A)",
+    )
+    mutual_damping: float = Field(
+        0.5,
+        ge=0.0,
+        le=1.0,
+        description="share of a power's leverage offset by the other's full leverage; "
+        "MV1 P L604-609; size (A)",
+    )
+    leverage_aversion: float = Field(
+        3.0,
+        ge=0.0,
+        le=20.0,
+        description="eta, 1/leverage unit; alignment falls as exp(-eta L_eff); (A)",
+    )
+    alignment_relaxation_per_month: float = Field(
+        0.05,
+        ge=0.0,
+        le=1.0,
+        description="kappa, share of the gap to the target alignment closed per month; (A)",
+    )
+    money_pull: float = Field(
+        1.0,
+        ge=0.0,
+        le=10.0,
+        description="China's base weight x (1 + this x capital_need x lending_appetite); "
+        "MV4 T L2083-2089, E L41; size (A)",
+    )
+    gratitude_pull: float = Field(
+        1.0,
+        ge=0.0,
+        le=10.0,
+        description="Russia's base weight x (1 + this x csto_gratitude); deference owed for the "
+        "CSTO rescue, RL5 T L299-305; size (A)",
+    )
+    threat_pull: float = Field(
+        1.0,
+        ge=0.0,
+        le=10.0,
+        description="the West's base weight x (1 + this x threat_perception); "
+        "RL4 T L1554-1622, E L102; size (A)",
+    )
+    floor_russia: float = Field(
+        0.3,
+        ge=0.0,
+        le=1.0,
+        description="share; lowest alignment with Russia; MV3 T L2045-2059, E L93; level (A)",
+    )
+    floor_any: float = Field(
+        0.05,
+        ge=0.0,
+        le=1.0 / 3.0,
+        description="share; lowest alignment with any partner; MV5 C L3, L67; level (A)",
+    )
+    base_weights: tuple[Positive, Positive, Positive] | None = Field(
+        None,
+        description="base_j for russia, china, west; none = calibrated so that the initial "
+        "alignment is the target in the first month; (A)",
+    )
+
+    @model_validator(mode="after")
+    def _check(self) -> Config:
+        floors = max(self.floor_russia, self.floor_any) + 2 * self.floor_any
+        if floors > 1.0:
+            raise ValueError(
+                f"floor_russia + 2 floor_any is {floors:g}; the floors must leave room (<= 1)"
+            )
+        if sum(self.russia_weights) <= 0.0:
+            raise ValueError("russia_*_weight: at least one weight must be positive")
+        if sum(self.china_weights) <= 0.0:
+            raise ValueError("china_*_weight: at least one weight must be positive")
+        return self
+
+    @property
+    def russia_weights(self) -> tuple[float, float, float, float, float]:
+        """Weights of trade, transit, security, media and EAEU membership."""
+        return (
+            self.russia_trade_weight,
+            self.russia_transit_weight,
+            self.russia_security_weight,
+            self.russia_media_weight,
+            self.russia_eaeu_weight,
+        )
+
+    @property
+    def china_weights(self) -> tuple[float, float, float, float]:
+        """Weights of debt, equity, imports and investment."""
+        return (
+            self.china_debt_weight,
+            self.china_equity_weight,
+            self.china_imports_weight,
+            self.china_investment_weight,
+        )
+
+    @property
+    def floors(self) -> FloatArray:
+        """Lowest alignment with russia, china, west."""
+        return np.array(
+            [max(self.floor_russia, self.floor_any), self.floor_any, self.floor_any],
+            dtype=np.float64,
+        )
+
+
+SERIES = (
+    Series(
+        "alignment_russia",
+        "kazakhstan",
+        "share 0-1",
+        "alignment weight on Russia",
+        actor_attribute("kazakhstan", "alignment_russia"),
+    ),
+    Series(
+        "alignment_china",
+        "kazakhstan",
+        "share 0-1",
+        "alignment weight on China",
+        actor_attribute("kazakhstan", "alignment_china"),
+    ),
+    Series(
+        "alignment_west",
+        "kazakhstan",
+        "share 0-1",
+        "alignment weight on the West",
+        actor_attribute("kazakhstan", "alignment_west"),
+    ),
+    Series(
+        "leverage_russia",
+        "russia",
+        "share 0-1",
+        "Russia's leverage over Kazakhstan, damped by China's (MV1)",
+        actor_attribute("russia", "leverage"),
+    ),
+    Series(
+        "leverage_china",
+        "china",
+        "share 0-1",
+        "China's leverage over Kazakhstan, damped by Russia's (MV1)",
+        actor_attribute("china", "leverage"),
+    ),
+    Series(
+        "china_economic_weight",
+        "china",
+        "share 0-1",
+        "China's leverage before MV1 damping: debt, equity, imports, investment",
+        actor_attribute("china", "economic_weight"),
+    ),
+    Series(
+        "autonomy_index",
+        "kazakhstan",
+        "share 0-1",
+        "1 - the highest effective leverage",
+        actor_attribute("kazakhstan", "autonomy_index"),
+    ),
+)
+REGIONAL_SERIES: tuple[RegionalSeries, ...] = ()

@@ -1,0 +1,114 @@
+"""Contract of Russia's reactions: the rule's parameters and the series it declares."""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from kzsim.contracts.base import RuleConfig
+from kzsim.series import RegionalSeries, Series, actor_attribute
+
+
+class Config(RuleConfig):
+    """Parameters of Russia's reactions."""
+
+    irritation_retention_per_month: float = Field(
+        0.9,
+        ge=0.0,
+        le=1.0,
+        description="delta, share of irritation kept each month (half-life ~6.6 months); (A)",
+    )
+    irritation_per_west_shift: float = Field(
+        5.0,
+        ge=0.0,
+        le=100.0,
+        description="irritation per unit rise of alignment_west in a month; RL2 C L25-27, L62, "
+        "T L1593-1595; size (A)",
+    )
+    irritation_per_china_shift: float = Field(
+        2.0,
+        ge=0.0,
+        le=100.0,
+        description="irritation per unit rise of alignment_china in a month; C L47-49, "
+        "P L403-405; size (A)",
+    )
+    irritation_per_sanctions: float = Field(
+        0.02,
+        ge=0.0,
+        le=1.0,
+        description="irritation per month at full sanctions on Russia; T L218-226; size (A)",
+    )
+    rhetoric_threshold: float = Field(
+        0.5,
+        ge=0.0,
+        le=1.0,
+        description="irritation above which territorial rhetoric occurs; RL3 P L465-470; (A)",
+    )
+    rhetoric_cooldown_months: int = Field(
+        24, ge=1, le=600, description="months; least time between two rhetoric episodes; (A)"
+    )
+    rhetoric_threat_step: float = Field(
+        0.2,
+        ge=0.0,
+        le=1.0,
+        description="rise of threat perception per episode; RL3 T L1569-1583; size (A)",
+    )
+    threat_half_life_months: float = Field(
+        24.0,
+        gt=0.0,
+        le=600.0,
+        description="months; half-life of a rhetoric episode's effect on threat perception; (A)",
+    )
+    security_self_reliance_per_threat: float = Field(
+        0.2,
+        ge=0.0,
+        le=1.0,
+        description="fall of the target security leverage per unit threat perception above its "
+        "initial level; RL1 T L1612-1622, L2129-2131; size (A)",
+    )
+    security_adjustment_half_life_months: float = Field(
+        60.0,
+        gt=0.0,
+        le=600.0,
+        description="months; half-life of the gap between security leverage and its target "
+        "(arms and training change slowly, T L1383-1389); (A)",
+    )
+    gratitude_half_life_months: float = Field(
+        2.0,
+        gt=0.0,
+        le=600.0,
+        description="months; Russia's CSTO gratitude halves: no lasting deference (RL5; "
+        "T L299-307); (A)",
+    )
+
+
+SERIES = (
+    Series(
+        "security_leverage_russia",
+        "russia",
+        "share 0-1",
+        "Russia's security leverage: arms and training (RL1)",
+        actor_attribute("russia", "security_leverage"),
+    ),
+    Series(
+        "csto_gratitude",
+        "russia",
+        "share 0-1",
+        "Kazakhstan's debt of gratitude for allied troops, fading (RL5)",
+        actor_attribute("russia", "csto_gratitude"),
+    ),
+    Series(
+        "russian_irritation",
+        "russia",
+        "share 0-1",
+        "Russia's irritation at Kazakh drift",
+        actor_attribute("russia", "irritation"),
+    ),
+    Series(
+        "threat_perception",
+        "kazakhstan",
+        "share 0-1",
+        "Kazakhstan's perceived threat from Russia",
+        actor_attribute("kazakhstan", "threat_perception"),
+    ),
+)
+REGIONAL_SERIES: tuple[RegionalSeries, ...] = ()

@@ -1,0 +1,489 @@
+"""Contract of the tariff rule: parameters, the trade, price and EAEU state it owns, its reads."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import Field, model_validator
+
+from kzsim.contract import RuleState, regional_var, var
+from kzsim.contracts.base import RuleConfig
+from kzsim.months import parse_month
+from kzsim.scenario.types import Month
+from kzsim.series import RegionalSeries, Series, actor_attribute, public_attribute
+
+
+class Config(RuleConfig):
+    """Parameters of tariff harmonisation."""
+
+    pre_union_tariff: float = Field(
+        0.067,
+        ge=0.0,
+        le=1.0,
+        description="share 0-1; 2009 average effective tariff (tariffs.csv T_COMCEC)",
+    )
+    cet_rate: float = Field(
+        0.111,
+        ge=0.0,
+        le=1.0,
+        description="share 0-1; 2010 effective tariff after adopting the CET "
+        "(tariffs.csv T_COMCEC)",
+    )
+    customs_union_date: Month | None = Field(
+        "2010-01",
+        description="month; CU common tariff applied 2010-01-01 (events_outside_seeds.csv); "
+        "null = Kazakhstan never joins (no_customs_union counterfactual)",
+    )
+    months_to_converge: int = Field(
+        6,
+        ge=1,
+        le=120,
+        description="months; linear convergence to the CET, within 2010 since the 2010 effective "
+        "rate is already the CET rate (tariffs.csv); length (A)",
+    )
+    cet_reduction_share: float = Field(
+        0.31,
+        ge=0.0,
+        le=0.6,
+        description="share of the CET removed by Russia's WTO commitments; 1 - 7.9/11.5 "
+        "(unweighted, 2012 projection, tariffs.csv T_SHEPOTYLO); 0 = no fall",
+    )
+    cet_reduction_start: Month = Field(
+        "2012-09",
+        description="month; Russia joins the WTO 2012-08-22 (events_outside_seeds.csv)",
+    )
+    cet_reduction_end: Month = Field(
+        "2020-01", description="month; commitments implemented 2012-2020 (tariffs.csv T_SHEPOTYLO)"
+    )
+    wto_exemption_start: Month | None = Field(
+        "2016-01",
+        description="month; below-CET WTO rates applied from 2016-01 (events_outside_seeds.csv; "
+        "P L372-374); null = no exemptions",
+    )
+    wto_exemption_end: Month = Field(
+        "2024-01",
+        description="month, first without exemptions; exemptions 'until 2024' (P L372-374)",
+    )
+    wto_exemption_share: float = Field(
+        0.3,
+        ge=0.0,
+        le=1.0,
+        description="share of tariff lines; (A) (3,512 lines is the sourced count, tariffs.csv "
+        "T_TRADEGOV; their share of all lines is not sourced)",
+    )
+    wto_rate: float = Field(
+        0.061,
+        ge=0.0,
+        le=1.0,
+        description="share 0-1; Kazakhstan's WTO final bound average (tariffs.csv T_TRADEGOV)",
+    )
+    base_import_share_russia: float = Field(
+        0.40,
+        gt=0.0,
+        lt=1.0,
+        description="share of imports at base (pre-union) prices; (A) within 37.3-43% (2018, "
+        "2021; trade_partners.csv)",
+    )
+    base_import_share_china: float = Field(
+        0.15,
+        gt=0.0,
+        lt=1.0,
+        description="share of imports at base (pre-union) prices; (A) near the unverified 2011 "
+        "13% (SOURCES.md), below ~17% (2013, derived; trade_partners.csv)",
+    )
+    armington_sigma: float = Field(
+        3.0,
+        gt=1.0,
+        le=10.0,
+        description="elasticity of substitution between sources; (A), sweep 1.5-6",
+    )
+    china_supply_elasticity: float = Field(
+        0.6,
+        ge=0.0,
+        le=5.0,
+        description="elasticity of China's Armington weight to China's real GDP (its supply "
+        "grows with its economy; E L33, C L47); calibrated: China's import share ~0.17 (2013) "
+        "to 0.22 (2022), trade_partners.csv; 0 = fixed weights",
+    )
+    import_price_pass_through: float = Field(
+        0.35,
+        ge=0.0,
+        le=1.0,
+        description="elasticity of consumer prices to import prices; TH2 E L86, size (A)",
+    )
+    import_share_adjustment_per_month: float = Field(
+        0.1,
+        gt=0.0,
+        le=1.0,
+        description="share of the gap to the Armington shares closed per month (trade adjusts "
+        "with a lag); 1 = at once; (A)",
+    )
+    real_rate_half_life_months: float | None = Field(
+        12.0,
+        ge=1.0,
+        le=600.0,
+        description="months; half-life of an exchange-rate move's effect on relative prices as "
+        "prices catch up; (A) set so the replay keeps Russia's import share near 37-43% "
+        "(2018-2021, trade_partners.csv); null = foreign prices fixed (the starting sketch)",
+    )
+    inflation_driver_includes_fx: bool = Field(
+        True,
+        description="the inflation driver is realised CPI inflation, which already contains "
+        "exchange-rate pass-through (drivers_annual.csv WB_CPI), so only the tariff part of "
+        "import prices is added; false: a pure trend driver, full pass-through",
+    )
+    reexport_income_pre_union_usd_bn: float = Field(
+        1.0,
+        ge=0.0,
+        le=20.0,
+        description="US$ bn per year of re-export income at the pre-union tariff gap; scale (A)",
+    )
+    reexport_control: float = Field(
+        0.5,
+        ge=0.0,
+        le=1.0,
+        description="share of the exempt-line gap removed by EAEU anti-re-export measures "
+        "(tariffs.csv T_TRADEGOV note); size (A)",
+    )
+    months_to_open_border: int = Field(
+        18,
+        ge=0,
+        le=120,
+        description="months from the union to abolished internal customs posts; 2010-01 -> "
+        "2011-07 (events_outside_seeds.csv)",
+    )
+    grey_trade_base_gap: float = Field(
+        0.05,
+        ge=0.0,
+        le=1.0,
+        description="proportional price/tax gap across the open border besides tariffs and "
+        "exchange rates; (A)",
+    )
+    grey_trade_half_gap: float = Field(
+        0.1,
+        gt=0.0,
+        le=2.0,
+        description="proportional price gap at which grey trade reaches half its ceiling; (A)",
+    )
+    grey_trade_adjustment_per_month: float = Field(
+        0.1,
+        ge=0.0,
+        le=1.0,
+        description="share of the gap to the target grey-trade index closed per month; (A)",
+    )
+    ntb_base_hazard_per_month: float = Field(
+        0.04,
+        ge=0.0,
+        le=1.0,
+        description="probability per month at zero irritation; 'from time to time' (E L25, L70); "
+        "size (A)",
+    )
+    ntb_irritation_gain: float = Field(
+        2.0,
+        ge=0.0,
+        le=20.0,
+        description="relative hazard increase per unit of Russia's irritation; (A)",
+    )
+    ntb_mean_duration_months: float = Field(
+        6.0,
+        ge=1.0,
+        le=120.0,
+        description="months, mean of the geometric duration; bans 'lifted or eased' (E L25); "
+        "size (A)",
+    )
+    ntb_export_cut: float = Field(
+        0.1,
+        ge=0.0,
+        le=1.0,
+        description="share of exports to Russia blocked during an episode (one sector; E L25); (A)",
+    )
+    sanctions_export_cut: float = Field(
+        0.1,
+        ge=0.0,
+        le=1.0,
+        description="share of exports to Russia lost at full sanctions on Russia: Russia bans "
+        "EU-origin goods entering through Kazakhstan once it refuses counter-sanctions (RL6; "
+        "T L218-228); size (A)",
+    )
+    export_price_elasticity: float = Field(
+        1.5,
+        ge=0.0,
+        le=10.0,
+        description="elasticity of exports to Russia to their rouble price; (A)",
+    )
+    export_adjustment_per_month: float = Field(
+        0.2,
+        gt=0.0,
+        le=1.0,
+        description="share of the gap to target exports closed per month; (A)",
+    )
+    producer_pressure_gain: float = Field(
+        2.0,
+        ge=0.0,
+        le=20.0,
+        description="producer pressure per unit proportional fall of Russian goods' tenge price "
+        "(E L21); size (A)",
+    )
+    producer_pressure_interior_weight: float = Field(
+        0.5,
+        ge=0.0,
+        le=1.0,
+        description="weight of regions not bordering Russia (bordering regions: 1); (A)",
+    )
+    leverage_weight_imports: float = Field(
+        0.4,
+        ge=0.0,
+        le=1.0,
+        description="weight of Russia's import share; trade ties as leverage (E L72), (A)",
+    )
+    leverage_weight_membership: float = Field(
+        0.3,
+        ge=0.0,
+        le=1.0,
+        description="weight of union membership (P L7, L399-400, L590-594); (A)",
+    )
+    leverage_weight_transit: float = Field(
+        0.3,
+        ge=0.0,
+        le=1.0,
+        description="weight of oil transit dependence (T L943-947); (A)",
+    )
+
+    @model_validator(mode="after")
+    def _check(self) -> Config:
+        shares = self.base_import_share_russia + self.base_import_share_china
+        if shares >= 1.0:
+            raise ValueError(
+                f"base_import_share_russia + base_import_share_china is {shares:g}; "
+                "it must be below 1 to leave a share for other sources"
+            )
+        if parse_month(self.cet_reduction_start) >= parse_month(self.cet_reduction_end):
+            raise ValueError(
+                f"cet_reduction_start {self.cet_reduction_start} is not before "
+                f"cet_reduction_end {self.cet_reduction_end}"
+            )
+        if self.wto_exemption_start is not None and parse_month(
+            self.wto_exemption_start
+        ) >= parse_month(self.wto_exemption_end):
+            raise ValueError(
+                f"wto_exemption_start {self.wto_exemption_start} is not before "
+                f"wto_exemption_end {self.wto_exemption_end}"
+            )
+        weights = (
+            self.leverage_weight_imports
+            + self.leverage_weight_membership
+            + self.leverage_weight_transit
+        )
+        if abs(weights - 1.0) > 1e-6:
+            raise ValueError(
+                "leverage_weight_imports + leverage_weight_membership + leverage_weight_transit "
+                f"is {weights:g}; they must sum to 1"
+            )
+        return self
+
+
+READS = (
+    "drivers.kzt_per_usd",
+    "drivers.rub_per_usd",
+    "drivers.china_gdp_growth_pct",
+    "drivers.kazakhstan_cpi_inflation_pct",
+    "drivers.sanctions_on_russia",
+    "russia.transit_dependence",
+    "russian_reactions.russian_irritation",
+)
+
+
+@dataclass
+class State(RuleState):
+    """Tariffs, import shares, prices, re-exports, non-tariff barriers and Russia's trade hold."""
+
+    owner = "tariff_harmonisation"
+
+    applied_tariff: float = var(
+        0.067, unit="share 0-1", description="applied average tariff", headline=True, group="trade"
+    )
+    consumer_price_index: float = var(
+        100.0,
+        unit="index, start = 100",
+        description="consumer prices",
+        high=None,
+        headline=True,
+        group="prices",
+    )
+    import_share_russia: float = var(
+        0.0,
+        unit="share 0-1",
+        description="Russia's share of imports",
+        headline=True,
+        group="trade",
+    )
+    import_share_china: float = var(
+        0.0, unit="share 0-1", description="China's share of imports", headline=True, group="trade"
+    )
+    import_share_other: float = var(
+        0.0, unit="share 0-1", description="other partners' share of imports", group="trade"
+    )
+    reexport_income: float = var(
+        0.0,
+        unit="US$ bn per year",
+        description="income from re-exporting Chinese goods",
+        high=None,
+        headline=True,
+        group="prices",
+    )
+    grey_trade_index: float = var(
+        0.0, unit="index 0-1", description="grey trade across the Chinese border"
+    )
+    exports_to_russia_index: float = var(
+        1.0, unit="index, start = 1", description="exports to Russia", high=None
+    )
+    ntb_active: bool = var(False, unit="0/1", description="a Russian non-tariff barrier is on")
+    price_pressure: float = var(
+        0.0, unit="share above trend", description="import price pressure on consumers", high=None
+    )
+    trade_leverage_russia: float = var(
+        0.0, unit="share 0-1", description="Russia's trade leverage", scope="russia"
+    )
+    ntb_hazard: float = var(
+        0.0,
+        unit="probability per month",
+        description="chance of a Russian non-tariff barrier",
+        scope="russia",
+    )
+    cet_rate: float = var(
+        0.0, unit="share 0-1", description="the union's common external tariff", scope="eaeu"
+    )
+    eaeu_member: bool = var(
+        False, unit="0/1", description="Kazakhstan is in the customs union", scope="eaeu"
+    )
+    trader_income_loss: Any = regional_var(
+        unit="share 0-1", description="loss of re-export income felt by traders"
+    )
+    producer_pressure: Any = regional_var(
+        unit="share 0-1", description="pressure of cheap Russian goods on local producers"
+    )
+
+    @classmethod
+    def create(cls, regions: int, initial: Any = None) -> State:
+        """The start: the scenario's initial applied tariff."""
+        state = super().create(regions, initial)
+        if initial is not None:
+            state.applied_tariff = float(initial.kazakhstan.applied_tariff)
+        return state
+
+
+SERIES = (
+    Series(
+        "applied_tariff",
+        "kazakhstan",
+        "share 0-1",
+        "average applied import tariff",
+        actor_attribute("kazakhstan", "applied_tariff"),
+    ),
+    Series(
+        "consumer_price_index",
+        "kazakhstan",
+        "index, start = 100",
+        "consumer prices",
+        actor_attribute("kazakhstan", "consumer_price_index"),
+    ),
+    Series(
+        "import_share_russia",
+        "kazakhstan",
+        "share 0-1",
+        "imports from Russia/EAEU",
+        actor_attribute("kazakhstan", "import_share_russia"),
+    ),
+    Series(
+        "import_share_china",
+        "kazakhstan",
+        "share 0-1",
+        "imports from China",
+        actor_attribute("kazakhstan", "import_share_china"),
+    ),
+    Series(
+        "import_share_other",
+        "kazakhstan",
+        "share 0-1",
+        "imports from the EU and others",
+        actor_attribute("kazakhstan", "import_share_other"),
+    ),
+    Series(
+        "reexport_income",
+        "kazakhstan",
+        "US$ bn per year",
+        "traders' re-export income",
+        actor_attribute("kazakhstan", "reexport_income_usd_bn"),
+    ),
+    Series(
+        "grey_trade_index",
+        "kazakhstan",
+        "index 0-1",
+        "grey trade across the open internal border (TH4, E L21)",
+        actor_attribute("kazakhstan", "grey_trade_index"),
+    ),
+    Series(
+        "exports_to_russia_index",
+        "kazakhstan",
+        "index, start = 1",
+        "volume of exports to Russia (TH7, E L70)",
+        actor_attribute("kazakhstan", "exports_to_russia_index"),
+    ),
+    Series(
+        "ntb_active",
+        "kazakhstan",
+        "0/1",
+        "a Russian non-tariff barrier is in force (TH5)",
+        actor_attribute("kazakhstan", "ntb_active"),
+    ),
+    Series(
+        "price_pressure",
+        "kazakhstan",
+        "share above trend",
+        "consumer prices above trend from tariffs and exchange rates (TH2)",
+        actor_attribute("kazakhstan", "price_pressure"),
+    ),
+    Series(
+        "trade_leverage_russia",
+        "russia",
+        "share 0-1",
+        "Russia's leverage over Kazakh trade policy (TH8)",
+        actor_attribute("russia", "trade_leverage"),
+    ),
+    Series(
+        "ntb_hazard",
+        "russia",
+        "probability per month",
+        "chance of a new NTB episode (TH5)",
+        actor_attribute("russia", "ntb_hazard"),
+    ),
+    Series(
+        "cet_rate",
+        "eaeu",
+        "share 0-1",
+        "common external tariff",
+        actor_attribute("eaeu", "cet_rate"),
+    ),
+    Series(
+        "eaeu_member",
+        "eaeu",
+        "0/1",
+        "Kazakhstan is in the Customs Union / EAEU (TH1)",
+        actor_attribute("eaeu", "member"),
+    ),
+)
+REGIONAL_SERIES: tuple[RegionalSeries, ...] = (
+    RegionalSeries(
+        "trader_income_loss",
+        "share 0-1",
+        "lost share of pre-union re-export income (trader hubs)",
+        public_attribute("trader_income_loss"),
+    ),
+    RegionalSeries(
+        "producer_pressure",
+        "share 0-1",
+        "pressure on local producers from cheap Russian goods",
+        public_attribute("producer_pressure"),
+    ),
+)
