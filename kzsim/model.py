@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import zlib
 from dataclasses import dataclass
+from typing import Any, TypeVar, cast
 
 import mesa
 import numpy as np
@@ -20,6 +21,8 @@ from kzsim.agents.actors import China, Eaeu, Kazakhstan, Russia
 from kzsim.agents.population import Population
 from kzsim.agents.publics import RegionalPublic
 from kzsim.catalog import REGIONAL_SERIES, SERIES
+from kzsim.contract import Channel, RuleState, reads_by_owner, split_read, view
+from kzsim.contracts import CONTRACTS
 from kzsim.drivers import driver_paths
 from kzsim.events import EventEngine
 from kzsim.months import format_month, parse_month
@@ -27,6 +30,39 @@ from kzsim.rules import rule_class
 from kzsim.rules.base import Rule
 from kzsim.scenario.schema import Scenario
 from kzsim.series import NATIONAL
+
+S = TypeVar("S", bound=RuleState)
+#: Owners of declared reads that are not rules: the actors, the citizens, the drivers, the events.
+ACTOR_OWNERS = ("kazakhstan", "russia", "china", "eaeu")
+
+
+def check_reads(model: KazakhstanModel) -> None:
+    """Check that every read a contract declares has a producer, every post a channel.
+
+    Raises:
+        ValueError: naming the rule and the read that nothing produces.
+
+    """
+    for rule, module in CONTRACTS.items():
+        for read in module.READS:
+            owner, name = split_read(read)
+            if owner in model.states:
+                found = name in type(model.states[owner]).field_names()
+            elif owner in ACTOR_OWNERS:
+                found = hasattr(getattr(model, owner), name)
+            elif owner == "citizens":
+                found = hasattr(model.population, name)
+            elif owner == "drivers":
+                found = name in model.drivers
+            elif owner == "events":
+                found = hasattr(model.events, name)
+            else:
+                found = False
+            if not found:
+                raise ValueError(f"{rule} declares the read {read}, which nothing produces")
+        for target in getattr(module, "POSTS", ()):
+            if target not in model.channels:
+                raise ValueError(f"{rule} posts to {target}, which has no channel")
 
 
 @dataclass(frozen=True)
@@ -77,6 +113,12 @@ class KazakhstanModel(mesa.Model):  # type: ignore[misc]
             scenario.population, scenario.population.regions, self.stream("population")
         )
         initial = scenario.initial
+        regions = len(scenario.population.regions)
+        #: Every rule's state by rule name, enabled or not (kzsim.contract); its rule alone
+        #: writes it.
+        self.states: dict[str, RuleState] = {
+            name: module.State.create(regions, initial) for name, module in CONTRACTS.items()
+        }
         self.kazakhstan: Kazakhstan = Kazakhstan(self, initial.kazakhstan)
         self.russia: Russia = Russia(self, initial.russia)
         self.china: China = China(self, initial.china)
@@ -86,15 +128,44 @@ class KazakhstanModel(mesa.Model):  # type: ignore[misc]
             RegionalPublic(self, i, region) for i, region in enumerate(scenario.population.regions)
         ]
         self.log: list[LoggedEvent] = []
+        self.events = EventEngine(scenario.events)
+        #: Variables several rules push, by target: each owner applies what the others post.
+        self.channels: dict[str, Channel[Any]] = self._channels()
+        check_reads(self)
         self.rules: list[Rule] = [  # type: ignore[type-arg]
             rule_class(name)(getattr(scenario.rules, name), self)
             for name in scenario.schedule
             if getattr(scenario.rules, name).enabled
         ]
-        self.events = EventEngine(scenario.events)
         self._regional: dict[str, npt.NDArray[np.float64]] = {}
         self.collected_steps: list[int] = []
         self.datacollector = mesa.DataCollector(model_reporters=self._reporters())
+
+    def _channels(self) -> dict[str, Channel[Any]]:
+        """The channels of every owner: rule states' (their contracts) and the actors'."""
+        channels: dict[str, Channel[Any]] = {
+            "china.lending_appetite": Channel(
+                "china.lending_appetite", self.china.scale_appetite, lambda factor: 1.0 - factor
+            )
+        }
+        for name, module in CONTRACTS.items():
+            make = getattr(module, "channels", None)
+            if make is not None:
+                channels.update(make(self.states[name], self.population))
+        return channels
+
+    def state(self, kind: type[S]) -> S:
+        """The state of the rule that owns the state class ``kind``, for outputs and tests."""
+        return cast(S, self.states[kind.owner])
+
+    def views_for(self, rule: str) -> dict[str, RuleState]:
+        """Read-only views of the rule states that ``rule`` declares in its contract's READS."""
+        reads = CONTRACTS[rule].READS
+        return {
+            owner: view(self.states[owner], fields, rule)
+            for owner, fields in reads_by_owner(reads)
+            if owner in self.states
+        }
 
     def stream(self, name: str) -> np.random.Generator:
         """The random generator of one named subsystem, spawned from the run's SeedSequence."""

@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import numpy.typing as npt
 
+from kzsim.contract import PlotGroup
+
 if TYPE_CHECKING:
     from kzsim.model import KazakhstanModel
 
@@ -30,6 +32,10 @@ class Series:
         unit: unit of the value, e.g. ``share 0-1`` or ``US$ bn``.
         description: one line for ``kzsim list`` and docs.
         read: returns the current value from the model.
+        low: least possible value (None: unbounded), checked by the invariant tests.
+        high: greatest possible value (None: unbounded).
+        headline: shown in the run summary, the comparison and the sweep report.
+        group: the headline figure it is drawn in (None: in none).
 
     """
 
@@ -38,6 +44,10 @@ class Series:
     unit: str
     description: str
     read: Callable[[KazakhstanModel], float]
+    low: float | None = None
+    high: float | None = None
+    headline: bool = False
+    group: PlotGroup | None = None
 
     def __post_init__(self) -> None:
         if self.scope not in RESERVED_SCOPES:
@@ -46,12 +56,19 @@ class Series:
 
 @dataclass(frozen=True)
 class RegionalSeries:
-    """A citizen-level quantity reported per region and nationally (mean over all citizens)."""
+    """A quantity reported per region and nationally (population-weighted mean).
+
+    Attributes as :class:`Series`; ``read`` returns one value per region.
+    """
 
     name: str
     unit: str
     description: str
     read: Callable[[KazakhstanModel], npt.NDArray[np.float64]]
+    low: float | None = None
+    high: float | None = None
+    headline: bool = False
+    group: PlotGroup | None = None
 
 
 def actor_attribute(actor: str, attribute: str) -> Callable[[KazakhstanModel], float]:
@@ -68,5 +85,23 @@ def public_attribute(attribute: str) -> Callable[[KazakhstanModel], npt.NDArray[
 
     def read(model: KazakhstanModel) -> npt.NDArray[np.float64]:
         return np.array([getattr(p, attribute) for p in model.publics], dtype=np.float64)
+
+    return read
+
+
+def state_value(owner: str, name: str) -> Callable[[KazakhstanModel], float]:
+    """Return a reader of one field of a rule's state as a float."""
+
+    def read(model: KazakhstanModel) -> float:
+        return float(getattr(model.states[owner], name))
+
+    return read
+
+
+def state_values(owner: str, name: str) -> Callable[[KazakhstanModel], npt.NDArray[np.float64]]:
+    """Return a reader of one regional field of a rule's state, one value per region."""
+
+    def read(model: KazakhstanModel) -> npt.NDArray[np.float64]:
+        return np.asarray(getattr(model.states[owner], name), dtype=np.float64)
 
     return read

@@ -78,8 +78,16 @@ def test_an_unknown_rule_has_no_class() -> None:
 
 
 def test_the_catalog_holds_the_series_of_every_contract_in_catalog_order() -> None:
-    declared = [s.name for module in CONTRACTS.values() for s in module.SERIES]
-    regional = [s.name for module in CONTRACTS.values() for s in module.REGIONAL_SERIES]
+    declared = [
+        s.name
+        for module in CONTRACTS.values()
+        for s in (*catalog.state_series(module.State), *module.DERIVED)
+    ]
+    regional = [
+        s.name
+        for module in CONTRACTS.values()
+        for s in (*catalog.state_regional_series(module.State), *module.DERIVED_REGIONAL)
+    ]
     core = [s.name for s in catalog.CORE_SERIES]
     assert [s.name for s in catalog.SERIES] == core + declared
     assert [s.name for s in catalog.REGIONAL_SERIES] == regional

@@ -7,7 +7,7 @@ interest. The government's macro state follows the drivers in the "drivers" stag
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import mesa
 import numpy as np
@@ -15,12 +15,28 @@ from pydantic import BaseModel
 
 if TYPE_CHECKING:
     from kzsim.model import KazakhstanModel
-    from kzsim.scenario.schema import ChinaState, EaeuState, KazakhstanState, RussiaState
+    from kzsim.scenario.schema import KazakhstanState
 
 #: Share of the state budget that comes from oil (P L219-220).
 OIL_BUDGET_SHARE = 0.6
 #: Pre-2014 reference oil price, US$/bbl: the 2010-2013 Brent average (drivers_annual.csv).
 OIL_REFERENCE_USD = (79.61 + 111.26 + 111.63 + 108.56) / 4
+
+
+def forwarded(owner: str, name: str) -> Any:
+    """A transitional attribute that lives in the state of the rule ``owner`` (its one writer).
+
+    Kept while rules move from actor attributes to their own state (kzsim.contract); reading or
+    writing it reads or writes ``model.states[owner].<name>``.
+    """
+
+    def get(actor: Any) -> Any:
+        return getattr(actor.model.states[owner], name)
+
+    def put(actor: Any, value: Any) -> None:
+        setattr(actor.model.states[owner], name, value)
+
+    return property(get, put)
 
 
 class StateActor(mesa.Agent):  # type: ignore[misc]
@@ -41,41 +57,42 @@ class Kazakhstan(StateActor):
     (P L219-220) and ``P_ref`` is the 2010-2013 average Brent price.
     """
 
-    applied_tariff: float
-    repression: float
-    threat_perception: float
-    land_salience: float
     xinjiang_salience: float
-    alignment_russia: float
-    alignment_china: float
-    alignment_west: float
     gdp_usd_bn: float
     fuel_price_index: float
+
+    applied_tariff = forwarded("tariff_harmonisation", "applied_tariff")
+    consumer_price_index = forwarded("tariff_harmonisation", "consumer_price_index")
+    price_pressure = forwarded("tariff_harmonisation", "price_pressure")
+    import_share_russia = forwarded("tariff_harmonisation", "import_share_russia")
+    import_share_china = forwarded("tariff_harmonisation", "import_share_china")
+    import_share_other = forwarded("tariff_harmonisation", "import_share_other")
+    reexport_income_usd_bn = forwarded("tariff_harmonisation", "reexport_income")
+    grey_trade_index = forwarded("tariff_harmonisation", "grey_trade_index")
+    ntb_active = forwarded("tariff_harmonisation", "ntb_active")
+    exports_to_russia_index = forwarded("tariff_harmonisation", "exports_to_russia_index")
+    capital_need = forwarded("bri_loans", "capital_need")
+    debt_to_china_usd_bn = forwarded("bri_loans", "debt_to_china_usd_bn")
+    debt_service_ratio = forwarded("bri_loans", "debt_service_ratio")
+    repression = forwarded("land_protests", "repression")
+    land_salience = forwarded("land_protests", "land_salience")
+    land_policy_state = forwarded("land_protests", "land_policy_state")
+    regions_in_wave = forwarded("land_protests", "regions_in_wave")
+    alignment_russia = forwarded("multi_vector", "alignment_russia")
+    alignment_china = forwarded("multi_vector", "alignment_china")
+    alignment_west = forwarded("multi_vector", "alignment_west")
+    autonomy_index = forwarded("multi_vector", "autonomy_index")
+    threat_perception = forwarded("russian_reactions", "threat_perception")
 
     def __init__(self, model: KazakhstanModel, initial: KazakhstanState) -> None:
         super().__init__(model, initial)
         self.budget_stress = 0.0
-        self.capital_need = 0.0
         self.exports_usd_bn = 0.0
-        self.consumer_price_index = 100.0
-        self.price_pressure = 0.0
-        self.import_share_russia = 0.0
-        self.import_share_china = 0.0
-        self.import_share_other = 0.0
-        self.reexport_income_usd_bn = 0.0
-        self.grey_trade_index = 0.0
-        self.ntb_active = False
-        self.exports_to_russia_index = 1.0
-        self.debt_to_china_usd_bn = 0.0
-        self.debt_service_ratio = 0.0
-        self.land_policy_state = 0
-        self.regions_in_wave = 0
-        self.autonomy_index = 1.0
 
     @property
     def debt_to_gdp(self) -> float:
         """Debt owed to Chinese lenders over GDP."""
-        return self.debt_to_china_usd_bn / self.gdp_usd_bn
+        return float(self.debt_to_china_usd_bn / self.gdp_usd_bn)
 
     def absorb_drivers(self, drivers: dict[str, float]) -> None:
         """Update the macro state from this month's drivers (the "drivers" stage)."""
@@ -88,17 +105,15 @@ class Kazakhstan(StateActor):
 class Russia(StateActor):
     """Russia: irritation at Kazakh drift, media reach, security ties and trade leverage."""
 
-    irritation: float
     media_reach: float
-    security_leverage: float
     transit_dependence: float
 
-    def __init__(self, model: KazakhstanModel, initial: RussiaState) -> None:
-        super().__init__(model, initial)
-        self.trade_leverage = 0.0
-        self.leverage = 0.0
-        self.ntb_hazard = 0.0
-        self.csto_gratitude = 0.0
+    irritation = forwarded("russian_reactions", "russian_irritation")
+    security_leverage = forwarded("russian_reactions", "security_leverage_russia")
+    csto_gratitude = forwarded("russian_reactions", "csto_gratitude")
+    trade_leverage = forwarded("tariff_harmonisation", "trade_leverage_russia")
+    ntb_hazard = forwarded("tariff_harmonisation", "ntb_hazard")
+    leverage = forwarded("multi_vector", "leverage_russia")
 
 
 class China(StateActor):
@@ -107,16 +122,18 @@ class China(StateActor):
     strategic_interest: float
     lending_appetite: float
 
-    def __init__(self, model: KazakhstanModel, initial: ChinaState) -> None:
-        super().__init__(model, initial)
-        self.leverage = 0.0
-        self.economic_weight = 0.0
-        self.equity_usd_bn = 0.0
-        self.agriculture_appetite = 1.0
-        self.disbursed_usd_bn = 0.0
-        self.investment_usd_bn = 0.0
-        self.agriculture_signed_usd_bn = 0.0
-        self.failed_projects = 0
+    leverage = forwarded("multi_vector", "leverage_china")
+    economic_weight = forwarded("multi_vector", "china_economic_weight")
+    equity_usd_bn = forwarded("bri_loans", "china_equity_usd_bn")
+    agriculture_appetite = forwarded("bri_loans", "china_agriculture_appetite")
+    disbursed_usd_bn = forwarded("bri_loans", "china_disbursed_usd_bn")
+    investment_usd_bn = forwarded("bri_loans", "china_investment_usd_bn")
+    agriculture_signed_usd_bn = forwarded("bri_loans", "china_agriculture_signed_usd_bn")
+    failed_projects = forwarded("bri_loans", "failed_projects")
+
+    def scale_appetite(self, factor: float) -> None:
+        """The lending-appetite channel: contributions multiply China's appetite."""
+        self.lending_appetite *= factor
 
     def step(self) -> None:
         """Relax lending appetite toward strategic interest (the BRI's pull; P L14-29)."""
@@ -129,7 +146,5 @@ class Eaeu(StateActor):
 
     integration_depth: float
 
-    def __init__(self, model: KazakhstanModel, initial: EaeuState) -> None:
-        super().__init__(model, initial)
-        self.member = False
-        self.cet_rate = 0.0
+    member = forwarded("tariff_harmonisation", "eaeu_member")
+    cet_rate = forwarded("tariff_harmonisation", "cet_rate")

@@ -7,7 +7,7 @@ the slice ``start:stop`` of those arrays and the region-level quantities that ru
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import mesa
 
@@ -15,6 +15,21 @@ if TYPE_CHECKING:
     from kzsim.agents.population import Population
     from kzsim.model import KazakhstanModel
     from kzsim.scenario.regions import Region
+
+
+def regional(owner: str, name: str) -> Any:
+    """A transitional attribute: this region's entry of a regional field of ``owner``'s state.
+
+    Kept while rules move from public attributes to their own state (kzsim.contract).
+    """
+
+    def get(public: Any) -> Any:
+        return getattr(public.model.states[owner], name)[public.index]
+
+    def put(public: Any, value: Any) -> None:
+        getattr(public.model.states[owner], name)[public.index] = value
+
+    return property(get, put)
 
 
 class RegionalPublic(mesa.Agent):  # type: ignore[misc]
@@ -30,6 +45,12 @@ class RegionalPublic(mesa.Agent):  # type: ignore[misc]
 
     model: KazakhstanModel
 
+    project_jobs = regional("bri_loans", "project_jobs")
+    chinese_presence = regional("bri_loans", "chinese_presence")
+    trader_income_loss = regional("tariff_harmonisation", "trader_income_loss")
+    producer_pressure = regional("tariff_harmonisation", "producer_pressure")
+    in_wave = regional("land_protests", "in_wave")
+
     def __init__(self, model: KazakhstanModel, index: int, region: Region) -> None:
         super().__init__(model)
         self.index = index
@@ -37,11 +58,6 @@ class RegionalPublic(mesa.Agent):  # type: ignore[misc]
         population: Population = model.population
         self.start = int(population.starts[index])
         self.stop = self.start + int(population.counts[index])
-        self.project_jobs = 0.0
-        self.chinese_presence = 0.0
-        self.trader_income_loss = 0.0
-        self.producer_pressure = 0.0
-        self.in_wave = False
 
     @property
     def citizens(self) -> slice:

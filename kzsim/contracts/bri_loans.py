@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
 from pydantic import Field, model_validator
 
-from kzsim.contract import FloatArray
+from kzsim.contract import FloatArray, RuleState, regional_var, var
 from kzsim.contracts.base import RuleConfig
-from kzsim.series import RegionalSeries, Series, actor_attribute, public_attribute
+from kzsim.series import RegionalSeries, Series
 
 if TYPE_CHECKING:
     from kzsim.model import KazakhstanModel
@@ -333,89 +334,121 @@ class Config(RuleConfig):
         )
 
 
+READS = (
+    "drivers.exports_usd_bn",
+    "kazakhstan.budget_stress",
+    "kazakhstan.exports_usd_bn",
+    "kazakhstan.gdp_usd_bn",
+    "china.lending_appetite",
+    "citizens.sinophobia",
+    "citizens.active",
+    "land_protests.land_salience",
+    "russian_reactions.russian_irritation",
+    "multi_vector.alignment_china",
+)
+#: Channels this rule posts to (their owners apply the contributions).
+POSTS = ("citizens.legitimacy", "multi_vector.alignment", "china.lending_appetite")
+
+
+@dataclass
+class State(RuleState):
+    """Capital need, the debt to Chinese lenders, Chinese money and its regional footprint."""
+
+    owner = "bri_loans"
+
+    debt_to_china_usd_bn: float = var(
+        0.0,
+        unit="US$ bn",
+        description="outstanding debt to Chinese lenders",
+        high=None,
+        headline=True,
+        group="debt",
+    )
+    debt_service_ratio: float = var(
+        0.0,
+        unit="share of exports",
+        description="annual service / exports",
+        high=None,
+        headline=True,
+        group="debt",
+    )
+    china_equity_usd_bn: float = var(
+        0.0,
+        unit="US$ bn",
+        description="Chinese equity from debt-for-equity swaps",
+        scope="china",
+        high=None,
+    )
+    china_agriculture_signed_usd_bn: float = var(
+        0.0,
+        unit="US$ bn",
+        description="cumulative agricultural loans signed (SF8)",
+        scope="china",
+        high=None,
+    )
+    failed_projects: int = var(
+        0,
+        unit="count",
+        description="cumulative failed Chinese-financed projects",
+        scope="china",
+        high=None,
+    )
+    capital_need: float = var(
+        0.0,
+        unit="share 0-1",
+        description="need for foreign capital (BR7; E L41)",
+    )
+    china_disbursed_usd_bn: float = var(
+        0.0,
+        unit="US$ bn",
+        description="cumulative BRI loan disbursements",
+        scope="china",
+        high=None,
+    )
+    china_investment_usd_bn: float = var(
+        0.0,
+        unit="US$ bn",
+        description="cumulative spending on Chinese-financed projects, loans included (T L888-894)",
+        scope="china",
+        high=None,
+    )
+    china_agriculture_appetite: float = var(
+        1.0,
+        unit="share 0-1",
+        description="China's appetite for agricultural projects (BR9, SF8)",
+        scope="china",
+    )
+    chinese_presence: FloatArray = regional_var(
+        unit="share 0-1", description="visible Chinese project presence (BR8)"
+    )
+    project_jobs: FloatArray = regional_var(
+        unit="thousand jobs",
+        description="local jobs on Chinese-financed projects (BR3)",
+        high=None,
+        series=False,
+    )
+
+
+def _debt_to_gdp(m: KazakhstanModel) -> float:
+    state: State = m.state(State)
+    return float(state.debt_to_china_usd_bn / m.kazakhstan.gdp_usd_bn)
+
+
 def _project_jobs(m: KazakhstanModel) -> float:
-    return float(sum(p.project_jobs for p in m.publics))
+    return float(m.state(State).project_jobs.sum())
 
 
 # Readers are named functions, not lambdas: mypy cannot infer a lambda's argument type here,
 # because this module and kzsim.model import each other when type checking (TYPE_CHECKING).
-SERIES = (
-    Series(
-        "debt_to_china_usd_bn",
-        "kazakhstan",
-        "US$ bn",
-        "outstanding debt to Chinese lenders",
-        actor_attribute("kazakhstan", "debt_to_china_usd_bn"),
-    ),
-    Series(
-        "debt_service_ratio",
-        "kazakhstan",
-        "share of exports",
-        "annual service / exports",
-        actor_attribute("kazakhstan", "debt_service_ratio"),
-    ),
+#: Series derived from this rule's state and other quantities.
+DERIVED = (
     Series(
         "debt_to_gdp",
         "kazakhstan",
         "share of GDP",
         "debt to China over GDP",
-        actor_attribute("kazakhstan", "debt_to_gdp"),
-    ),
-    Series(
-        "china_lending_appetite",
-        "china",
-        "share 0-1",
-        "China's appetite to lend",
-        actor_attribute("china", "lending_appetite"),
-    ),
-    Series(
-        "china_equity_usd_bn",
-        "china",
-        "US$ bn",
-        "Chinese equity from debt-for-equity swaps",
-        actor_attribute("china", "equity_usd_bn"),
-    ),
-    Series(
-        "china_agriculture_signed_usd_bn",
-        "china",
-        "US$ bn",
-        "cumulative agricultural loans signed (SF8)",
-        actor_attribute("china", "agriculture_signed_usd_bn"),
-    ),
-    Series(
-        "failed_projects",
-        "china",
-        "count",
-        "cumulative failed Chinese-financed projects",
-        actor_attribute("china", "failed_projects"),
-    ),
-    Series(
-        "capital_need",
-        "kazakhstan",
-        "share 0-1",
-        "need for foreign capital (BR7; E L41)",
-        actor_attribute("kazakhstan", "capital_need"),
-    ),
-    Series(
-        "china_disbursed_usd_bn",
-        "china",
-        "US$ bn",
-        "cumulative BRI loan disbursements",
-        actor_attribute("china", "disbursed_usd_bn"),
-    ),
-    Series(
-        "china_investment_usd_bn",
-        "china",
-        "US$ bn",
-        "cumulative spending on Chinese-financed projects, loans included (T L888-894)",
-        actor_attribute("china", "investment_usd_bn"),
-    ),
-    Series(
-        "china_agriculture_appetite",
-        "china",
-        "share 0-1",
-        "China's appetite for agricultural projects (BR9, SF8)",
-        actor_attribute("china", "agriculture_appetite"),
+        _debt_to_gdp,
+        low=0.0,
     ),
     Series(
         "project_jobs_thousands",
@@ -423,13 +456,7 @@ SERIES = (
         "thousand jobs",
         "local jobs on Chinese-financed projects, all regions (BR3)",
         _project_jobs,
+        low=0.0,
     ),
 )
-REGIONAL_SERIES: tuple[RegionalSeries, ...] = (
-    RegionalSeries(
-        "chinese_presence",
-        "share 0-1",
-        "visible Chinese project presence (BR8)",
-        public_attribute("chinese_presence"),
-    ),
-)
+DERIVED_REGIONAL: tuple[RegionalSeries, ...] = ()

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Literal
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import Field
 
-from kzsim.contract import FloatArray
+from kzsim.contract import FloatArray, RuleState, regional_var, var
 from kzsim.contracts.base import RuleConfig
-from kzsim.series import RegionalSeries, Series, actor_attribute
+from kzsim.series import RegionalSeries, Series
 
 if TYPE_CHECKING:
     from kzsim.model import KazakhstanModel
@@ -166,6 +167,65 @@ class Config(RuleConfig):
     )
 
 
+READS = (
+    "citizens.sinophobia",
+    "citizens.russian_media",
+    "citizens.hardship",
+    "citizens.legitimacy",
+    "citizens.risk_aversion",
+    "citizens.protest_threshold",
+    "russia.media_reach",
+    "kazakhstan.xinjiang_salience",
+    "events.fired_this_month",
+)
+#: Channels this rule posts to.
+POSTS = ("russian_reactions.csto_gratitude",)
+
+
+@dataclass
+class State(RuleState):
+    """Land policy, its salience, protest waves and the state's repression."""
+
+    owner = "land_protests"
+
+    land_policy_state: int = var(
+        0,
+        unit="code",
+        description="0 closed, 1 reform pending, 2 in force, 3 moratorium, 4 ban",
+        high=4,
+        headline=True,
+        group="politics",
+    )
+    regions_in_wave: int = var(
+        0,
+        unit="regions",
+        description="regions whose active share exceeds the wave level",
+        high=17,
+    )
+    repression: float = var(
+        0.3,
+        unit="share 0-1",
+        description="state repression intensity",
+    )
+    land_salience: float = var(
+        0.0,
+        unit="share 0-1",
+        description="public salience of land sales to foreigners",
+    )
+    in_wave: FloatArray = regional_var(
+        unit="0/1", description="the region is in a protest wave this month", series=False
+    )
+
+    @classmethod
+    def create(cls, regions: int, initial: Any = None) -> State:
+        """The start: the scenario's initial repression and land salience."""
+        state = super().create(regions, initial)
+        if initial is not None:
+            state.repression = float(initial.kazakhstan.repression)
+            state.land_salience = float(initial.kazakhstan.land_salience)
+        return state
+
+
 def _protest_share(m: KazakhstanModel) -> FloatArray:
     return m.population.regional_mean(m.population.active)
 
@@ -176,39 +236,25 @@ def _jailed_share(m: KazakhstanModel) -> FloatArray:
 
 # Readers are named functions, not lambdas: mypy cannot infer a lambda's argument type here,
 # because this module and kzsim.model import each other when type checking (TYPE_CHECKING).
-SERIES = (
-    Series(
-        "land_policy_state",
-        "kazakhstan",
-        "code",
-        "0 closed, 1 reform pending, 2 in force, 3 moratorium, 4 ban",
-        actor_attribute("kazakhstan", "land_policy_state"),
-    ),
-    Series(
-        "regions_in_wave",
-        "kazakhstan",
-        "regions",
-        "regions whose active share exceeds the wave level",
-        actor_attribute("kazakhstan", "regions_in_wave"),
-    ),
-    Series(
-        "repression",
-        "kazakhstan",
-        "share 0-1",
-        "state repression intensity",
-        actor_attribute("kazakhstan", "repression"),
-    ),
-    Series(
-        "land_salience",
-        "kazakhstan",
-        "share 0-1",
-        "public salience of land sales to foreigners",
-        actor_attribute("kazakhstan", "land_salience"),
-    ),
-)
-REGIONAL_SERIES = (
-    RegionalSeries("protest_share", "share 0-1", "citizens active in protest", _protest_share),
+#: Series derived from the citizens this rule moves.
+DERIVED: tuple[Series, ...] = ()
+DERIVED_REGIONAL = (
     RegionalSeries(
-        "jailed_share", "share 0-1", "citizens serving a jail term for protest", _jailed_share
+        "protest_share",
+        "share 0-1",
+        "citizens active in protest",
+        _protest_share,
+        low=0.0,
+        high=1.0,
+        headline=True,
+        group="publics",
+    ),
+    RegionalSeries(
+        "jailed_share",
+        "share 0-1",
+        "citizens serving a jail term for protest",
+        _jailed_share,
+        low=0.0,
+        high=1.0,
     ),
 )

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
 import numpy as np
 from pydantic import Field, model_validator
 
-from kzsim.contract import FloatArray
+from kzsim.contract import Channel, FloatArray, RuleState, var
 from kzsim.contracts.base import RuleConfig
 from kzsim.scenario.types import Positive
-from kzsim.series import RegionalSeries, Series, actor_attribute
+from kzsim.series import RegionalSeries, Series
 
 
 class Config(RuleConfig):
@@ -174,55 +177,120 @@ class Config(RuleConfig):
         )
 
 
-SERIES = (
-    Series(
-        "alignment_russia",
-        "kazakhstan",
-        "share 0-1",
-        "alignment weight on Russia",
-        actor_attribute("kazakhstan", "alignment_russia"),
-    ),
-    Series(
-        "alignment_china",
-        "kazakhstan",
-        "share 0-1",
-        "alignment weight on China",
-        actor_attribute("kazakhstan", "alignment_china"),
-    ),
-    Series(
-        "alignment_west",
-        "kazakhstan",
-        "share 0-1",
-        "alignment weight on the West",
-        actor_attribute("kazakhstan", "alignment_west"),
-    ),
-    Series(
-        "leverage_russia",
-        "russia",
-        "share 0-1",
-        "Russia's leverage over Kazakhstan, damped by China's (MV1)",
-        actor_attribute("russia", "leverage"),
-    ),
-    Series(
-        "leverage_china",
-        "china",
-        "share 0-1",
-        "China's leverage over Kazakhstan, damped by Russia's (MV1)",
-        actor_attribute("china", "leverage"),
-    ),
-    Series(
-        "china_economic_weight",
-        "china",
-        "share 0-1",
-        "China's leverage before MV1 damping: debt, equity, imports, investment",
-        actor_attribute("china", "economic_weight"),
-    ),
-    Series(
-        "autonomy_index",
-        "kazakhstan",
-        "share 0-1",
-        "1 - the highest effective leverage",
-        actor_attribute("kazakhstan", "autonomy_index"),
-    ),
+READS = (
+    "kazakhstan.gdp_usd_bn",
+    "russia.transit_dependence",
+    "russia.media_reach",
+    "china.lending_appetite",
+    "tariff_harmonisation.trade_leverage_russia",
+    "tariff_harmonisation.eaeu_member",
+    "tariff_harmonisation.import_share_china",
+    "bri_loans.capital_need",
+    "bri_loans.debt_to_china_usd_bn",
+    "bri_loans.china_equity_usd_bn",
+    "bri_loans.china_investment_usd_bn",
+    "russian_reactions.security_leverage_russia",
+    "russian_reactions.csto_gratitude",
+    "russian_reactions.threat_perception",
 )
-REGIONAL_SERIES: tuple[RegionalSeries, ...] = ()
+
+
+@dataclass
+class State(RuleState):
+    """Alignment with each partner, the powers' effective leverage and Kazakhstan's autonomy."""
+
+    owner = "multi_vector"
+
+    alignment_russia: float = var(
+        0.5,
+        unit="share 0-1",
+        description="alignment weight on Russia",
+        headline=True,
+        group="alignment",
+    )
+    alignment_china: float = var(
+        0.2,
+        unit="share 0-1",
+        description="alignment weight on China",
+        headline=True,
+        group="alignment",
+    )
+    alignment_west: float = var(
+        0.3,
+        unit="share 0-1",
+        description="alignment weight on the West",
+        headline=True,
+        group="alignment",
+    )
+    leverage_russia: float = var(
+        0.0,
+        unit="share 0-1",
+        description="Russia's leverage over Kazakhstan, damped by China's (MV1)",
+        scope="russia",
+        group="alignment",
+    )
+    leverage_china: float = var(
+        0.0,
+        unit="share 0-1",
+        description="China's leverage over Kazakhstan, damped by Russia's (MV1)",
+        scope="china",
+        group="alignment",
+    )
+    china_economic_weight: float = var(
+        0.0,
+        unit="share 0-1",
+        description="China's leverage before MV1 damping: debt, equity, imports, investment",
+        scope="china",
+    )
+    autonomy_index: float = var(
+        1.0,
+        unit="share 0-1",
+        description="1 - the highest effective leverage",
+        headline=True,
+        group="alignment",
+    )
+
+    @classmethod
+    def create(cls, regions: int, initial: Any = None) -> State:
+        """The start: the scenario's initial alignment."""
+        state = super().create(regions, initial)
+        if initial is not None:
+            state.alignment_russia = float(initial.kazakhstan.alignment_russia)
+            state.alignment_china = float(initial.kazakhstan.alignment_china)
+            state.alignment_west = float(initial.kazakhstan.alignment_west)
+        return state
+
+
+#: Series derived from more than this rule's state (none).
+DERIVED: tuple[Series, ...] = ()
+DERIVED_REGIONAL: tuple[RegionalSeries, ...] = ()
+
+
+def shift_toward_china(state: State, delta: float) -> None:
+    """Move alignment toward China, ``a_CN += delta (1 - a_CN)``, scaling the others down.
+
+    Russia and the West lose in proportion to their shares, so the three still sum to one
+    (P L66-68: dependency turns into political alignment).
+    """
+    total = state.alignment_russia + state.alignment_china + state.alignment_west
+    russia, china, west = (
+        state.alignment_russia / total,
+        state.alignment_china / total,
+        state.alignment_west / total,
+    )
+    new_china = china + delta * (1.0 - china)
+    factor = (1.0 - new_china) / (1.0 - china) if china < 1.0 else 0.0
+    state.alignment_russia, state.alignment_china, state.alignment_west = (
+        russia * factor,
+        new_china,
+        west * factor,
+    )
+
+
+def channels(state: State, population: Any) -> dict[str, Channel[Any]]:
+    """The alignment channel: other rules' shifts toward China (the BRI debt trap, BR10)."""
+    return {
+        "multi_vector.alignment": Channel(
+            "multi_vector.alignment", lambda delta: shift_toward_china(state, delta), abs
+        )
+    }

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
+import numpy as np
 from pydantic import Field
 
-from kzsim.contract import FloatArray
+from kzsim.contract import Channel, FloatArray, RuleState
 from kzsim.contracts.base import RuleConfig
-from kzsim.series import RegionalSeries
+from kzsim.series import RegionalSeries, Series
 
 if TYPE_CHECKING:
     from kzsim.model import KazakhstanModel
@@ -166,6 +168,34 @@ class Config(RuleConfig):
     )
 
 
+READS = (
+    "drivers.sanctions_on_russia",
+    "kazakhstan.budget_stress",
+    "kazakhstan.fuel_price_index",
+    "kazakhstan.xinjiang_salience",
+    "russia.media_reach",
+    "tariff_harmonisation.price_pressure",
+    "tariff_harmonisation.trader_income_loss",
+    "tariff_harmonisation.producer_pressure",
+    "bri_loans.chinese_presence",
+    "bri_loans.project_jobs",
+    "land_protests.land_salience",
+    "land_protests.repression",
+    "russian_reactions.threat_perception",
+    "citizens.china_contact",
+    "citizens.russian_media",
+    "citizens.ethnicity",
+    "citizens.susceptibility",
+)
+
+
+@dataclass
+class State(RuleState):
+    """Opinion owns no scalar state: it owns the citizens' hardship and four attitudes."""
+
+    owner = "opinion"
+
+
 def _regional_mean(attribute: str) -> Callable[[KazakhstanModel], FloatArray]:
     """Return a reader of the regional means of one citizen attribute."""
 
@@ -176,23 +206,76 @@ def _regional_mean(attribute: str) -> Callable[[KazakhstanModel], FloatArray]:
     return read
 
 
-SERIES = ()
-REGIONAL_SERIES = (
+#: Series derived from the citizens' attributes this rule owns.
+DERIVED: tuple[Series, ...] = ()
+DERIVED_REGIONAL = (
     RegionalSeries(
         "legitimacy_mean",
         "share 0-1",
         "perceived legitimacy of the government",
         _regional_mean("legitimacy"),
+        low=0.0,
+        high=1.0,
+        headline=True,
+        group="publics",
     ),
-    RegionalSeries("sinophobia_mean", "share 0-1", "Sinophobia", _regional_mean("sinophobia")),
     RegionalSeries(
-        "eaeu_support_mean", "share 0-1", "support for the EAEU", _regional_mean("eaeu_support")
+        "sinophobia_mean",
+        "share 0-1",
+        "Sinophobia",
+        _regional_mean("sinophobia"),
+        low=0.0,
+        high=1.0,
+        headline=True,
+        group="publics",
     ),
-    RegionalSeries("hardship_mean", "share 0-1", "economic hardship", _regional_mean("hardship")),
+    RegionalSeries(
+        "eaeu_support_mean",
+        "share 0-1",
+        "support for the EAEU",
+        _regional_mean("eaeu_support"),
+        low=0.0,
+        high=1.0,
+        headline=True,
+        group="publics",
+    ),
+    RegionalSeries(
+        "hardship_mean",
+        "share 0-1",
+        "economic hardship",
+        _regional_mean("hardship"),
+        low=0.0,
+        high=1.0,
+    ),
     RegionalSeries(
         "russia_affinity_mean",
         "share 0-1",
         "affinity with Russia",
         _regional_mean("russia_affinity"),
+        low=0.0,
+        high=1.0,
     ),
 )
+
+
+@dataclass(frozen=True)
+class RegionalHit:
+    """A fall of legitimacy for the citizens ``start:stop`` (one region's slice)."""
+
+    start: int
+    stop: int
+    amount: float
+
+
+def channels(state: State, population: Any) -> dict[str, Channel[Any]]:
+    """The legitimacy channel: other rules' hits to a region's legitimacy (BR4 project failures)."""
+
+    def lower(hit: RegionalHit) -> None:
+        values = population.legitimacy[hit.start : hit.stop]
+        values -= hit.amount
+        np.clip(values, 0.0, 1.0, out=values)
+
+    def size(hit: RegionalHit) -> float:
+        return hit.amount * (hit.stop - hit.start)
+
+    return {"citizens.legitimacy": Channel("citizens.legitimacy", lower, size)}

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
 from pydantic import Field
 
+from kzsim.contract import Channel, RuleState, var
 from kzsim.contracts.base import RuleConfig
-from kzsim.series import RegionalSeries, Series, actor_attribute
+from kzsim.series import RegionalSeries, Series
 
 
 class Config(RuleConfig):
@@ -81,34 +85,67 @@ class Config(RuleConfig):
     )
 
 
-SERIES = (
-    Series(
-        "security_leverage_russia",
-        "russia",
-        "share 0-1",
-        "Russia's security leverage: arms and training (RL1)",
-        actor_attribute("russia", "security_leverage"),
-    ),
-    Series(
-        "csto_gratitude",
-        "russia",
-        "share 0-1",
-        "Kazakhstan's debt of gratitude for allied troops, fading (RL5)",
-        actor_attribute("russia", "csto_gratitude"),
-    ),
-    Series(
-        "russian_irritation",
-        "russia",
-        "share 0-1",
-        "Russia's irritation at Kazakh drift",
-        actor_attribute("russia", "irritation"),
-    ),
-    Series(
-        "threat_perception",
-        "kazakhstan",
-        "share 0-1",
-        "Kazakhstan's perceived threat from Russia",
-        actor_attribute("kazakhstan", "threat_perception"),
-    ),
+READS = (
+    "drivers.sanctions_on_russia",
+    "multi_vector.alignment_west",
+    "multi_vector.alignment_china",
 )
-REGIONAL_SERIES: tuple[RegionalSeries, ...] = ()
+
+
+@dataclass
+class State(RuleState):
+    """Russia's security hold, irritation and CSTO gratitude; Kazakhstan's threat perception."""
+
+    owner = "russian_reactions"
+
+    security_leverage_russia: float = var(
+        0.6,
+        unit="share 0-1",
+        description="Russia's security leverage: arms and training (RL1)",
+        scope="russia",
+    )
+    csto_gratitude: float = var(
+        0.0,
+        unit="share 0-1",
+        description="Kazakhstan's debt of gratitude for allied troops, fading (RL5)",
+        scope="russia",
+    )
+    russian_irritation: float = var(
+        0.0,
+        unit="share 0-1",
+        description="Russia's irritation at Kazakh drift",
+        scope="russia",
+        headline=True,
+        group="politics",
+    )
+    threat_perception: float = var(
+        0.1,
+        unit="share 0-1",
+        description="Kazakhstan's perceived threat from Russia",
+    )
+
+    @classmethod
+    def create(cls, regions: int, initial: Any = None) -> State:
+        """The start: the scenario's initial security leverage, irritation and threat perception."""
+        state = super().create(regions, initial)
+        if initial is not None:
+            state.security_leverage_russia = float(initial.russia.security_leverage)
+            state.russian_irritation = float(initial.russia.irritation)
+            state.threat_perception = float(initial.kazakhstan.threat_perception)
+        return state
+
+
+#: Series derived from more than this rule's state (none).
+DERIVED: tuple[Series, ...] = ()
+DERIVED_REGIONAL: tuple[RegionalSeries, ...] = ()
+
+
+def channels(state: State, population: Any) -> dict[str, Channel[Any]]:
+    """The CSTO-gratitude channel: steps added when allied troops come (land_protests, RL5)."""
+
+    def add(step: float) -> None:
+        state.csto_gratitude = min(1.0, state.csto_gratitude + step)
+
+    return {
+        "russian_reactions.csto_gratitude": Channel("russian_reactions.csto_gratitude", add, abs)
+    }

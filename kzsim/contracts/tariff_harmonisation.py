@@ -7,11 +7,11 @@ from typing import Any
 
 from pydantic import Field, model_validator
 
-from kzsim.contract import RuleState, regional_var, var
+from kzsim.contract import FloatArray, RuleState, regional_var, var
 from kzsim.contracts.base import RuleConfig
 from kzsim.months import parse_month
 from kzsim.scenario.types import Month
-from kzsim.series import RegionalSeries, Series, actor_attribute, public_attribute
+from kzsim.series import RegionalSeries, Series
 
 
 class Config(RuleConfig):
@@ -301,7 +301,11 @@ class State(RuleState):
     owner = "tariff_harmonisation"
 
     applied_tariff: float = var(
-        0.067, unit="share 0-1", description="applied average tariff", headline=True, group="trade"
+        0.067,
+        unit="share 0-1",
+        description="average applied import tariff",
+        headline=True,
+        group="trade",
     )
     consumer_price_index: float = var(
         100.0,
@@ -314,54 +318,82 @@ class State(RuleState):
     import_share_russia: float = var(
         0.0,
         unit="share 0-1",
-        description="Russia's share of imports",
+        description="imports from Russia/EAEU",
         headline=True,
         group="trade",
     )
     import_share_china: float = var(
-        0.0, unit="share 0-1", description="China's share of imports", headline=True, group="trade"
+        0.0,
+        unit="share 0-1",
+        description="imports from China",
+        headline=True,
+        group="trade",
     )
     import_share_other: float = var(
-        0.0, unit="share 0-1", description="other partners' share of imports", group="trade"
+        0.0,
+        unit="share 0-1",
+        description="imports from the EU and others",
+        group="trade",
     )
     reexport_income: float = var(
         0.0,
         unit="US$ bn per year",
-        description="income from re-exporting Chinese goods",
+        description="traders' re-export income",
         high=None,
         headline=True,
         group="prices",
     )
     grey_trade_index: float = var(
-        0.0, unit="index 0-1", description="grey trade across the Chinese border"
+        0.0,
+        unit="index 0-1",
+        description="grey trade across the open internal border (TH4, E L21)",
     )
     exports_to_russia_index: float = var(
-        1.0, unit="index, start = 1", description="exports to Russia", high=None
+        1.0,
+        unit="index, start = 1",
+        description="volume of exports to Russia (TH7, E L70)",
+        high=None,
     )
-    ntb_active: bool = var(False, unit="0/1", description="a Russian non-tariff barrier is on")
+    ntb_active: bool = var(
+        False,
+        unit="0/1",
+        description="a Russian non-tariff barrier is in force (TH5)",
+    )
     price_pressure: float = var(
-        0.0, unit="share above trend", description="import price pressure on consumers", high=None
+        0.0,
+        unit="share above trend",
+        description="consumer prices above trend from tariffs and exchange rates (TH2)",
+        high=None,
     )
     trade_leverage_russia: float = var(
-        0.0, unit="share 0-1", description="Russia's trade leverage", scope="russia"
+        0.0,
+        unit="share 0-1",
+        description="Russia's leverage over Kazakh trade policy (TH8)",
+        scope="russia",
     )
     ntb_hazard: float = var(
         0.0,
         unit="probability per month",
-        description="chance of a Russian non-tariff barrier",
+        description="chance of a new NTB episode (TH5)",
         scope="russia",
     )
     cet_rate: float = var(
-        0.0, unit="share 0-1", description="the union's common external tariff", scope="eaeu"
+        0.0,
+        unit="share 0-1",
+        description="common external tariff",
+        scope="eaeu",
     )
     eaeu_member: bool = var(
-        False, unit="0/1", description="Kazakhstan is in the customs union", scope="eaeu"
+        False,
+        unit="0/1",
+        description="Kazakhstan is in the Customs Union / EAEU (TH1)",
+        scope="eaeu",
     )
-    trader_income_loss: Any = regional_var(
-        unit="share 0-1", description="loss of re-export income felt by traders"
+    trader_income_loss: FloatArray = regional_var(
+        unit="share 0-1", description="lost share of pre-union re-export income (trader hubs)"
     )
-    producer_pressure: Any = regional_var(
-        unit="share 0-1", description="pressure of cheap Russian goods on local producers"
+    producer_pressure: FloatArray = regional_var(
+        unit="share 0-1", description="pressure on local producers from cheap Russian goods"
     )
 
     @classmethod
@@ -373,117 +405,6 @@ class State(RuleState):
         return state
 
 
-SERIES = (
-    Series(
-        "applied_tariff",
-        "kazakhstan",
-        "share 0-1",
-        "average applied import tariff",
-        actor_attribute("kazakhstan", "applied_tariff"),
-    ),
-    Series(
-        "consumer_price_index",
-        "kazakhstan",
-        "index, start = 100",
-        "consumer prices",
-        actor_attribute("kazakhstan", "consumer_price_index"),
-    ),
-    Series(
-        "import_share_russia",
-        "kazakhstan",
-        "share 0-1",
-        "imports from Russia/EAEU",
-        actor_attribute("kazakhstan", "import_share_russia"),
-    ),
-    Series(
-        "import_share_china",
-        "kazakhstan",
-        "share 0-1",
-        "imports from China",
-        actor_attribute("kazakhstan", "import_share_china"),
-    ),
-    Series(
-        "import_share_other",
-        "kazakhstan",
-        "share 0-1",
-        "imports from the EU and others",
-        actor_attribute("kazakhstan", "import_share_other"),
-    ),
-    Series(
-        "reexport_income",
-        "kazakhstan",
-        "US$ bn per year",
-        "traders' re-export income",
-        actor_attribute("kazakhstan", "reexport_income_usd_bn"),
-    ),
-    Series(
-        "grey_trade_index",
-        "kazakhstan",
-        "index 0-1",
-        "grey trade across the open internal border (TH4, E L21)",
-        actor_attribute("kazakhstan", "grey_trade_index"),
-    ),
-    Series(
-        "exports_to_russia_index",
-        "kazakhstan",
-        "index, start = 1",
-        "volume of exports to Russia (TH7, E L70)",
-        actor_attribute("kazakhstan", "exports_to_russia_index"),
-    ),
-    Series(
-        "ntb_active",
-        "kazakhstan",
-        "0/1",
-        "a Russian non-tariff barrier is in force (TH5)",
-        actor_attribute("kazakhstan", "ntb_active"),
-    ),
-    Series(
-        "price_pressure",
-        "kazakhstan",
-        "share above trend",
-        "consumer prices above trend from tariffs and exchange rates (TH2)",
-        actor_attribute("kazakhstan", "price_pressure"),
-    ),
-    Series(
-        "trade_leverage_russia",
-        "russia",
-        "share 0-1",
-        "Russia's leverage over Kazakh trade policy (TH8)",
-        actor_attribute("russia", "trade_leverage"),
-    ),
-    Series(
-        "ntb_hazard",
-        "russia",
-        "probability per month",
-        "chance of a new NTB episode (TH5)",
-        actor_attribute("russia", "ntb_hazard"),
-    ),
-    Series(
-        "cet_rate",
-        "eaeu",
-        "share 0-1",
-        "common external tariff",
-        actor_attribute("eaeu", "cet_rate"),
-    ),
-    Series(
-        "eaeu_member",
-        "eaeu",
-        "0/1",
-        "Kazakhstan is in the Customs Union / EAEU (TH1)",
-        actor_attribute("eaeu", "member"),
-    ),
-)
-REGIONAL_SERIES: tuple[RegionalSeries, ...] = (
-    RegionalSeries(
-        "trader_income_loss",
-        "share 0-1",
-        "lost share of pre-union re-export income (trader hubs)",
-        public_attribute("trader_income_loss"),
-    ),
-    RegionalSeries(
-        "producer_pressure",
-        "share 0-1",
-        "pressure on local producers from cheap Russian goods",
-        public_attribute("producer_pressure"),
-    ),
-)
+#: Series derived from more than this rule's state (none).
+DERIVED: tuple[Series, ...] = ()
+DERIVED_REGIONAL: tuple[RegionalSeries, ...] = ()

@@ -27,7 +27,7 @@ def rule_module(name: str) -> ModuleType:
     return importlib.import_module(f"{__name__}.{name}")
 
 
-def rule_class(name: str) -> type[Rule[Any]]:
+def rule_class(name: str) -> type[Rule[Any, Any]]:
     """The ``Rule`` class of the rule ``name`` (see :func:`rule_module`)."""
-    found: type[Rule[Any]] = rule_module(name).Rule
+    found: type[Rule[Any, Any]] = rule_module(name).Rule
     return found

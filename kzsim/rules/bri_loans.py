@@ -50,6 +50,7 @@ from kzsim.contracts.bri_loans import (
     SECTORS,
     TRANSPORT,
     Config,
+    State,
 )
 from kzsim.rules.base import Rule as BaseRule
 from kzsim.rules.loan_ledger import LoanLedger
@@ -346,7 +347,7 @@ def hostility_factor(
 # ---------------------------------------------------------------------------------------------
 
 
-class Rule(BaseRule[Config]):
+class Rule(BaseRule[Config, State]):
     """Offers, acceptance, disbursement, jobs, leakage, failure, debt service, distress."""
 
     def __init__(self, config: Config, model: KazakhstanModel) -> None:

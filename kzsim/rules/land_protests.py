@@ -38,7 +38,7 @@ import numpy as np
 import numpy.typing as npt
 import scipy.sparse as sp
 
-from kzsim.contracts.land_protests import Config
+from kzsim.contracts.land_protests import Config, State
 from kzsim.months import format_month, parse_month
 from kzsim.rules.base import Rule as BaseRule
 
@@ -263,7 +263,7 @@ def advance_land_policy(
     return state
 
 
-class Rule(BaseRule[Config]):
+class Rule(BaseRule[Config, State]):
     """Land policy state machine, protest engine (Epstein or threshold), government response.
 
     Order in a month: decay salience and the repression added by crackdowns and allied troops;

@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import numpy.typing as npt
 
-from kzsim.contracts.multi_vector import Config
+from kzsim.contracts.multi_vector import Config, State
 from kzsim.rules.base import Rule as BaseRule
 
 if TYPE_CHECKING:
@@ -188,7 +188,7 @@ def project_to_simplex_with_floors(point: FloatArray, floors: FloatArray) -> Flo
     return np.asarray(floors + np.maximum(shifted - theta, 0.0), dtype=np.float64)
 
 
-class Rule(BaseRule[Config]):
+class Rule(BaseRule[Config, State]):
     """Leverage of each power, alignment moving away from the strongest, autonomy.
 
     Order in a month: raw leverages; mutual damping (written to ``russia.leverage`` and

@@ -46,7 +46,7 @@ import numpy as np
 import numpy.typing as npt
 
 from kzsim.agents.population import KAZAKH
-from kzsim.contracts.opinion import Config
+from kzsim.contracts.opinion import Config, State
 from kzsim.rules.base import Rule as BaseRule
 
 if TYPE_CHECKING:
@@ -289,7 +289,7 @@ def russia_affinity_inputs(
     )
 
 
-class Rule(BaseRule[Config]):
+class Rule(BaseRule[Config, State]):
     """Updates hardship and the four attitudes of every citizen.
 
     Order in a month: hardship; then the four attitudes' inputs, all from this month's hardship and

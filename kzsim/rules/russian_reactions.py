@@ -37,7 +37,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from kzsim.contracts.russian_reactions import Config
+from kzsim.contracts.russian_reactions import Config, State
 from kzsim.rules.base import Rule as BaseRule
 
 if TYPE_CHECKING:
@@ -113,7 +113,7 @@ def rhetoric_due(
     return irritation > threshold and rested
 
 
-class Rule(BaseRule[Config]):
+class Rule(BaseRule[Config, State]):
     """Security leverage, CSTO gratitude, irritation, rhetoric and its effect on threat.
 
     Order in a month: security leverage moves toward its target and CSTO gratitude fades; decay

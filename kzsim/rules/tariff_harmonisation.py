@@ -45,7 +45,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import numpy.typing as npt
 
-from kzsim.contracts.tariff_harmonisation import Config
+from kzsim.contracts.tariff_harmonisation import Config, State
 from kzsim.months import parse_month
 from kzsim.rules.base import Rule as BaseRule
 
@@ -488,7 +488,7 @@ def trade_leverage(
     return min(1.0, max(0.0, value))
 
 
-class Rule(BaseRule[Config]):
+class Rule(BaseRule[Config, State]):
     """Applied tariff, import shares, prices, re-exports, grey trade, NTBs, trade leverage.
 
     Base prices are the first month's exchange rates with the pre-union tariff; base import shares

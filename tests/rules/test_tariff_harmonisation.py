@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from kzsim.catalog import REGIONAL_SERIES, SERIES
+from kzsim.catalog import REGIONAL_SERIES, SERIES, state_regional_series, state_series
 from kzsim.contracts import tariff_harmonisation as th
 from kzsim.contracts.tariff_harmonisation import Config
 from kzsim.model import KazakhstanModel
@@ -338,9 +338,9 @@ def test_series_declared() -> None:
 
 def test_every_series_reads_a_number() -> None:
     model = run(months=3)
-    for series in th.SERIES:
+    for series in state_series(th.State):
         assert math.isfinite(series.read(model))
-    for regional in th.REGIONAL_SERIES:
+    for regional in state_regional_series(th.State):
         assert regional.read(model).shape == (len(model.publics),)
 
 
