@@ -1,12 +1,17 @@
-"""Every output series: the actors' here, every field of every rule's state, each contract's derived.
+"""Every output series: the actors', every field of every rule's state, each contract's derived.
 
 A series exists whatever rules are enabled (a disabled rule leaves its state at the initial value),
 so two scenarios always have comparable outputs.
+
+Every list of series that matters is derived here from the declarations, never kept by hand: the
+headline series (``headline=True``: the run summary, the comparison's outcomes, the sweep report)
+in catalog order, and the series of each plot group (``group=...``: the figures of a run, a
+comparison and the dashboard).
 """
 
 from __future__ import annotations
 
-from kzsim.contract import RuleState
+from kzsim.contract import PlotGroup, RuleState
 from kzsim.contracts import CONTRACTS
 from kzsim.series import RegionalSeries, Series, state_value, state_values
 
@@ -63,6 +68,7 @@ def state_series(state: type[RuleState]) -> tuple[Series, ...]:
             v.high,
             v.headline,
             v.group,
+            v.statistic,
         )
         for v in state.variables()
         if v.series and not v.regional
@@ -81,6 +87,7 @@ def state_regional_series(state: type[RuleState]) -> tuple[RegionalSeries, ...]:
             v.high,
             v.headline,
             v.group,
+            v.statistic,
         )
         for v in state.variables()
         if v.series and v.regional
@@ -95,7 +102,45 @@ REGIONAL_SERIES: tuple[RegionalSeries, ...] = tuple(
     for module in CONTRACTS.values()
     for s in (*state_regional_series(module.State), *module.DERIVED_REGIONAL)
 )
+#: A national or a regional series.
+AnySeries = Series | RegionalSeries
+#: Every series in catalog order: the national ones, then the regional ones.
+ALL_SERIES: tuple[AnySeries, ...] = (*SERIES, *REGIONAL_SERIES)
 #: Every variable name a scenario may select or condition on.
-SERIES_NAMES: tuple[str, ...] = tuple(s.name for s in SERIES) + tuple(
-    s.name for s in REGIONAL_SERIES
-)
+SERIES_NAMES: tuple[str, ...] = tuple(s.name for s in ALL_SERIES)
+#: The headline series in catalog order.
+HEADLINE: tuple[AnySeries, ...] = tuple(s for s in ALL_SERIES if s.headline)
+HEADLINE_NAMES: tuple[str, ...] = tuple(s.name for s in HEADLINE)
+_BY_NAME: dict[str, AnySeries] = {s.name: s for s in ALL_SERIES}
+#: Words of series names written in capitals in labels.
+_ACRONYMS = frozenset({"cet", "csto", "eaeu", "gdp", "ntb", "usd"})
+
+
+def series_named(name: str) -> AnySeries:
+    """The series called ``name``.
+
+    Raises:
+        KeyError: if the catalog has no such series.
+
+    """
+    return _BY_NAME[name]
+
+
+def group_series(group: PlotGroup) -> tuple[AnySeries, ...]:
+    """The series a plot group's figure draws, in catalog order."""
+    return tuple(s for s in ALL_SERIES if s.group == group)
+
+
+def declared_range(name: str) -> tuple[float, float] | None:
+    """``(low, high)`` of a series whose declared range is finite on both sides, else None."""
+    series = series_named(name)
+    if series.low is None or series.high is None:
+        return None
+    return (series.low, series.high)
+
+
+def series_label(name: str) -> str:
+    """A series name as words for titles and buttons (``eaeu_support_mean``: EAEU support mean)."""
+    words = [w.upper() if w in _ACRONYMS else w for w in name.split("_")]
+    label = " ".join(words)
+    return label[:1].upper() + label[1:]

@@ -13,15 +13,17 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections.abc import Sequence
+import warnings
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, TextIO
 
 import typer
 
 from kzsim.batch import commands as batch_commands
 from kzsim.data import shipped_scenarios
 from kzsim.errors import EXIT_RUNTIME, KzsimError
+from kzsim.scenario.renames import RenamedKeyWarning
 from kzsim.terminal import console, plain
 from kzsim.validation import commands as validation_commands
 from kzsim.viz import commands as viz_commands
@@ -167,12 +169,21 @@ def schema() -> None:
 
 
 @app.command(name="list")
-def list_things() -> None:
-    """List the shipped scenarios and the rules, one line each."""
+def list_things(
+    rules: Annotated[
+        bool, typer.Option("--rules", help="each rule's contract: what it writes, reads, posts")
+    ] = False,
+) -> None:
+    """List the shipped scenarios and the rules, one line each (--rules: their contracts)."""
     import yaml
 
-    from kzsim.contracts import SCHEDULE
+    from kzsim.contracts import SCHEDULE, contract_lines
     from kzsim.rules import rule_module
+
+    if rules:
+        for line in contract_lines():
+            out.print(line)
+        return
 
     out.print("Scenarios:")
     for path in shipped_scenarios():
@@ -191,7 +202,35 @@ viz_commands.register(app)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; return its exit code. Errors are one line each, never a traceback."""
+    """Run the command line; return its exit code. Errors are one line each, never a traceback.
+
+    A renamed key in a scenario or experiment is one warning line on standard error.
+    """
+    with warnings.catch_warnings():
+        warnings.showwarning = _renamed_keys_as_lines(warnings.showwarning)
+        return _main(argv)
+
+
+def _renamed_keys_as_lines(default: Callable[..., None]) -> Callable[..., None]:
+    """A ``warnings.showwarning`` that prints a renamed-key warning as its one line."""
+
+    def show(
+        message: Warning | str,
+        category: type[Warning],
+        filename: str,
+        lineno: int,
+        file: TextIO | None = None,
+        line: str | None = None,
+    ) -> None:
+        if issubclass(category, RenamedKeyWarning):
+            err.print(plain(message))
+        else:
+            default(message, category, filename, lineno, file, line)
+
+    return show
+
+
+def _main(argv: Sequence[str] | None) -> int:
     try:
         app(args=list(argv) if argv is not None else None, prog_name="kzsim")
     except SystemExit as done:  # typer exits after every command, with 2 for usage errors

@@ -32,9 +32,20 @@ import numpy.typing as npt
 FloatArray = npt.NDArray[np.float64]
 #: Output scopes of non-regional series.
 Scope = Literal["national", "kazakhstan", "russia", "china", "eaeu"]
-#: Figure groups of the headline plots, in the order a report tells the story.
+#: Figure groups of the headline plots.
 PlotGroup = Literal["trade", "prices", "debt", "alignment", "publics", "politics"]
-PLOT_GROUPS: tuple[PlotGroup, ...] = ("trade", "prices", "debt", "alignment", "publics", "politics")
+#: The title of each group's figure, in the order a report tells the story.
+PLOT_GROUP_TITLES: dict[PlotGroup, str] = {
+    "trade": "Tariff and import shares",
+    "prices": "Consumer prices and re-export income",
+    "debt": "Chinese loans",
+    "alignment": "Alignment, leverage and autonomy",
+    "publics": "Public opinion and protest",
+    "politics": "Land policy and Russia's irritation",
+}
+PLOT_GROUPS: tuple[PlotGroup, ...] = tuple(PLOT_GROUP_TITLES)
+#: How one number summarises a series over a run: its last value, mean, maximum or minimum.
+Statistic = Literal["end", "mean", "max", "min"]
 
 
 @dataclass(frozen=True)
@@ -52,6 +63,8 @@ class Variable:
         headline: shown in the run summary, the comparison and the sweep report.
         group: the headline figure it is drawn in (None: in none).
         series: written as an output series (False: bookkeeping other rules may read).
+        statistic: how a comparison summarises a headline series over a run (its outcome), and
+            how the run report maps it per region.
 
     """
 
@@ -65,6 +78,7 @@ class Variable:
     headline: bool = False
     group: PlotGroup | None = None
     series: bool = True
+    statistic: Statistic = "end"
 
     @property
     def is_share(self) -> bool:
@@ -86,9 +100,12 @@ def var(
     headline: bool = False,
     group: PlotGroup | None = None,
     series: bool = True,
+    statistic: Statistic = "end",
 ) -> Any:
     """Declare a field of a rule's state holding one value (see :class:`Variable`)."""
-    info = Variable("", unit, description, scope, low, high, False, headline, group, series)
+    info = Variable(
+        "", unit, description, scope, low, high, False, headline, group, series, statistic
+    )
     return dataclasses.field(default=default, metadata={_VARIABLE: info})
 
 
@@ -101,9 +118,12 @@ def regional_var(
     headline: bool = False,
     group: PlotGroup | None = None,
     series: bool = True,
+    statistic: Statistic = "end",
 ) -> Any:
     """Declare a field of a rule's state holding one value per region (zeros at the start)."""
-    info = Variable("", unit, description, "national", low, high, True, headline, group, series)
+    info = Variable(
+        "", unit, description, "national", low, high, True, headline, group, series, statistic
+    )
     return dataclasses.field(default_factory=_no_regions, metadata={_VARIABLE: info})
 
 
@@ -118,10 +138,16 @@ S = TypeVar("S", bound="RuleState")
 class RuleState:
     """The state one rule owns; subclasses are dataclasses declared with :func:`var`.
 
-    ``owner`` is the owning rule's name, set by the registry.
+    Attributes:
+        owner: the owning rule's name.
+        initial_from: fields that start at a value of the scenario's ``initial`` section, by the
+            section's key (``"kazakhstan.applied_tariff"``); events that set or shift that key
+            change the field.
+
     """
 
     owner: ClassVar[str] = ""
+    initial_from: ClassVar[dict[str, str]] = {}
 
     @classmethod
     def variables(cls) -> tuple[Variable, ...]:
@@ -139,15 +165,19 @@ class RuleState:
 
     @classmethod
     def create(cls: type[S], regions: int, initial: Any = None) -> S:
-        """The state at the start of a run: defaults, with regional fields sized to ``regions``.
+        """The state at the start of a run.
 
-        Subclasses whose start depends on the scenario's ``initial`` section override this and
-        call it through ``super()``.
+        Defaults, with regional fields sized to ``regions`` and the fields of ``initial_from``
+        taken from the scenario's ``initial`` section (``initial``: its ``Actors``).
         """
         state = cls()
         for variable in cls.variables():
             if variable.regional:
                 setattr(state, variable.name, np.zeros(regions, dtype=np.float64))
+        for key, name in cls.initial_from.items():
+            if initial is not None:
+                actor, _, attribute = key.partition(".")
+                setattr(state, name, float(getattr(getattr(initial, actor), attribute)))
         return state
 
 

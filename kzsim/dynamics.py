@@ -5,8 +5,9 @@ target, a reference, or zero) halves. A half-life ``h`` keeps the share ``0.5^(1
 each month (:func:`retention_from_half_life`) and closes the rest, ``1 - 0.5^(1/h)``
 (:func:`rate_from_half_life`); the inverses give the half-life of a monthly retention or rate.
 The rules apply those shares with :func:`partial_adjustment` (toward a target) and
-:func:`adapt_geometric` (a positive reference catching up in logs), and map non-negative
-quantities to [0, 1) with :func:`saturation`.
+:func:`adapt_geometric` (a positive reference catching up in logs), map non-negative
+quantities to [0, 1) with :func:`saturation` and amplify a level by media exposure with
+:func:`media_amplified`.
 
 Pure functions on floats or numpy arrays; no state, no randomness, no model.
 """
@@ -14,13 +15,14 @@ Pure functions on floats or numpy arrays; no state, no randomness, no model.
 from __future__ import annotations
 
 import math
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
-import numpy as np
-import numpy.typing as npt
+if TYPE_CHECKING:  # the module imports no numpy, so the scenario loader and the CLI stay light
+    import numpy as np
+    import numpy.typing as npt
 
-FloatArray = npt.NDArray[np.float64]
-Value = TypeVar("Value", float, FloatArray)
+#: A float or an array of floats.
+Value = TypeVar("Value", float, "npt.NDArray[np.float64]")
 
 
 def retention_from_half_life(half_life_months: float) -> float:
@@ -135,3 +137,19 @@ def saturation(value: float, half: float) -> float:
     """
     value = max(value, 0.0)
     return value / (value + half)
+
+
+def media_amplified(level: float, exposure: Value, reach: float, amplification: float) -> Value:
+    """A level as each citizen feels it, amplified by the media they follow.
+
+    Args:
+        level: the national level, e.g. the salience of land sales to foreigners, 0-1.
+        exposure: each citizen's exposure to the media, 0-1.
+        reach: the media's reach, 0-1.
+        amplification: extra level felt per unit of exposure x reach.
+
+    Returns:
+        ``level (1 + amplification exposure reach)``, per citizen.
+
+    """
+    return level * (1.0 + amplification * reach * exposure)

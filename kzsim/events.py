@@ -21,6 +21,7 @@ import numpy.typing as npt
 
 from kzsim.agents.population import ATTITUDES, ETHNICITIES
 from kzsim.catalog import REGIONAL_SERIES, SERIES
+from kzsim.contracts import INITIAL_OWNERS
 from kzsim.months import parse_month
 
 if TYPE_CHECKING:
@@ -57,7 +58,11 @@ def citizen_mask(model: KazakhstanModel, where: CitizenFilter | None) -> npt.NDA
 
 
 def apply_effect(model: KazakhstanModel, effect: Effect) -> None:
-    """Set or shift one actor attribute or citizen attribute."""
+    """Set or shift one actor attribute, rule state field or citizen attribute.
+
+    An ``actor.attribute`` target that a rule's state starts from (``INITIAL_OWNERS``) moves
+    that field of the rule's state: events are the scenario's exogenous writes.
+    """
     owner, attribute = effect.target.split(".")
     if owner == "citizens":
         values: npt.NDArray[np.float64] = getattr(model.population, attribute)
@@ -72,10 +77,13 @@ def apply_effect(model: KazakhstanModel, effect: Effect) -> None:
                 array[mask] += effect.shift
             np.clip(array, 0.0, 1.0, out=array)
         return
-    actor = getattr(model, owner)
+    holder: object = getattr(model, owner)
     low, high = ACTOR_BOUNDS.get(attribute, (0.0, 1.0))
-    value = effect.set if effect.set is not None else getattr(actor, attribute) + effect.shift
-    setattr(actor, attribute, float(np.clip(value, low, high)))
+    if effect.target in INITIAL_OWNERS:  # a rule's state: the scenario is its one other writer
+        rule, attribute = INITIAL_OWNERS[effect.target]
+        holder = model.states[rule]
+    value = effect.set if effect.set is not None else getattr(holder, attribute) + effect.shift
+    setattr(holder, attribute, float(np.clip(value, low, high)))
 
 
 #: Bounds of actor attributes that are not shares.

@@ -190,6 +190,8 @@ class KazakhstanModel(mesa.Model):  # type: ignore[misc]
             return
         step = self.steps - 1
         self.month = self.start_month + step
+        for channel in self.channels.values():
+            channel.new_month()
         self.events.apply(self)
         self.drivers = {name: float(path[step]) for name, path in self._driver_paths.items()}
         self.kazakhstan.absorb_drivers(self.drivers)

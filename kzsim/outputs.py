@@ -46,6 +46,7 @@ from typing import Any, Literal, cast, get_args
 
 import pandas as pd
 
+from kzsim.catalog import HEADLINE_NAMES
 from kzsim.errors import InputError, os_failure
 from kzsim.scenario.schema import Scenario
 
@@ -67,27 +68,6 @@ NEW, OLD = "new", "old"
 SHOWN_FOREIGN = 5
 #: The libraries whose versions a manifest records.
 LIBRARIES = ("numpy", "scipy", "pandas", "pyarrow", "mesa")
-#: The national series of a run's summary (``kzsim run`` and the run report).
-SUMMARY = (
-    "applied_tariff",
-    "consumer_price_index",
-    "import_share_russia",
-    "import_share_china",
-    "reexport_income",
-    "debt_to_china_usd_bn",
-    "debt_service_ratio",
-    "china_lending_appetite",
-    "alignment_russia",
-    "alignment_china",
-    "alignment_west",
-    "autonomy_index",
-    "legitimacy_mean",
-    "sinophobia_mean",
-    "eaeu_support_mean",
-    "protest_share",
-    "land_policy_state",
-    "russian_irritation",
-)
 
 
 def temporary_sibling(path: Path) -> Path:
@@ -191,9 +171,13 @@ class RunResult:
         return pd.Series(rows["value"].to_numpy(), index=rows["date"].to_numpy(), name=variable)
 
     def summary(self) -> list[tuple[str, float, float, float, float]]:
-        """``(series, first, last, min, max)`` of each :data:`SUMMARY` series the run kept."""
+        """``(series, first, last, min, max)`` of each headline series the run kept.
+
+        The headline series are those the catalog flags (``kzsim.catalog.HEADLINE``), in catalog
+        order; regional ones by their national mean.
+        """
         rows = []
-        for variable in SUMMARY:
+        for variable in HEADLINE_NAMES:
             values = self.national(variable)
             if not values.empty:
                 first, last = float(values.iloc[0]), float(values.iloc[-1])

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import numpy.typing as npt
 
-from kzsim.contract import PlotGroup
+from kzsim.contract import PlotGroup, Statistic
 
 if TYPE_CHECKING:
     from kzsim.model import KazakhstanModel
@@ -36,6 +36,8 @@ class Series:
         high: greatest possible value (None: unbounded).
         headline: shown in the run summary, the comparison and the sweep report.
         group: the headline figure it is drawn in (None: in none).
+        statistic: how a comparison summarises a headline series over a run (its outcome), and
+            how the run report maps it per region.
 
     """
 
@@ -48,6 +50,7 @@ class Series:
     high: float | None = None
     headline: bool = False
     group: PlotGroup | None = None
+    statistic: Statistic = "end"
 
     def __post_init__(self) -> None:
         if self.scope not in RESERVED_SCOPES:
@@ -69,6 +72,7 @@ class RegionalSeries:
     high: float | None = None
     headline: bool = False
     group: PlotGroup | None = None
+    statistic: Statistic = "end"
 
 
 def actor_attribute(actor: str, attribute: str) -> Callable[[KazakhstanModel], float]:

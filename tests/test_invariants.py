@@ -2,33 +2,36 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
+import pandas as pd
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import kzsim
+from kzsim.catalog import ALL_SERIES
 from kzsim.model import KazakhstanModel
+from kzsim.scenario.load import load_scenario
 from tests.conftest import small_scenario
 
-#: Variables that are shares or indices in [0, 1].
-SHARES = (
-    "applied_tariff",
-    "import_share_russia",
-    "import_share_china",
-    "import_share_other",
-    "china_lending_appetite",
-    "alignment_russia",
-    "alignment_china",
-    "alignment_west",
-    "leverage_russia",
-    "leverage_china",
-    "autonomy_index",
-    "legitimacy_mean",
-    "sinophobia_mean",
-    "eaeu_support_mean",
-    "protest_share",
-    "russian_irritation",
-)
+SHIPPED = sorted((Path(__file__).parents[1] / "scenarios").glob("*.yaml"))
+
+#: The declared range of every series that has one (None: unbounded on that side).
+BOUNDS: dict[str, tuple[float | None, float | None]] = {
+    s.name: (s.low, s.high) for s in ALL_SERIES if s.low is not None or s.high is not None
+}
+
+
+def out_of_range(series: pd.DataFrame) -> pd.DataFrame:
+    """The rows of a run's series, at any scope, outside their variable's declared range."""
+    low = series["variable"].map(lambda v: BOUNDS.get(v, (None, None))[0]).astype(float)
+    high = series["variable"].map(lambda v: BOUNDS.get(v, (None, None))[1]).astype(float)
+    below = low.notna() & (series["value"] < low)
+    above = high.notna() & (series["value"] > high)
+    return series[below | above]
+
 
 scenario_parameters = st.fixed_dictionaries(
     {
@@ -57,14 +60,15 @@ scenario_parameters = st.fixed_dictionaries(
 
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(parameters=scenario_parameters, seed=st.integers(0, 2**31))
-def test_series_are_finite_and_shares_stay_in_unit_interval(
+def test_series_are_finite_and_stay_in_their_declared_ranges(
     parameters: dict[str, object], seed: int
 ) -> None:
     result = kzsim.run(small_scenario(**parameters), seed=seed)
     values = result.series
     assert np.isfinite(values["value"]).all()
-    shares = values[values["variable"].isin(SHARES)]["value"]
-    assert ((shares >= 0) & (shares <= 1)).all()
+    assert set(BOUNDS) <= set(values["variable"]), "every bounded series is checked"
+    outside = out_of_range(values)
+    assert outside.empty, outside.drop_duplicates("variable").to_string()
     alignment = values[values["variable"].str.startswith("alignment_")]
     sums = alignment.groupby("step")["value"].sum()
     np.testing.assert_allclose(sums, 1.0, atol=1e-9)
@@ -84,6 +88,24 @@ def test_active_protesters_never_exceed_the_free_population(
         for name in ("hardship", "legitimacy", "sinophobia", "eaeu_support", "russia_affinity"):
             values = getattr(population, name)
             assert ((values >= 0) & (values <= 1)).all(), name
+
+
+@pytest.mark.parametrize("path", SHIPPED, ids=[p.stem for p in SHIPPED])
+def test_shipped_scenarios_stay_in_the_declared_ranges(path: Path) -> None:
+    values = kzsim.run(load_scenario(path, ["population.citizens=1000"]), seed=1).series
+    assert np.isfinite(values["value"]).all()
+    outside = out_of_range(values)
+    assert outside.empty, outside.drop_duplicates("variable").to_string()
+
+
+def test_the_range_check_finds_a_value_outside() -> None:
+    rows = pd.DataFrame(
+        {
+            "variable": ["alignment_china", "alignment_china", "debt_to_china_usd_bn", "x"],
+            "value": [0.5, 1.2, 1e6, -1.0],
+        }
+    )
+    assert out_of_range(rows).index.tolist() == [1]
 
 
 def test_a_region_too_small_for_any_citizen_is_reported_as_empty() -> None:

@@ -13,6 +13,8 @@ import mesa
 import numpy as np
 from pydantic import BaseModel
 
+from kzsim.contracts import INITIAL_OWNERS
+
 if TYPE_CHECKING:
     from kzsim.model import KazakhstanModel
     from kzsim.scenario.schema import KazakhstanState
@@ -44,10 +46,14 @@ class StateActor(mesa.Agent):  # type: ignore[misc]
 
     model: KazakhstanModel
 
+    #: The actor's name: its attribute of the model and its section of ``initial``.
+    key: str = ""
+
     def __init__(self, model: KazakhstanModel, initial: BaseModel) -> None:
         super().__init__(model)
         for name, value in initial:
-            setattr(self, name, float(value))
+            if f"{self.key}.{name}" not in INITIAL_OWNERS:  # else a rule's state starts from it
+                setattr(self, name, float(value))
 
 
 class Kazakhstan(StateActor):
@@ -57,9 +63,13 @@ class Kazakhstan(StateActor):
     (P L219-220) and ``P_ref`` is the 2010-2013 average Brent price.
     """
 
+    key = "kazakhstan"
+
     xinjiang_salience: float
     gdp_usd_bn: float
     fuel_price_index: float
+    budget_stress: float
+    exports_usd_bn: float
 
     applied_tariff = forwarded("tariff_harmonisation", "applied_tariff")
     consumer_price_index = forwarded("tariff_harmonisation", "consumer_price_index")
@@ -105,6 +115,8 @@ class Kazakhstan(StateActor):
 class Russia(StateActor):
     """Russia: irritation at Kazakh drift, media reach, security ties and trade leverage."""
 
+    key = "russia"
+
     media_reach: float
     transit_dependence: float
 
@@ -118,6 +130,8 @@ class Russia(StateActor):
 
 class China(StateActor):
     """China: strategic interest, lending appetite and the leverage of a creditor and investor."""
+
+    key = "china"
 
     strategic_interest: float
     lending_appetite: float
@@ -143,6 +157,8 @@ class China(StateActor):
 
 class Eaeu(StateActor):
     """The Eurasian Economic Union / Eurasian Economic Commission."""
+
+    key = "eaeu"
 
     integration_depth: float
 

@@ -36,8 +36,10 @@ from kzsim.scenario.load import (
     item_errors,
     read_text,
     read_yaml_file,
+    upgrade_renamed_keys,
     validate_data,
 )
+from kzsim.scenario.renames import RENAMES, renamed_values, warn_renamed
 from kzsim.scenario.schema import Actors, PopulationConfig, Scenario, unknown_name
 
 #: Tags pydantic inserts into error locations of tagged unions (they are not keys of the file).
@@ -83,6 +85,15 @@ class _Located(Source):
 def key_parts(key: str) -> Location:
     """``events.0.date`` -> ``('events', 0, 'date')``, as ``--set`` splits keys."""
     return tuple(int(p) if p.isdigit() else p for p in key.split("."))
+
+
+def entries(section: str, keys: Sequence[str]) -> dict[Location, Location]:
+    """The scenario location each key of ``section`` assigns (a renamed key's new one too)."""
+    assigned: dict[Location, Location] = {key_parts(key): (section, key) for key in keys}
+    for key in keys:
+        if key in RENAMES:
+            assigned[key_parts(RENAMES[key].new_key)] = (section, key)
+    return assigned
 
 
 def plain(value: Any) -> Any:
@@ -209,6 +220,7 @@ def load_experiment(source: str | Path | Mapping[str, Any]) -> Experiment:
         data, where = read_yaml_file(Path(source))
         folder = Path(source).parent
     spec = _validate_spec(data, where)
+    warn_renamed(_renamed_entries(spec, where))
     base_scenario, base_source = _base_scenario(spec, where, folder)
     base = _kept_outputs(spec, base_scenario.to_data())
     points = design_points(spec)
@@ -235,6 +247,36 @@ def _validate_spec(data: Any, where: Source) -> ExperimentSpec:
     return spec
 
 
+def _renamed_entries(spec: ExperimentSpec, where: Source) -> list[str]:
+    """One warning line per renamed key that ``set`` or a factor names.
+
+    Raises:
+        InputError: for a renamed key named together with its new key.
+
+    """
+    keys = [*spec.set, *spec.factors]
+    notes, problems = [], []
+    for section, names in (("set", spec.set), ("factors", spec.factors)):
+        for key in names:
+            rename = RENAMES.get(key)
+            if rename is None:
+                continue
+            at = where.where((section, key))
+            if rename.new_key in keys:
+                problems.append(f"{at}: {dotted((section, key))}: {rename.clash()}")
+            elif section == "factors":
+                notes.append(f"{at}: {rename.values_note()}")
+            else:
+                try:  # a value that cannot be converted is reported with the base scenario
+                    value = rename.converted(spec.set[key])
+                except ValueError:
+                    continue
+                notes.append(f"{at}: {rename.note(spec.set[key], value)}")
+    if problems:
+        raise InputError(problems)
+    return notes
+
+
 def _untagged(loc: Location) -> Location:
     """An error location without the union tags pydantic adds (``factors.x.uniform.low``)."""
     if loc[:1] == ("factors",) and len(loc) > 2 and loc[2] in _FACTOR_TAGS:
@@ -258,9 +300,12 @@ def _base_scenario(
                 ]
             )
         data, base_source = read_yaml_file(path)
+        notes = upgrade_renamed_keys(data, base_source)
     else:
         data, base_source = copy.deepcopy(spec.scenario), None
-    located = _Located(where, base_source, {key_parts(k): ("set", k) for k in spec.set})
+        notes = upgrade_renamed_keys(data, where, ("scenario",))
+    warn_renamed(notes)
+    located = _Located(where, base_source, entries("set", list(spec.set)))
     if not isinstance(data, dict):
         raise InputError([f"{located.where(())}: scenario: expected a mapping of sections"])
     return scenario_with(data, spec.set, located), base_source
@@ -336,7 +381,7 @@ def _check_points(
     :func:`section_model` is validated by that model alone. Where the groups would need as many
     validations of the whole scenario as there are points, every point is validated instead.
     """
-    located = _Located(where, base_source, {key_parts(k): ("factors", k) for k in spec.factors})
+    located = _Located(where, base_source, entries("factors", list(spec.factors)))
     groups: dict[Location, list[str]] = {_LINKED: []}
     for key in spec.factors:
         groups.setdefault(interaction_group(key), []).append(key)
@@ -396,9 +441,9 @@ def _section_problems(
     for part in group:
         section = section[part]
     try:
-        for key, value in values.items():
-            section = with_value(section, key_parts(key)[len(group) :], plain(value))
-    except LookupError:
+        for key, value in renamed_values({k: plain(v) for k, v in values.items()}).items():
+            section = with_value(section, key_parts(key)[len(group) :], value)
+    except (LookupError, ValueError):
         return None
     try:
         model.model_validate(section)

@@ -58,3 +58,33 @@ SCHEDULE_REASONS: dict[str, str] = {
 }
 #: The canonical run order.
 SCHEDULE: tuple[str, ...] = tuple(SCHEDULE_REASONS)
+
+
+def contract_lines() -> list[str]:
+    """Who writes, reads and posts what, rule by rule in schedule order (``kzsim list --rules``)."""
+    readers: dict[str, list[str]] = {}
+    for name, module in CONTRACTS.items():
+        for read in module.READS:
+            readers.setdefault(read.partition(".")[0], []).append(name)
+    lines = []
+    for position, name in enumerate(SCHEDULE, start=1):
+        module = CONTRACTS[name]
+        owned = ", ".join(module.State.field_names()) or "(citizens' arrays only)"
+        lines += [
+            f"{position}. {name}: {SCHEDULE_REASONS[name]}",
+            f"   writes: {owned}",
+            f"   reads: {', '.join(module.READS) or '-'}",
+            f"   posts to: {', '.join(getattr(module, 'POSTS', ())) or '-'}",
+            f"   read by: {', '.join(sorted(set(readers.get(name, ())))) or '-'}",
+        ]
+    return lines
+
+
+#: The rule state field each key of the scenario's ``initial`` section starts (and events move):
+#: ``"kazakhstan.applied_tariff" -> ("tariff_harmonisation", "applied_tariff")``. Keys not here
+#: belong to the actor itself.
+INITIAL_OWNERS: dict[str, tuple[str, str]] = {
+    key: (name, field)
+    for name, module in CONTRACTS.items()
+    for key, field in module.State.initial_from.items()
+}

@@ -10,6 +10,7 @@ from pydantic import Field, model_validator
 
 from kzsim.contract import FloatArray, RuleState, regional_var, var
 from kzsim.contracts.base import RuleConfig
+from kzsim.dynamics import half_life_from_rate
 from kzsim.series import RegionalSeries, Series
 
 if TYPE_CHECKING:
@@ -236,8 +237,12 @@ class Config(RuleConfig):
         le=0.5,
         description="per month, agriculture drop per unit land salience; C L38, O L50 (A)",
     )
-    agriculture_recovery_per_month: float = Field(
-        0.01, ge=0.0, le=1.0, description="share of the gap to 1 closed per month (A)"
+    agriculture_recovery_half_life_months: float = Field(
+        half_life_from_rate(0.01),
+        gt=0.0,
+        le=600.0,
+        description="months; half-life of the gap of agriculture appetite to 1 (69.0: 0.01 closed "
+        "per month) (A)",
     )
     # --- debt and distress (BR6, BR10) ---
     legacy_debt_usd_bn: float = Field(

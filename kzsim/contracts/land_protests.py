@@ -34,7 +34,9 @@ class Config(RuleConfig):
         0.5,
         ge=0.0,
         le=5.0,
-        description="dimensionless; Russian TV coverage of the protests (C L21), size (A)",
+        description="dimensionless; land salience felt per unit Russian media exposure x "
+        "reach, for protest and Sinophobia alike (LP3; Russian TV coverage of the protests, "
+        "C L21), size (A)",
     )
     land_weight: float = Field(
         0.4, ge=0.0, le=2.0, description="grievance per felt salience x Sinophobia (LP2) (A)"
@@ -248,6 +250,7 @@ DERIVED_REGIONAL = (
         high=1.0,
         headline=True,
         group="publics",
+        statistic="max",
     ),
     RegionalSeries(
         "jailed_share",

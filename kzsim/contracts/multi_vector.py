@@ -10,6 +10,7 @@ from pydantic import Field, model_validator
 
 from kzsim.contract import Channel, FloatArray, RuleState, var
 from kzsim.contracts.base import RuleConfig
+from kzsim.dynamics import half_life_from_rate
 from kzsim.scenario.types import Positive
 from kzsim.series import RegionalSeries, Series
 
@@ -89,11 +90,12 @@ class Config(RuleConfig):
         le=20.0,
         description="eta, 1/leverage unit; alignment falls as exp(-eta L_eff); (A)",
     )
-    alignment_relaxation_per_month: float = Field(
-        0.05,
-        ge=0.0,
-        le=1.0,
-        description="kappa, share of the gap to the target alignment closed per month; (A)",
+    alignment_relaxation_half_life_months: float = Field(
+        half_life_from_rate(0.05),
+        gt=0.0,
+        le=600.0,
+        description="months; half-life of the gap to the target alignment (13.5: 0.05 closed per "
+        "month); (A)",
     )
     money_pull: float = Field(
         1.0,

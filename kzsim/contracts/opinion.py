@@ -11,6 +11,7 @@ from pydantic import Field
 
 from kzsim.contract import Channel, FloatArray, RuleState
 from kzsim.contracts.base import RuleConfig
+from kzsim.dynamics import half_life_from_rate
 from kzsim.series import RegionalSeries, Series
 
 if TYPE_CHECKING:
@@ -23,11 +24,12 @@ class Config(RuleConfig):
     Attitude weights are steady-state shifts of the mean attitude (share 0-1) per unit of input.
     """
 
-    hardship_relaxation_per_month: float = Field(
-        0.2,
-        ge=0.0,
-        le=1.0,
-        description="share of the gap to target hardship closed per month; (A)",
+    hardship_relaxation_half_life_months: float = Field(
+        half_life_from_rate(0.2),
+        gt=0.0,
+        le=600.0,
+        description="months; half-life of the gap to target hardship (3.11: 0.2 closed per "
+        "month); (A)",
     )
     hardship_price_weight: float = Field(
         1.0,
@@ -111,12 +113,6 @@ class Config(RuleConfig):
         ge=0.0,
         le=10.0,
         description="relative extra Xinjiang effect on ethnic Kazakhs; C L31; size (A)",
-    )
-    land_media_amplification: float = Field(
-        1.0,
-        ge=0.0,
-        le=5.0,
-        description="relative boost of the land input by Russian media x reach; C L21; size (A)",
     )
     legitimacy_hardship_weight: float = Field(
         0.5,
@@ -218,6 +214,7 @@ DERIVED_REGIONAL = (
         high=1.0,
         headline=True,
         group="publics",
+        statistic="min",
     ),
     RegionalSeries(
         "sinophobia_mean",

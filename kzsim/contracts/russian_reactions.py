@@ -9,17 +9,18 @@ from pydantic import Field
 
 from kzsim.contract import Channel, RuleState, var
 from kzsim.contracts.base import RuleConfig
+from kzsim.dynamics import half_life_from_retention
 from kzsim.series import RegionalSeries, Series
 
 
 class Config(RuleConfig):
     """Parameters of Russia's reactions."""
 
-    irritation_retention_per_month: float = Field(
-        0.9,
-        ge=0.0,
-        le=1.0,
-        description="delta, share of irritation kept each month (half-life ~6.6 months); (A)",
+    irritation_half_life_months: float = Field(
+        half_life_from_retention(0.9),
+        gt=0.0,
+        le=600.0,
+        description="months; irritation halves without new drift (6.58: 0.9 kept per month); (A)",
     )
     irritation_per_west_shift: float = Field(
         5.0,

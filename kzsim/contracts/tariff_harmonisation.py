@@ -9,6 +9,7 @@ from pydantic import Field, model_validator
 
 from kzsim.contract import FloatArray, RuleState, regional_var, var
 from kzsim.contracts.base import RuleConfig
+from kzsim.dynamics import half_life_from_rate
 from kzsim.months import parse_month
 from kzsim.scenario.types import Month
 from kzsim.series import RegionalSeries, Series
@@ -112,12 +113,12 @@ class Config(RuleConfig):
         le=1.0,
         description="elasticity of consumer prices to import prices; TH2 E L86, size (A)",
     )
-    import_share_adjustment_per_month: float = Field(
-        0.1,
+    import_share_adjustment_half_life_months: float = Field(
+        half_life_from_rate(0.1),
         gt=0.0,
-        le=1.0,
-        description="share of the gap to the Armington shares closed per month (trade adjusts "
-        "with a lag); 1 = at once; (A)",
+        le=600.0,
+        description="months; half-life of the gap to the Armington shares (6.58: 0.1 closed per "
+        "month; trade adjusts with a lag); 0.01 = at once; (A)",
     )
     real_rate_half_life_months: float | None = Field(
         12.0,
@@ -166,11 +167,12 @@ class Config(RuleConfig):
         le=2.0,
         description="proportional price gap at which grey trade reaches half its ceiling; (A)",
     )
-    grey_trade_adjustment_per_month: float = Field(
-        0.1,
-        ge=0.0,
-        le=1.0,
-        description="share of the gap to the target grey-trade index closed per month; (A)",
+    grey_trade_adjustment_half_life_months: float = Field(
+        half_life_from_rate(0.1),
+        gt=0.0,
+        le=600.0,
+        description="months; half-life of the gap to the target grey-trade index (6.58: 0.1 "
+        "closed per month); (A)",
     )
     ntb_base_hazard_per_month: float = Field(
         0.04,
@@ -212,11 +214,12 @@ class Config(RuleConfig):
         le=10.0,
         description="elasticity of exports to Russia to their rouble price; (A)",
     )
-    export_adjustment_per_month: float = Field(
-        0.2,
+    export_adjustment_half_life_months: float = Field(
+        half_life_from_rate(0.2),
         gt=0.0,
-        le=1.0,
-        description="share of the gap to target exports closed per month; (A)",
+        le=600.0,
+        description="months; half-life of the gap to target exports (3.11: 0.2 closed per "
+        "month); (A)",
     )
     producer_pressure_gain: float = Field(
         2.0,
@@ -306,6 +309,7 @@ class State(RuleState):
         description="average applied import tariff",
         headline=True,
         group="trade",
+        statistic="mean",
     )
     consumer_price_index: float = var(
         100.0,
@@ -342,6 +346,7 @@ class State(RuleState):
         high=None,
         headline=True,
         group="prices",
+        statistic="mean",
     )
     grey_trade_index: float = var(
         0.0,

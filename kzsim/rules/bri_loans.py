@@ -52,6 +52,7 @@ from kzsim.contracts.bri_loans import (
     Config,
     State,
 )
+from kzsim.dynamics import partial_adjustment, rate_from_half_life
 from kzsim.rules.base import Rule as BaseRule
 from kzsim.rules.loan_ledger import LoanLedger
 
@@ -433,7 +434,8 @@ class Rule(BaseRule[Config, State]):
         agriculture = china.agriculture_appetite * hostility_factor(
             pressure, cfg.agriculture_protest_drop, salience, cfg.agriculture_salience_drop
         )
-        agriculture += cfg.agriculture_recovery_per_month * (1.0 - agriculture)
+        recovery = rate_from_half_life(cfg.agriculture_recovery_half_life_months)
+        agriculture = partial_adjustment(agriculture, 1.0, recovery)
         china.agriculture_appetite = float(np.clip(agriculture, 0.0, 1.0))
 
     def _failures(self, model: KazakhstanModel) -> None:

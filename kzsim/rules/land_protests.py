@@ -39,6 +39,7 @@ import numpy.typing as npt
 import scipy.sparse as sp
 
 from kzsim.contracts.land_protests import Config, State
+from kzsim.dynamics import media_amplified, retention_from_half_life
 from kzsim.months import format_month, parse_month
 from kzsim.rules.base import Rule as BaseRule
 
@@ -58,37 +59,6 @@ class LandPolicy(IntEnum):
     IN_FORCE = 2
     MORATORIUM = 3
     BAN = 4
-
-
-def decay_factor(half_life_months: float) -> float:
-    """Monthly retention factor of a quantity with the given half-life.
-
-    Args:
-        half_life_months: months after which half remains.
-
-    Returns:
-        ``0.5 ** (1 / half_life_months)``.
-
-    """
-    return float(0.5 ** (1.0 / half_life_months))
-
-
-def felt_salience(
-    land_salience: float, russian_media: FloatArray, media_reach: float, amplification: float
-) -> FloatArray:
-    """Land salience as each citizen feels it, amplified by Russian media (LP3; C L21).
-
-    Args:
-        land_salience: national salience of land sales to foreigners, 0-1.
-        russian_media: each citizen's exposure to Russian media, 0-1.
-        media_reach: Russia's media reach, 0-1.
-        amplification: extra salience per unit of exposure x reach.
-
-    Returns:
-        ``land_salience * (1 + amplification * russian_media * media_reach)``.
-
-    """
-    return land_salience * (1.0 + amplification * media_reach * russian_media)
 
 
 def grievance(
@@ -286,9 +256,9 @@ class Rule(BaseRule[Config, State]):
         self.last_escalation_month: int | None = None
         #: Month of the government's crackdown on the current wave, if any.
         self.wave_crackdown_month: int | None = None
-        self._salience_retention = decay_factor(config.salience_half_life_months)
-        self._crackdown_retention = decay_factor(config.crackdown_half_life_months)
-        self._help_retention = decay_factor(config.outside_help_half_life_months)
+        self._salience_retention = retention_from_half_life(config.salience_half_life_months)
+        self._crackdown_retention = retention_from_half_life(config.crackdown_half_life_months)
+        self._help_retention = retention_from_half_life(config.outside_help_half_life_months)
 
     def step(self, model: KazakhstanModel) -> None:
         """Apply the mechanism for the current month."""
@@ -384,8 +354,8 @@ class Rule(BaseRule[Config, State]):
         config = self.config
         salience = model.kazakhstan.land_salience
         felt: FloatArray | float = 0.0
-        if salience > 0.0:
-            felt = felt_salience(
+        if salience > 0.0:  # felt salience: amplified by Russian media (LP3; C L21)
+            felt = media_amplified(
                 salience,
                 population.russian_media,
                 model.russia.media_reach,

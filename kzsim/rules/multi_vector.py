@@ -37,6 +37,7 @@ import numpy as np
 import numpy.typing as npt
 
 from kzsim.contracts.multi_vector import Config, State
+from kzsim.dynamics import partial_adjustment, rate_from_half_life, saturation
 from kzsim.rules.base import Rule as BaseRule
 
 if TYPE_CHECKING:
@@ -51,12 +52,6 @@ PARTNERS = ("russia", "china", "west")
 def weighted_mean(values: tuple[float, ...], weights: tuple[float, ...]) -> float:
     """Return ``sum(w x) / sum(w)``; the weights must not all be zero."""
     return float(np.dot(values, weights) / np.sum(weights))
-
-
-def saturation(value: float, half: float) -> float:
-    """Map a non-negative quantity to [0, 1): ``x / (x + half)``, 0.5 at ``x = half``."""
-    value = max(value, 0.0)
-    return value / (value + half)
 
 
 def russia_leverage(
@@ -240,7 +235,8 @@ class Rule(BaseRule[Config, State]):
         if self.base is None:
             self.base = calibrate_base(alignment, multipliers, leverage, config.leverage_aversion)
         target = alignment_target(self.base, multipliers, leverage, config.leverage_aversion)
-        moved = alignment + config.alignment_relaxation_per_month * (target - alignment)
+        rate = rate_from_half_life(config.alignment_relaxation_half_life_months)
+        moved = partial_adjustment(alignment, target, rate)
         new = project_to_simplex_with_floors(moved, config.floors)
         government.alignment_russia = float(new[0])
         government.alignment_china = float(new[1])

@@ -47,6 +47,12 @@ import numpy.typing as npt
 
 from kzsim.agents.population import KAZAKH
 from kzsim.contracts.opinion import Config, State
+from kzsim.dynamics import (
+    adapt_geometric,
+    media_amplified,
+    partial_adjustment,
+    rate_from_half_life,
+)
 from kzsim.rules.base import Rule as BaseRule
 
 if TYPE_CHECKING:
@@ -138,24 +144,6 @@ def fuel_price_rise(fuel_price_index: float, reference: float) -> float:
     return max(0.0, fuel_price_index / reference - 1.0)
 
 
-def adapt_reference(reference: float, current: float, half_life_months: float | None) -> float:
-    """Move a positive reference toward ``current`` in logs, halving the log gap in a half-life.
-
-    Args:
-        reference: last month's reference (> 0).
-        current: this month's value (> 0).
-        half_life_months: half-life of the gap; None keeps the reference fixed.
-
-    Returns:
-        ``reference (current / reference)^(1 - 0.5^(1/h))``.
-
-    """
-    if half_life_months is None:
-        return reference
-    rate = 1.0 - 0.5 ** (1.0 / half_life_months)
-    return float(reference * (current / reference) ** rate)
-
-
 def regional_hardship_pressure(
     config: Config,
     trader_income_loss: FloatArray,
@@ -212,9 +200,7 @@ def hardship_step(
 
     """
     target = np.clip(baseline + pressure, 0.0, 1.0)
-    target -= hardship
-    target *= rate
-    hardship += target
+    hardship[:] = partial_adjustment(hardship, target, rate)
     return hardship
 
 
@@ -222,24 +208,20 @@ def sinophobia_inputs(
     config: Config,
     chinese_presence: FloatArray,
     china_contact: FloatArray,
-    land_salience: float,
-    russian_media: FloatArray,
-    media_reach: float,
+    felt_land_salience: FloatArray | float,
     xinjiang_salience: float = 0.0,
     ethnic_kazakh: BoolArray | None = None,
 ) -> FloatArray:
     """Level of the Sinophobia input (BR8, LP2-LP3, LP6).
 
-    ``c_pres * presence (1 - contact) - c_contact * contact
-    + c_land * land_salience * (1 + m * russian_media * media_reach)
-    + c_xj * xinjiang_salience * (1 + b_kz [ethnic Kazakh])``.
+    ``c_pres * presence (1 - contact) - c_contact * contact + c_land * felt_land_salience
+    + c_xj * xinjiang_salience * (1 + b_kz [ethnic Kazakh])``, with the land salience each citizen
+    feels, amplified by Russian media (LP3; :func:`kzsim.dynamics.media_amplified`).
     """
     level = (
         config.sinophobia_presence_weight * chinese_presence * (1.0 - china_contact)
         - config.sinophobia_contact_weight * china_contact
-        + config.sinophobia_land_weight
-        * land_salience
-        * (1.0 + config.land_media_amplification * media_reach * russian_media)
+        + config.sinophobia_land_weight * felt_land_salience
     )
     if xinjiang_salience > 0.0:
         boost = 0.0 if ethnic_kazakh is None else config.xinjiang_kazakh_boost * ethnic_kazakh
@@ -307,8 +289,14 @@ class Rule(BaseRule[Config, State]):
         self.ethnic_kazakh: BoolArray = population.ethnicity == KAZAKH
         #: The fuel price people have adjusted to (LP7).
         self.fuel_reference = float(model.kazakhstan.fuel_price_index)
+        #: Share of the log gap between the fuel price and its reference closed each month.
+        self.fuel_adaptation = rate_from_half_life(config.fuel_adaptation_half_life_months)
         #: The part of each citizen's hardship due to fuel prices this month (None: none).
         self.fuel_hardship: FloatArray | None = None
+        #: Russian media amplify the land salience citizens feel (LP3): by the one parameter of
+        #: it, which the land rule owns with the salience (read from its configuration until the
+        #: land rule publishes the felt salience in its state).
+        self.media_amplification = model.scenario.rules.land_protests.media_amplification
         #: Multiplies every attitude input: makes each weight a steady-state shift of the mean.
         self.input_scale = 1.0 / mean_field_gain(population.susceptibility)
         #: Input levels in the state the anchors were drawn for; inputs are changes from these.
@@ -326,9 +314,12 @@ class Rule(BaseRule[Config, State]):
                 config,
                 presence[population.region],
                 population.china_contact,
-                government.land_salience,
-                population.russian_media,
-                russia.media_reach,
+                media_amplified(
+                    government.land_salience,
+                    population.russian_media,
+                    russia.media_reach,
+                    self.media_amplification,
+                ),
                 government.xinjiang_salience,
                 self.ethnic_kazakh,
             ),
@@ -374,10 +365,8 @@ class Rule(BaseRule[Config, State]):
         fuel = self.config.hardship_fuel_weight * fuel_price_rise(
             government.fuel_price_index, self.fuel_reference
         )
-        self.fuel_reference = adapt_reference(
-            self.fuel_reference,
-            government.fuel_price_index,
-            self.config.fuel_adaptation_half_life_months,
+        self.fuel_reference = adapt_geometric(
+            self.fuel_reference, government.fuel_price_index, self.fuel_adaptation
         )
         if self.fuel_hardship is not None:
             population.hardship -= self.fuel_hardship
@@ -385,7 +374,7 @@ class Rule(BaseRule[Config, State]):
             population.hardship,
             population.baseline_hardship,
             regional[population.region],
-            self.config.hardship_relaxation_per_month,
+            rate_from_half_life(self.config.hardship_relaxation_half_life_months),
         )
         self.fuel_hardship = add_immediate_part(population.hardship, fuel)
 

@@ -6,7 +6,8 @@ increase of Kazakhstan's alignment with the West and, less, with China (Russia "
 by China's rising power", C L47-49; it pulls Chinese-Kazakh talks into EAEU formats,
 P L403-405), and with sanctions on Russia, under which Kazakhstan refused Russia's
 counter-sanctions and Russia answered with import bans (T L218-226):
-``I <- clip(delta I + iota_W max(0, d a_W) + iota_CN max(0, d a_CN) + iota_S sanctions, 0, 1)``.
+``I <- clip(delta I + iota_W max(0, d a_W) + iota_CN max(0, d a_CN) + iota_S sanctions, 0, 1)``
+with ``delta = 0.5^(1/h_I)``, ``h_I`` the half-life of irritation.
 
 RL3 (P L465-470; T L1569-1583): when irritation exceeds a threshold and no rhetoric came within
 the cooldown, Russian territorial rhetoric occurs: it is logged as ``russian_rhetoric`` and raises
@@ -38,6 +39,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from kzsim.contracts.russian_reactions import Config, State
+from kzsim.dynamics import partial_adjustment, rate_from_half_life, retention_from_half_life
 from kzsim.rules.base import Rule as BaseRule
 
 if TYPE_CHECKING:
@@ -63,17 +65,12 @@ def irritation_update(
 
     """
     value = (
-        config.irritation_retention_per_month * irritation
+        retention_from_half_life(config.irritation_half_life_months) * irritation
         + config.irritation_per_west_shift * max(0.0, west_shift)
         + config.irritation_per_china_shift * max(0.0, china_shift)
         + config.irritation_per_sanctions * sanctions
     )
     return min(max(value, 0.0), 1.0)
-
-
-def retention_from_half_life(half_life_months: float) -> float:
-    """Return the share kept per month of something halving every ``half_life_months``."""
-    return float(0.5 ** (1.0 / half_life_months))
 
 
 def security_target(
@@ -135,9 +132,7 @@ class Rule(BaseRule[Config, State]):
         #: Security leverage of arms and training (S0), moved by events only.
         self.security_base = float(model.russia.security_leverage)
         self._written_security = self.security_base
-        self.security_rate = 1.0 - retention_from_half_life(
-            config.security_adjustment_half_life_months
-        )
+        self.security_rate = rate_from_half_life(config.security_adjustment_half_life_months)
         self.gratitude_retention = retention_from_half_life(config.gratitude_half_life_months)
 
     def step(self, model: KazakhstanModel) -> None:
@@ -156,7 +151,7 @@ class Rule(BaseRule[Config, State]):
             config.security_self_reliance_per_threat,
         )
         current = russia.security_leverage
-        russia.security_leverage = current + self.security_rate * (target - current)
+        russia.security_leverage = partial_adjustment(current, target, self.security_rate)
         self._written_security = russia.security_leverage
         russia.csto_gratitude *= self.gratitude_retention
 

@@ -46,6 +46,7 @@ import numpy as np
 import numpy.typing as npt
 
 from kzsim.contracts.tariff_harmonisation import Config, State
+from kzsim.dynamics import adapt_geometric, partial_adjustment, rate_from_half_life, saturation
 from kzsim.months import parse_month
 from kzsim.rules.base import Rule as BaseRule
 
@@ -159,36 +160,6 @@ def tariff_lines(config: Config, month: int, deviation: float = 0.0) -> TariffLi
 
 
 # --- prices and import shares (TH2, TH3, TH7) ------------------------------------------------
-
-
-def adaptation_rate(half_life_months: float | None) -> float:
-    """Return the monthly rate ``1 - 0.5^(1/h)`` that halves a gap in ``h`` months.
-
-    Args:
-        half_life_months: half-life ``h``; ``None`` means no adaptation.
-
-    Returns:
-        The share of the (log) gap closed per month; 0 for ``None``.
-
-    """
-    if half_life_months is None:
-        return 0.0
-    return 1.0 - float(0.5 ** (1.0 / half_life_months))
-
-
-def adapt_geometric(reference: float, current: float, rate: float) -> float:
-    """Move a positive reference a share ``rate`` of the way toward ``current``, in logs.
-
-    Args:
-        reference: last month's reference value (> 0).
-        current: this month's value (> 0).
-        rate: share of the log gap closed (0-1).
-
-    Returns:
-        ``reference (current / reference)^rate`` (= ``reference^(1 - rate) current^rate``).
-
-    """
-    return float(reference * (current / reference) ** rate)
 
 
 def relative_import_prices(
@@ -376,38 +347,7 @@ def grey_trade_target(border_open: bool, price_gap: float, half_gap: float) -> f
     """
     if not border_open:
         return 0.0
-    return price_gap / (price_gap + half_gap)
-
-
-def partial_adjustment(previous: float, target: float, rate: float) -> float:
-    """Move ``previous`` a share ``rate`` of the way toward ``target``.
-
-    Args:
-        previous: last month's value.
-        target: the value it tends to.
-        rate: share of the gap closed per month (0-1).
-
-    Returns:
-        This month's value.
-
-    """
-    return previous + rate * (target - previous)
-
-
-def partial_adjustment_array(previous: FloatArray, target: FloatArray, rate: float) -> FloatArray:
-    """Move each of ``previous`` a share ``rate`` of the way toward ``target`` (shares stay shares).
-
-    Args:
-        previous: last month's values.
-        target: the values they tend to.
-        rate: share of the gap closed per month (0-1).
-
-    Returns:
-        This month's values (summing to 1 when both inputs do).
-
-    """
-    adjusted: FloatArray = previous + rate * (target - previous)
-    return adjusted
+    return saturation(price_gap, half_gap)
 
 
 # --- NTBs, exports and producers (TH5, TH7) --------------------------------------------------
@@ -503,7 +443,7 @@ class Rule(BaseRule[Config, State]):
         self.base_rub_per_usd = model.drivers["rub_per_usd"]
         self.reference_kzt_per_usd = self.base_kzt_per_usd
         self.reference_rub_per_usd = self.base_rub_per_usd
-        self.fx_adaptation = adaptation_rate(config.real_rate_half_life_months)
+        self.fx_adaptation = rate_from_half_life(config.real_rate_half_life_months)
         russia, china = config.base_import_share_russia, config.base_import_share_china
         self.base_shares = np.array([russia, china, 1.0 - russia - china], dtype=np.float64)
         self.base_gap = max(0.0, config.cet_rate - config.pre_union_tariff)
@@ -582,8 +522,10 @@ class Rule(BaseRule[Config, State]):
         self.china_size *= (1.0 + model.drivers["china_gdp_growth_pct"] / 100.0) ** (1.0 / 12.0)
         weights = supply_weights(self.base_shares, self.china_size, config.china_supply_elasticity)
         target = armington_shares(weights, prices, config.armington_sigma)
-        shares = self.import_shares = partial_adjustment_array(
-            self.import_shares, target, config.import_share_adjustment_per_month
+        shares = self.import_shares = partial_adjustment(
+            self.import_shares,
+            target,
+            rate_from_half_life(config.import_share_adjustment_half_life_months),
         )
         kazakhstan.import_share_russia = float(shares[0])
         kazakhstan.import_share_china = float(shares[1])
@@ -643,7 +585,7 @@ class Rule(BaseRule[Config, State]):
         kazakhstan.grey_trade_index = partial_adjustment(
             kazakhstan.grey_trade_index,
             grey_trade_target(border_open, price_gap, config.grey_trade_half_gap),
-            config.grey_trade_adjustment_per_month,
+            rate_from_half_life(config.grey_trade_adjustment_half_life_months),
         )
 
     def _ntb_episode(self, model: KazakhstanModel) -> None:
@@ -677,7 +619,7 @@ class Rule(BaseRule[Config, State]):
         self.export_trend = partial_adjustment(
             self.export_trend,
             export_target(russian_price, config.export_price_elasticity),
-            config.export_adjustment_per_month,
+            rate_from_half_life(config.export_adjustment_half_life_months),
         )
         cut = config.ntb_export_cut if kazakhstan.ntb_active else 0.0
         spillover = config.sanctions_export_cut * model.drivers["sanctions_on_russia"]

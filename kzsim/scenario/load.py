@@ -2,7 +2,9 @@
 
 Every problem in a file is reported at once, one line each:
 ``path:line:col: dotted.field: what is wrong (allowed: ...)``. ``--set key=value`` overrides are
-validated exactly like the file; their problems name the override instead of a line.
+validated exactly like the file; their problems name the override instead of a line. A renamed key
+(:mod:`kzsim.scenario.renames`) in a file, a mapping or an override loads as its new key, its value
+converted, with a :class:`~kzsim.scenario.renames.RenamedKeyWarning` naming the new key.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from pydantic import BaseModel, ValidationError
 from kzsim.errors import InputError
 from kzsim.scenario.checks import cross_check
 from kzsim.scenario.document import DocumentError, read_document
+from kzsim.scenario.renames import REMOVED, RENAMES, Rename, warn_renamed
 from kzsim.scenario.schema import Scenario
 
 Location = tuple[str | int, ...]
@@ -126,9 +129,22 @@ def read_yaml_file(path: Path) -> tuple[Any, Source]:
     return parse_yaml(read_text(path), str(path))
 
 
-def apply_overrides(data: dict[str, Any], overrides: Sequence[str], source: Source) -> None:
-    """Apply ``dotted.key=value`` overrides in place; values are parsed as YAML (numbers, null)."""
+def apply_overrides(data: dict[str, Any], overrides: Sequence[str], source: Source) -> list[str]:
+    """Apply ``dotted.key=value`` overrides in place; values are parsed as YAML (numbers, null).
+
+    An override of a renamed key sets its new key, the value converted.
+
+    Returns:
+        One warning line per override of a renamed key.
+
+    Raises:
+        InputError: listing every problem; an old key and its new one together are one.
+
+    """
     problems = []
+    notes = []
+    renamed: dict[Location, tuple[str, Rename]] = {}
+    direct: set[Location] = set()
     for item in overrides:
         key, sep, raw = item.partition("=")
         segments = key.strip().split(".")
@@ -143,14 +159,91 @@ def apply_overrides(data: dict[str, Any], overrides: Sequence[str], source: Sour
             value = yaml.safe_load(raw)
         except yaml.YAMLError:
             value = raw
+        key = ".".join(segments)
+        if key in REMOVED:
+            problems.append(f"--set {item}: {key}: removed: {REMOVED[key]}")
+            continue
+        if key in RENAMES:
+            rename = RENAMES[key]
+            try:
+                new_value = rename.converted(value)
+            except ValueError as error:
+                problems.append(f"--set {item}: {key}: {error}")
+                continue
+            notes.append(f"--set {item}: {rename.note(value, new_value)}")
+            parts, value = tuple(rename.new_key.split(".")), new_value
+            renamed[parts] = (item, rename)
+        else:
+            direct.add(parts)
         try:
             _assign(data, parts, value)
         except LookupError as error:
             problems.append(f"--set {item}: {dotted(parts)}: {error.args[0]}")
             continue
         source.overrides[parts] = item
+    problems += [
+        f"--set {item}: {rename.old_key}: {rename.clash()}"
+        for parts, (item, rename) in renamed.items()
+        if parts in direct
+    ]
     if problems:
         raise InputError(problems)
+    return notes
+
+
+def upgrade_renamed_keys(data: Any, source: Source, at: Location = ()) -> list[str]:
+    """Give the renamed keys a scenario document names their new names, converting the values.
+
+    The document is changed in place; the new key takes the old key's place in ``source``.
+
+    Args:
+        data: the scenario as plain data.
+        source: where its values came from.
+        at: where the scenario sits in that document (``("scenario",)`` inline in an experiment).
+
+    Returns:
+        One warning line per renamed key.
+
+    Raises:
+        InputError: for a removed key, an old key given with its new one, or an old value that
+            cannot be converted; every problem at once.
+
+    """
+    notes: list[str] = []
+    problems: list[str] = []
+    for key in (*RENAMES, *REMOVED):
+        section_key, _, name = key.rpartition(".")
+        section = _mapping_at(data, section_key.split("."))
+        if section is None or name not in section:
+            continue
+        old: Location = (*at, *key.split("."))
+        where = source.where(old)
+        if key in REMOVED:
+            problems.append(f"{where}: {key}: removed: {REMOVED[key]}")
+            continue
+        rename = RENAMES[key]
+        if rename.new_name in section:
+            problems.append(f"{where}: {key}: {rename.clash()}")
+            continue
+        try:
+            value = rename.converted(section[name])
+        except ValueError as error:
+            problems.append(f"{where}: {key}: {error}")
+            continue
+        notes.append(f"{where}: {rename.note(section.pop(name), value)}")
+        section[rename.new_name] = value
+        if old in source.marks:
+            source.marks[(*at, *rename.new_key.split("."))] = source.marks[old]
+    if problems:
+        raise InputError(problems)
+    return notes
+
+
+def _mapping_at(data: Any, parts: Sequence[str]) -> dict[str, Any] | None:
+    """The mapping at ``data[parts[0]][parts[1]]...``, or None if there is none."""
+    for part in parts:
+        data = data.get(part) if isinstance(data, dict) else None
+    return data if isinstance(data, dict) else None
 
 
 def _assign(data: Any, parts: Location, value: Any) -> None:
@@ -278,16 +371,21 @@ def load_scenario(
     Raises:
         InputError: listing every problem, one ``file:line:col: field: message`` line each.
 
+    Warns:
+        RenamedKeyWarning: one per renamed key the source or an override names.
+
     """
     if isinstance(source, Mapping):
         data: Any = _plain(source)
         where = Source("<scenario>")
     else:
         data, where = read_yaml_file(Path(source))
+    notes = upgrade_renamed_keys(data, where)
     if overrides:
         if not isinstance(data, dict):
             raise InputError([f"{where.where(())}: scenario: expected a mapping of sections"])
-        apply_overrides(data, overrides, where)
+        notes += apply_overrides(data, overrides, where)
+    warn_renamed(notes)
     return validate_data(data, where)
 
 

@@ -15,11 +15,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from kzsim.catalog import HEADLINE
+from kzsim.contract import Statistic
 from kzsim.errors import InputError
 from kzsim.outputs import scenario_hash, versions
 from kzsim.plots import FIGURES
@@ -27,7 +29,6 @@ from kzsim.scenario.load import load_scenario, read_yaml_file
 from kzsim.scenario.schema import Scenario
 from kzsim.viz.differences import Difference, scenario_differences
 
-Statistic = Literal["end", "mean", "max", "min"]
 #: Interval level of the paired deltas.
 INTERVAL_LEVEL = 0.90
 ARMS = ("A", "B")
@@ -54,25 +55,9 @@ class Outcome:
         return float(getattr(values, self.statistic)())
 
 
-#: What ``kzsim compare`` reports: one line per mechanism family's headline outcome.
-OUTCOMES: tuple[Outcome, ...] = (
-    Outcome("applied_tariff", "mean"),
-    Outcome("consumer_price_index", "end"),
-    Outcome("reexport_income", "mean"),
-    Outcome("import_share_china", "end"),
-    Outcome("debt_to_china_usd_bn", "end"),
-    Outcome("china_lending_appetite", "end"),
-    Outcome("failed_projects", "end"),
-    Outcome("alignment_russia", "end"),
-    Outcome("alignment_china", "end"),
-    Outcome("autonomy_index", "end"),
-    Outcome("sinophobia_mean", "end"),
-    Outcome("eaeu_support_mean", "end"),
-    Outcome("legitimacy_mean", "min"),
-    Outcome("protest_share", "max"),
-    Outcome("regions_in_wave", "max"),
-    Outcome("russian_irritation", "end"),
-)
+#: What ``kzsim compare`` reports: each headline series, in catalog order, by the statistic its
+#: declaration names (``statistic=``; the last month's value unless it says otherwise).
+OUTCOMES: tuple[Outcome, ...] = tuple(Outcome(s.name, s.statistic) for s in HEADLINE)
 #: National series kept for the plots and the outcomes.
 KEPT_VARIABLES: tuple[str, ...] = tuple(
     dict.fromkeys(

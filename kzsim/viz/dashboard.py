@@ -3,8 +3,8 @@
 SolaraViz supplies the sidebar: play, step and reset, the play speed, and one control per lever
 (``kzsim.viz.levers``). A changed lever takes effect at the next Reset, which builds a new
 ``DashboardModel`` with the same seed, so the lever is the only difference from the run before
-(common random numbers). The main area shows the headline series, a tile map of the regions
-coloured by Sinophobia or protest share, the latest events and what each lever sets.
+(common random numbers). The main area shows the plot groups' series, a tile map of the regions
+coloured by a headline regional series, the latest events and what each lever sets.
 
 Solara's package does not declare its exports or type its components for ``mypy --strict``;
 the error codes below are switched off for this file only, which holds nothing but UI glue.

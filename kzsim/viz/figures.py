@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from kzsim.catalog import REGIONAL_SERIES, SERIES
-from kzsim.plots import decimal_years, headline_plots
+from kzsim.plots import axis_limits, decimal_years, headline_plots
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -67,6 +67,8 @@ def quantile_bands(frame: pd.DataFrame, by: Sequence[str] = ()) -> pd.DataFrame:
 def band_figure(title: str, variables: Sequence[str], groups: Mapping[str, pd.DataFrame]) -> Figure:
     """One panel per variable: each group's median line and its 5-95% band.
 
+    A variable with a finite declared range is drawn on it (:func:`kzsim.plots.axis_limits`).
+
     Args:
         title: the figure title.
         variables: the variables to draw, one panel each.
@@ -92,6 +94,9 @@ def band_figure(title: str, variables: Sequence[str], groups: Mapping[str, pd.Da
             ax.plot(years, rows["q50"], color=colour, ls=style, lw=1.5, label=label)
         unit = UNITS.get(variable, "")
         ax.set_ylabel(f"{variable.replace('_', ' ')}\n({unit})" if unit else variable, fontsize=8)
+        limits = axis_limits(variable)
+        if limits is not None:
+            ax.set_ylim(*limits)
         ax.grid(alpha=0.3)
     axes[0].legend(fontsize=8, loc="best")
     fig.suptitle(title)

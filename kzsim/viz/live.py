@@ -6,12 +6,24 @@ they are tested without a browser; ``kzsim.viz.dashboard`` puts them on the page
 
 from __future__ import annotations
 
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from html import escape
 from typing import TYPE_CHECKING
 
-from kzsim.catalog import REGIONAL_SERIES, SERIES
+from kzsim.catalog import (
+    REGIONAL_SERIES,
+    SERIES,
+    AnySeries,
+    declared_range,
+    group_series,
+    series_label,
+)
+from kzsim.contract import PLOT_GROUP_TITLES, PLOT_GROUPS, PlotGroup
 from kzsim.model import KazakhstanModel
 from kzsim.months import format_month
+from kzsim.plots import axis_limits
 from kzsim.viz.differences import show
 from kzsim.viz.levers import (
     LAND_REFORM_DESCRIPTION,
@@ -25,23 +37,48 @@ from kzsim.viz.tiles import tile_map_svg
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-#: Live panels: (title, unit, variables); each variable is read from its owner's scope.
-PANELS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
-    (
-        "Tariff and import shares",
-        "share",
-        ("applied_tariff", "import_share_russia", "import_share_china"),
-    ),
-    ("Debt to China", "US$ bn", ("debt_to_china_usd_bn",)),
-    ("Alignment", "share", ("alignment_russia", "alignment_china", "alignment_west")),
-    ("Publics", "share", ("sinophobia_mean", "legitimacy_mean", "eaeu_support_mean")),
-    ("Protest", "share of citizens", ("protest_share",)),
-    ("Russia and China", "share", ("russian_irritation", "china_lending_appetite")),
-)
-#: Map choices: label -> (regional variable, colour scale low, high).
+
+@dataclass(frozen=True)
+class Panel:
+    """One axis of the live figure: the series of one plot group that share a unit.
+
+    Attributes:
+        group: the plot group.
+        title: the group's figure title.
+        unit: the unit of every series drawn.
+        variables: the series drawn, in catalog order.
+        limits: the fixed y axis when every series has the same finite declared range (None:
+            autoscaled).
+
+    """
+
+    group: PlotGroup
+    title: str
+    unit: str
+    variables: tuple[str, ...]
+    limits: tuple[float, float] | None
+
+
+def panels(groups: Mapping[PlotGroup, Sequence[AnySeries]]) -> tuple[Panel, ...]:
+    """One panel per group and unit: groups in the given order, units as they first appear."""
+    made = []
+    for group, members in groups.items():
+        for unit in dict.fromkeys(s.unit for s in members):
+            variables = tuple(s.name for s in members if s.unit == unit)
+            ranges = {axis_limits(v) for v in variables}
+            limits = ranges.pop() if len(ranges) == 1 else None
+            made.append(Panel(group, PLOT_GROUP_TITLES[group], unit, variables, limits))
+    return tuple(made)
+
+
+#: The live figure: every plot group's series, one panel per unit.
+PANELS = panels({group: group_series(group) for group in PLOT_GROUPS})
+#: Map choices, every headline regional series with a finite range: label -> (variable, colour
+#: scale low, high), the scale being the declared range.
 MAP_CHOICES: dict[str, tuple[str, float, float]] = {
-    "Sinophobia": ("sinophobia_mean", 0.0, 1.0),
-    "Protest share": ("protest_share", 0.0, 0.15),
+    series_label(s.name): (s.name, *bounds)
+    for s in REGIONAL_SERIES
+    if s.headline and (bounds := declared_range(s.name)) is not None
 }
 EVENTS_SHOWN = 12
 #: Inline styles of the dashboard's tables (its page has no stylesheet of kzsim's own).
@@ -69,24 +106,29 @@ def headline_figure(model: KazakhstanModel) -> Figure:
     """The live panels, with the whole horizon on the x axis so the lines grow as time runs."""
     from matplotlib.figure import Figure
 
-    fig = Figure(figsize=(9, 6.2))
-    fig.subplots_adjust(left=0.07, right=0.98, top=0.95, bottom=0.05, hspace=0.3, wspace=0.18)
-    axes = fig.subplots(3, 2, sharex=True).flatten()
+    rows = math.ceil(len(PANELS) / 2)
+    fig = Figure(figsize=(9, 1.7 * rows + 0.4))
+    fig.subplots_adjust(left=0.07, right=0.98, top=0.96, bottom=0.04, hspace=0.4, wspace=0.18)
+    axes = list(fig.subplots(rows, 2, sharex=True).flatten())
+    for spare in axes[len(PANELS) :]:
+        spare.remove()
     years = [decimal_year(model.start_month + s) for s in model.collected_steps]
     horizon = (decimal_year(model.start_month), decimal_year(model.start_month + model.last_step))
-    for ax, (title, unit, variables) in zip(axes, PANELS, strict=True):
+    for ax, panel in zip(axes, PANELS, strict=False):
         drawn = 0
-        for variable in variables:
+        for variable in panel.variables:
             values = column(model, variable)
             if values:
                 ax.plot(years, values, lw=1.5, label=variable.replace("_", " "))
                 drawn += 1
-        ax.set_title(f"{title} ({unit})", fontsize=9)
+        ax.set_title(f"{panel.title} ({panel.unit})", fontsize=8)
         ax.set_xlim(*horizon)
+        if panel.limits is not None:
+            ax.set_ylim(*panel.limits)
         ax.grid(alpha=0.3)
         ax.tick_params(labelsize=7)
-        if drawn > 1:
-            ax.legend(fontsize=6, loc="upper left")
+        if drawn:
+            ax.legend(fontsize=6, loc="best", ncol=2 if drawn > 3 else 1)
     return fig
 
 
@@ -96,8 +138,8 @@ def latest_values_html(model: KazakhstanModel) -> str:
         return "<p>Press Step or Play to start the simulation.</p>"
     date = format_month(model.start_month + model.collected_steps[-1])
     items = []
-    for _, _, variables in PANELS:
-        for variable in variables:
+    for panel in PANELS:
+        for variable in panel.variables:
             values = column(model, variable)
             if values:
                 items.append(
@@ -128,8 +170,7 @@ def regional_map_svg(model: KazakhstanModel, choice: str) -> str:
     regions = model.scenario.population.regions
     values = {r.id: float(current[i]) for i, r in enumerate(regions)}
     names = {r.id: r.name for r in regions}
-    fmt = "{:.2f}" if high >= 1 else "{:.3f}"
-    return tile_map_svg(values, f"{choice} by region, {model.date}", low, high, names, fmt)
+    return tile_map_svg(values, f"{choice} by region, {model.date}", low, high, names, "{:.3f}")
 
 
 def events_html(model: KazakhstanModel) -> str:

@@ -8,18 +8,28 @@ from html import escape
 
 import pandas as pd
 
+from kzsim.catalog import REGIONAL_SERIES, declared_range, series_label
+from kzsim.contract import Statistic
 from kzsim.outputs import RunResult
+from kzsim.series import RegionalSeries
 from kzsim.viz import html
 from kzsim.viz.differences import changed_from_defaults, show
 from kzsim.viz.figures import headline_pngs
 from kzsim.viz.tiles import tile_map_svg
 
-#: Regional maps of a run: (variable, statistic over the months, title, fixed scale or None).
-REGION_MAPS: tuple[tuple[str, str, str, tuple[float, float] | None], ...] = (
-    ("protest_share", "max", "Peak protest share", None),
-    ("sinophobia_mean", "last", "Sinophobia, last month", (0.0, 1.0)),
-    ("eaeu_support_mean", "last", "EAEU support, last month", (0.0, 1.0)),
-    ("legitimacy_mean", "last", "Legitimacy, last month", (0.0, 1.0)),
+#: How a map's title names the statistic of each region's months.
+STATISTIC_WORDS: dict[Statistic, str] = {
+    "end": "last month",
+    "mean": "mean over the months",
+    "max": "highest month",
+    "min": "lowest month",
+}
+#: The regional maps, each of a series by its declared statistic on its declared range
+#: ``(series, low, high)``: every headline regional series with a finite range.
+REGION_MAPS: tuple[tuple[RegionalSeries, float, float], ...] = tuple(
+    (s, *bounds)
+    for s in REGIONAL_SERIES
+    if s.headline and (bounds := declared_range(s.name)) is not None
 )
 
 
@@ -82,13 +92,13 @@ def plots_section(result: RunResult, figures: list[tuple[str, bytes]] | None) ->
     return "".join(html.figure(data, name.replace("_", " ")) for name, data in figures)
 
 
-def regional_values(result: RunResult, variable: str, statistic: str) -> dict[str, float]:
-    """One value per region: the variable's ``max`` over the months or its ``last`` value."""
+def regional_values(result: RunResult, variable: str, statistic: Statistic) -> dict[str, float]:
+    """One value per region: the statistic of the variable over the months (``end``: the last)."""
     ids = [r.id for r in result.scenario.population.regions]
     series = result.series
     rows = series[(series["variable"] == variable) & series["scope"].isin(ids)]
     by_region = rows.groupby("scope", sort=False)["value"]
-    found = by_region.max() if statistic == "max" else by_region.last()
+    found = by_region.agg("last" if statistic == "end" else statistic)
     return {r: float(found.get(r, math.nan)) for r in ids}
 
 
@@ -96,13 +106,12 @@ def map_section(result: RunResult) -> str:
     """Tile maps of the regional series, or a note if the run kept none."""
     names = {r.id: r.name for r in result.scenario.population.regions}
     maps = []
-    for variable, statistic, title, scale in REGION_MAPS:
-        values = regional_values(result, variable, statistic)
+    for series, low, high in REGION_MAPS:
+        values = regional_values(result, series.name, series.statistic)
         if all(math.isnan(v) for v in values.values()):
             continue
-        low, high = scale or (0.0, max(1e-3, max(v for v in values.values() if not math.isnan(v))))
-        fmt = "{:.2f}" if scale else "{:.3f}"
-        maps.append(tile_map_svg(values, title, low, high, names, fmt))
+        title = f"{series_label(series.name)}, {STATISTIC_WORDS[series.statistic]}"
+        maps.append(tile_map_svg(values, title, low, high, names, "{:.3f}"))
     if not maps:
         return html.paragraph(
             "This run kept no regional series (outputs.regional is false or the series were "

@@ -13,22 +13,17 @@ from typing import Any
 
 import pandas as pd
 
+from kzsim.catalog import HEADLINE
+from kzsim.contract import PLOT_GROUP_TITLES, PLOT_GROUPS
 from kzsim.errors import InputError
 from kzsim.series import RESERVED_SCOPES
 from kzsim.viz import html
 from kzsim.viz.figures import band_figure, bar_figure, png, quantile_bands
 from kzsim.viz.folders import read_manifest
 
-#: Series drawn as fan charts after the outcomes' own series, if the shards hold them.
-FAN_SERIES = (
-    "applied_tariff",
-    "debt_to_china_usd_bn",
-    "alignment_china",
-    "sinophobia_mean",
-    "protest_share",
-    "autonomy_index",
-)
+#: The outcomes' own series drawn at most, in the first fan figure.
 MAX_FAN_PANELS = 8
+OUTCOME_FANS_TITLE = "The outcomes' series"
 #: Design points drawn as separate fans; with more, all runs form one fan.
 MAX_FAN_GROUPS = 6
 ACTOR_SCOPES = RESERVED_SCOPES
@@ -110,11 +105,19 @@ def design_section(
     )
 
 
-def fan_variables(experiment: dict[str, Any], available: set[str]) -> list[str]:
-    """The outcomes' series first, then the headline series, that the shards hold."""
+def fan_figures(experiment: dict[str, Any], available: set[str]) -> list[tuple[str, list[str]]]:
+    """``(title, series)`` of each fan figure: the outcomes' series, then each plot group's.
+
+    A plot group's figure draws its headline series in catalog order (every headline series is
+    in a group); only the series the shards hold are drawn, and a figure with none is left out.
+    """
     outcome_series = [o.get("series") for o in (experiment.get("outcomes") or {}).values()]
-    wanted = [str(v) for v in dict.fromkeys([*outcome_series, *FAN_SERIES]) if v]
-    return [v for v in wanted if v in available][:MAX_FAN_PANELS]
+    wanted = [str(v) for v in dict.fromkeys(outcome_series) if v]
+    figures = [(OUTCOME_FANS_TITLE, [v for v in wanted if v in available][:MAX_FAN_PANELS])]
+    for group in PLOT_GROUPS:
+        names = [s.name for s in HEADLINE if s.group == group and s.name in available]
+        figures.append((PLOT_GROUP_TITLES[group], names))
+    return [(title, names) for title, names in figures if names]
 
 
 def group_labels(design: pd.DataFrame) -> dict[int, str]:
@@ -140,10 +143,11 @@ def fan_section(folder: Path, experiment: dict[str, Any], design: pd.DataFrame) 
     if not shards.is_dir() or not any(shards.glob("*.parquet")):
         return html.paragraph("No finished runs yet: the series folder is empty.", "note")
     probe = read_series(folder, scopes=list(ACTOR_SCOPES))
-    variables = fan_variables(experiment, set(probe["variable"].unique()))
+    figures = fan_figures(experiment, set(probe["variable"].unique()))
     del probe
-    if not variables:
+    if not figures:
         return html.paragraph("The runs kept none of the headline series.", "note")
+    variables = list(dict.fromkeys(v for _, names in figures for v in names))
     series = read_series(folder, variables=variables, scopes=list(ACTOR_SCOPES))
     series["date"] = series["date"].astype(str)
     points = sorted(series["point"].unique())
@@ -155,8 +159,11 @@ def fan_section(folder: Path, experiment: dict[str, Any], design: pd.DataFrame) 
     else:
         groups = {"all runs": quantile_bands(series)}
         how = f"one fan over all {len(points)} design points and their replications"
-    figure = band_figure("Median and 5-95% band across runs", variables, groups)
-    return html.paragraph(f"Fan charts, {how}.", "note") + html.figure(png(figure), "fan charts")
+    drawn = "".join(
+        html.figure(png(band_figure(f"{title}: median and 5-95% band", names, groups)), title)
+        for title, names in figures
+    )
+    return html.paragraph(f"Fan charts, {how}.", "note") + drawn
 
 
 def summary_section(folder: Path) -> str:

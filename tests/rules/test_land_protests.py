@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 
+from kzsim.dynamics import retention_from_half_life
 from kzsim.model import KazakhstanModel
 from kzsim.months import parse_month
 from kzsim.rules.land_protests import (
@@ -15,10 +16,8 @@ from kzsim.rules.land_protests import (
     Rule,
     advance_land_policy,
     arrest_probability,
-    decay_factor,
     decide_land_question,
     epstein_active,
-    felt_salience,
     grievance,
     threshold_cascade,
 )
@@ -73,20 +72,6 @@ def at(rows: list[dict[str, float]], date: str) -> dict[str, float]:
 
 
 # --- pure functions ---------------------------------------------------------------------------
-
-
-def test_decay_factor_halves_over_the_half_life() -> None:
-    assert decay_factor(1.0) == pytest.approx(0.5)
-    assert decay_factor(12.0) ** 12 == pytest.approx(0.5)
-    assert decay_factor(3.0) < decay_factor(6.0) < 1.0
-
-
-def test_felt_salience_hand_values_and_amplification() -> None:
-    media = np.array([0.0, 1.0, 0.5])
-    felt = felt_salience(0.5, media, media_reach=0.5, amplification=0.4)
-    np.testing.assert_allclose(felt, [0.5, 0.6, 0.55])
-    np.testing.assert_allclose(felt_salience(0.0, media, 0.5, 0.4), 0.0)
-    assert np.all(felt_salience(0.5, media, 0.5, 0.8) >= felt)
 
 
 def test_grievance_adds_the_xinjiang_term_weighted_by_sinophobia() -> None:
@@ -256,7 +241,7 @@ def test_approval_jumps_salience_and_reform_comes_into_force_on_time() -> None:
     assert at(rows, "2010-02")["salience"] == 0.0
     assert at(rows, "2010-03")["state"] == LandPolicy.REFORM_PENDING
     assert at(rows, "2010-03")["salience"] == pytest.approx(0.5)
-    assert at(rows, "2010-04")["salience"] == pytest.approx(0.5 * decay_factor(12.0))
+    assert at(rows, "2010-04")["salience"] == pytest.approx(0.5 * retention_from_half_life(12.0))
     assert at(rows, "2010-08")["state"] == LandPolicy.REFORM_PENDING
     assert at(rows, "2010-09")["state"] == LandPolicy.IN_FORCE
     assert at(rows, "2010-12")["state"] == LandPolicy.IN_FORCE
@@ -467,10 +452,9 @@ def test_a_wave_that_outlasts_the_crackdown_brings_allied_troops_and_elite_chang
         ("2010-02", "elite_change"),
     ]
     # crackdown (+0.2, half-life 6) then troops (+0.3, half-life 1 month)
-    assert at(rows, "2010-02")["repression"] == pytest.approx(0.3 + 0.2 * decay_factor(6.0) + 0.3)
-    assert at(rows, "2010-03")["repression"] == pytest.approx(
-        0.3 + 0.2 * decay_factor(6.0) ** 2 + 0.3 * 0.5
-    )
+    kept = retention_from_half_life(6.0)
+    assert at(rows, "2010-02")["repression"] == pytest.approx(0.3 + 0.2 * kept + 0.3)
+    assert at(rows, "2010-03")["repression"] == pytest.approx(0.3 + 0.2 * kept**2 + 0.3 * 0.5)
     assert model.russia.csto_gratitude == pytest.approx(0.5)
     assert sum(kind == "outside_help" for _, kind in kinds) == 1  # once within the cooldown
 

@@ -21,7 +21,6 @@ from kzsim.rules.multi_vector import (
     project_to_simplex_with_floors,
     pulls,
     russia_leverage,
-    saturation,
 )
 from tests.conftest import deep_merge, others_off, small_model
 
@@ -126,8 +125,6 @@ def test_russia_leverage_by_hand() -> None:
 
 def test_china_leverage_by_hand_and_monotone() -> None:
     config = Config()
-    assert saturation(0.1, 0.1) == pytest.approx(0.5)
-    assert saturation(-1.0, 0.1) == 0.0
     value = china_leverage(
         config, debt_to_gdp=0.1, equity_usd_bn=2.0, import_share_china=0.2, investment_to_gdp=0.3
     )

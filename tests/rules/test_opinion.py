@@ -11,7 +11,6 @@ from hypothesis import strategies as st
 from kzsim.contracts.opinion import Config
 from kzsim.model import KazakhstanModel
 from kzsim.rules.opinion import (
-    adapt_reference,
     add_immediate_part,
     eaeu_support_inputs,
     friedkin_johnsen_update,
@@ -139,14 +138,6 @@ def test_fuel_price_rise_is_relative_to_the_reference_and_never_a_relief() -> No
     assert fuel_price_rise(0.8, 1.0) == 0.0
 
 
-def test_reference_halves_the_log_gap_in_a_half_life() -> None:
-    reference = 1.0
-    for _ in range(6):
-        reference = adapt_reference(reference, 2.0, 6.0)
-    assert reference == pytest.approx(2.0**0.5)
-    assert adapt_reference(1.0, 2.0, None) == 1.0
-
-
 def test_immediate_part_is_clipped_and_reported_exactly() -> None:
     hardship = np.array([0.2, 0.9])
     added = add_immediate_part(hardship, 0.3)
@@ -170,16 +161,14 @@ def test_sinophobia_inputs_by_hand() -> None:
         config,
         chinese_presence=np.array([0.5, 0.5, 0.0]),
         china_contact=np.array([0.0, 0.4, 0.0]),
-        land_salience=1.0,
-        russian_media=np.array([0.0, 0.0, 1.0]),
-        media_reach=0.5,
+        felt_land_salience=np.array([1.0, 1.0, 1.25]),
     )
     np.testing.assert_allclose(
         u,
         [
             0.15 * 0.5 + 0.12,
             0.15 * 0.5 * 0.6 - 0.2 * 0.4 + 0.12,
-            0.12 * (1 + 1.0 * 0.5 * 1.0),
+            0.12 * 1.25,
         ],
     )
 
@@ -187,8 +176,8 @@ def test_sinophobia_inputs_by_hand() -> None:
 def test_presence_hurts_more_without_contact() -> None:
     config = Config()
     contact = np.linspace(0, 1, 11)
-    with_presence = sinophobia_inputs(config, np.full(11, 0.8), contact, 0.0, np.zeros(11), 0.5)
-    without = sinophobia_inputs(config, np.zeros(11), contact, 0.0, np.zeros(11), 0.5)
+    with_presence = sinophobia_inputs(config, np.full(11, 0.8), contact, 0.0)
+    without = sinophobia_inputs(config, np.zeros(11), contact, 0.0)
     effect = with_presence - without
     assert np.all(np.diff(effect) < 0)
     assert effect[-1] == pytest.approx(0.0)
@@ -245,7 +234,7 @@ def test_attitudes_and_hardship_stay_in_unit_interval_under_extreme_inputs() -> 
         1,
         **extreme,
         hardship_fuel_weight=2.0,
-        hardship_relaxation_per_month=1.0,
+        hardship_relaxation_half_life_months=0.01,  # at once
     )
     government = model.kazakhstan
     government.fuel_price_index = 5.0
@@ -296,6 +285,27 @@ def test_land_salience_raises_sinophobia_more_with_russian_media() -> None:
     amplified = rises[1.0] - rises[0.0]
     assert amplified[high].mean() > 0.02
     assert amplified[high].mean() > amplified[low].mean() + 0.01
+
+
+def test_land_protests_media_amplification_amplifies_the_land_input() -> None:
+    rises = {}
+    for amplification in (0.0, 2.0):
+        land = {"enabled": False, "media_amplification": amplification}
+        model = small_model(
+            1,
+            rules=deep_merge(OTHER_RULES_OFF, {"land_protests": land}),
+            drivers=NO_BUDGET_STRESS,
+        )
+        before = model.population.sinophobia.copy()
+        model.states["land_protests"].land_salience = 1.0
+        model.russia.media_reach = 1.0
+        run(model, 24)
+        rises[amplification] = model.population.sinophobia - before
+    media = model.population.russian_media
+    amplified = rises[2.0] - rises[0.0]
+    high, low = media > np.quantile(media, 0.8), media < np.quantile(media, 0.2)
+    assert amplified[high].mean() > 0.05
+    assert amplified[high].mean() > amplified[low].mean() + 0.02
 
 
 def test_fuel_price_shock_hits_at_once_then_fades_as_people_adjust() -> None:

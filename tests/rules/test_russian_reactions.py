@@ -10,7 +10,6 @@ from kzsim.contracts.russian_reactions import Config
 from kzsim.model import KazakhstanModel
 from kzsim.rules.russian_reactions import (
     irritation_update,
-    retention_from_half_life,
     rhetoric_due,
     security_target,
 )
@@ -57,12 +56,6 @@ def test_moves_away_from_west_or_china_do_not_soothe() -> None:
 
 def test_irritation_is_clipped_to_one() -> None:
     assert irritation_update(Config(), 0.9, 0.5, 0.0, 0.0) == 1.0
-
-
-def test_retention_from_half_life() -> None:
-    retention = retention_from_half_life(24.0)
-    assert retention**24 == pytest.approx(0.5)
-    assert retention_from_half_life(1.0) == pytest.approx(0.5)
 
 
 def test_rhetoric_due_needs_threshold_and_cooldown() -> None:
@@ -126,8 +119,8 @@ def test_no_rhetoric_below_threshold() -> None:
 
 
 def test_cooldown_spaces_rhetoric_episodes() -> None:
-    model = reactions_model(irritation_retention_per_month=1.0)
-    model.russia.irritation = 0.9  # stays high: no decay
+    model = reactions_model(irritation_half_life_months=600.0)
+    model.russia.irritation = 0.9  # stays high: 0.84 after 60 months
     for _ in range(60):
         model.step()
     assert rhetoric_events(model) == [0, 24, 48]

@@ -18,8 +18,6 @@ from kzsim.model import KazakhstanModel
 from kzsim.months import parse_month
 from kzsim.rules.tariff_harmonisation import (
     TariffLines,
-    adapt_geometric,
-    adaptation_rate,
     armington_shares,
     ces_price_index,
     convergence_progress,
@@ -28,8 +26,6 @@ from kzsim.rules.tariff_harmonisation import (
     grey_trade_target,
     linear_ramp,
     ntb_hazard,
-    partial_adjustment,
-    partial_adjustment_array,
     price_pressure,
     producer_pressure,
     reexport_gap,
@@ -224,23 +220,6 @@ def test_price_pressure() -> None:
     assert price_pressure(1.0, 0.35) == 0.0
     assert price_pressure(0.9, 0.35) == 0.0
     assert price_pressure(1.21, 0.5) == pytest.approx(0.1)
-
-
-def test_adaptation() -> None:
-    assert adaptation_rate(None) == 0.0
-    rate = adaptation_rate(12.0)
-    reference = 100.0
-    for _ in range(12):
-        reference = adapt_geometric(reference, 400.0, rate)
-    assert reference == pytest.approx(200.0)  # half the log gap closed in one half-life
-    assert adapt_geometric(100.0, 400.0, 0.0) == 100.0
-
-
-def test_partial_adjustment_keeps_shares() -> None:
-    assert partial_adjustment(0.0, 1.0, 0.25) == pytest.approx(0.25)
-    moved = partial_adjustment_array(BASE_SHARES, np.array([0.6, 0.1, 0.3]), 0.5)
-    np.testing.assert_allclose(moved, [0.5, 0.125, 0.375])
-    assert moved.sum() == pytest.approx(1.0)
 
 
 # --- re-exports and grey trade (TH3, TH4) -----------------------------------------------------

@@ -10,10 +10,18 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from kzsim import catalog
 from kzsim.api import run
 from kzsim.cli import main
+from kzsim.plots import FIGURES
 from kzsim.scenario.load import load_scenario
-from kzsim.viz.compare import OUTCOMES, paired_deltas, replication_seeds, run_comparison
+from kzsim.viz.compare import (
+    KEPT_VARIABLES,
+    OUTCOMES,
+    paired_deltas,
+    replication_seeds,
+    run_comparison,
+)
 from tests.viz.pages import assert_self_contained, section_ids
 
 SMALL = """\
@@ -61,6 +69,20 @@ def test_outcomes_are_those_of_a_plain_run_with_the_same_seed(tmp_path: Path) ->
     outcomes = comparison.outcomes.set_index(["arm", "outcome"])["value"]
     assert outcomes[("A", "max protest_share")] == full.national("protest_share").max()
     assert outcomes[("B", "end alignment_china")] == full.national("alignment_china").iloc[-1]
+
+
+def test_the_outcomes_are_the_headline_series_each_by_its_declared_statistic() -> None:
+    assert [(o.variable, o.statistic) for o in OUTCOMES] == [
+        (s.name, s.statistic) for s in catalog.HEADLINE
+    ]
+    assert {o.name for o in OUTCOMES} >= {
+        "mean applied_tariff",
+        "max protest_share",
+        "min legitimacy_mean",
+        "end alignment_china",
+    }
+    drawn = [v for _, variables in FIGURES.values() for v in variables]
+    assert set(KEPT_VARIABLES) == set(drawn) | {o.variable for o in OUTCOMES}
 
 
 def test_paired_deltas_mean_and_t_interval() -> None:

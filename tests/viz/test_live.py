@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from kzsim import catalog
+from kzsim.contract import PLOT_GROUPS
 from kzsim.viz.levers import DashboardModel
 from kzsim.viz.live import (
     MAP_CHOICES,
@@ -12,6 +14,7 @@ from kzsim.viz.live import (
     headline_figure,
     latest_values_html,
     levers_html,
+    panels,
     progress_html,
     regional_map_svg,
 )
@@ -39,16 +42,50 @@ def test_latest_values_are_the_last_collected_ones() -> None:
     assert html.startswith("<p><b>2010-05</b>")
     tariff = model.datacollector.model_vars["kazakhstan|applied_tariff"][-1]
     assert f"data-series='applied_tariff'>{tariff:.4g}<" in html
-    plotted = {v for _, _, variables in PANELS for v in variables}
+    plotted = {v for panel in PANELS for v in panel.variables}
     assert set(re.findall(r"data-series='(\w+)'", html)) == plotted
 
 
-def test_figure_has_one_panel_per_group_over_the_whole_horizon() -> None:
+def test_panels_draw_each_plot_group_one_unit_at_a_time() -> None:
+    drawn = [v for panel in PANELS for v in panel.variables]
+    assert drawn == [s.name for g in PLOT_GROUPS for s in catalog.group_series(g)]
+    for panel in PANELS:
+        assert {catalog.series_named(v).unit for v in panel.variables} == {panel.unit}
+        assert panel.group in PLOT_GROUPS and panel.title
+    assert [p.group for p in PANELS] == sorted((p.group for p in PANELS), key=PLOT_GROUPS.index)
+    debt = [p.unit for p in PANELS if p.group == "debt"]
+    assert len(debt) == len(set(debt)) == len({s.unit for s in catalog.group_series("debt")})
+
+
+def test_panels_follow_the_catalog() -> None:
+    series = (
+        catalog.series_named("applied_tariff"),
+        catalog.series_named("debt_to_china_usd_bn"),
+        catalog.series_named("import_share_russia"),
+    )
+    made = panels({"trade": series})
+    assert [(p.unit, p.variables) for p in made] == [
+        ("share 0-1", ("applied_tariff", "import_share_russia")),
+        ("US$ bn", ("debt_to_china_usd_bn",)),
+    ]
+    assert made[0].limits is not None and made[1].limits is None
+
+
+def test_figure_has_one_axis_per_panel_over_the_whole_horizon() -> None:
     figure = headline_figure(stepped(3))
     axes = figure.get_axes()
     assert len(axes) == len(PANELS)
     assert axes[0].get_xlim() == (2010.0, 2011 + 11 / 12)
-    assert len(axes[0].get_lines()) == len(PANELS[0][2])
+    assert len(axes[0].get_lines()) == len(PANELS[0].variables)
+    for ax, panel in zip(axes, PANELS, strict=True):
+        if panel.limits is not None:
+            assert ax.get_ylim() == panel.limits
+
+
+def test_map_choices_are_the_headline_regional_series() -> None:
+    headline = [s.name for s in catalog.REGIONAL_SERIES if s.headline]
+    assert [variable for variable, _, _ in MAP_CHOICES.values()] == headline
+    assert "Protest share" in MAP_CHOICES
 
 
 def test_map_has_a_tile_per_region_for_each_choice() -> None:

@@ -6,9 +6,12 @@ from pathlib import Path
 
 import pytest
 
+from kzsim import catalog
 from kzsim.batch.analysis import sensitivity, summarize
 from kzsim.batch.runner import run_experiment
 from kzsim.cli import main
+from kzsim.contract import PLOT_GROUP_TITLES, PLOT_GROUPS
+from kzsim.viz.sweep_report import OUTCOME_FANS_TITLE, fan_figures
 from tests.viz.pages import assert_self_contained, section_ids
 
 SCENARIO = "metadata: {name: base, start: 2010-01, end: 2010-12, seed: 1}\n"
@@ -55,6 +58,8 @@ def test_grid_sweep_report_has_a_fan_per_design_point(tmp_path: Path) -> None:
     assert_self_contained(page)
     assert section_ids(page) == ["design", "fans", "summary", "sensitivity", "failures"]
     assert "one fan per design point" in page
+    fans = page[page.index('<section id="fans">') : page.index('<section id="summary">')]
+    assert fans.count('src="data:image/png') == 1 + len(PLOT_GROUPS)
     assert "rules.tariff_harmonisation.months_to_converge" in page
     assert "No summary yet: run kzsim summarize" in page
     assert "No run failed." in page
@@ -62,6 +67,25 @@ def test_grid_sweep_report_has_a_fan_per_design_point(tmp_path: Path) -> None:
     assert main(["report", str(out)]) == 0
     page = (out / "report.html").read_text(encoding="utf-8")
     assert "<th>p95</th>" in page and "peak_tariff" in page
+
+
+def test_fans_show_the_outcomes_series_then_each_groups_headline_series() -> None:
+    experiment = {"outcomes": {"peak": {"series": "hardship_mean", "stat": "max"}}}
+    figures = fan_figures(experiment, set(catalog.SERIES_NAMES))
+    assert figures[0] == (OUTCOME_FANS_TITLE, ["hardship_mean"])
+    assert [title for title, _ in figures[1:]] == [PLOT_GROUP_TITLES[g] for g in PLOT_GROUPS]
+    drawn = [v for _, variables in figures[1:] for v in variables]
+    assert sorted(drawn) == sorted(catalog.HEADLINE_NAMES)
+    for (_, variables), group in zip(figures[1:], PLOT_GROUPS, strict=True):
+        assert variables == [s.name for s in catalog.HEADLINE if s.group == group]
+
+
+def test_fans_leave_out_what_the_shards_do_not_hold() -> None:
+    figures = fan_figures({}, {"applied_tariff", "protest_share", "hardship_mean"})
+    assert figures == [
+        (PLOT_GROUP_TITLES["trade"], ["applied_tariff"]),
+        (PLOT_GROUP_TITLES["publics"], ["protest_share"]),
+    ]
 
 
 def test_sobol_sweep_report_has_sensitivity_charts(tmp_path: Path) -> None:
