@@ -283,6 +283,9 @@ class Config(RuleConfig):
         return self
 
 
+#: What the rule reads of others: exchange rates, inflation, China's growth and sanctions (drivers),
+#: oil transit through Russia, Russia's irritation (NTB hazard) and the single-currency proposals
+#: fired this month (TH9).
 READS = (
     "drivers.kzt_per_usd",
     "drivers.rub_per_usd",
@@ -291,12 +294,20 @@ READS = (
     "drivers.sanctions_on_russia",
     "russia.transit_dependence",
     "russian_reactions.russian_irritation",
+    "events.fired_this_month",
 )
+#: Channels this rule posts to: none, it writes only its own state.
+POSTS: tuple[str, ...] = ()
 
 
 @dataclass
 class State(RuleState):
-    """Tariffs, import shares, prices, re-exports, non-tariff barriers and Russia's trade hold."""
+    """Tariffs, import shares, prices, re-exports, non-tariff barriers and Russia's trade hold.
+
+    The rule alone writes it, except that the scenario's events may set or shift
+    ``applied_tariff`` (``kazakhstan.applied_tariff``); the rule keeps such a change as a lasting
+    deviation from its tariff schedule.
+    """
 
     owner = "tariff_harmonisation"
 
