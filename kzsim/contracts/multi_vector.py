@@ -193,11 +193,18 @@ READS = (
     "russian_reactions.csto_gratitude",
     "russian_reactions.threat_perception",
 )
+#: Channels this rule posts to: none, it moves only its own state.
+POSTS: tuple[str, ...] = ()
 
 
 @dataclass
 class State(RuleState):
-    """Alignment with each partner, the powers' effective leverage and Kazakhstan's autonomy."""
+    """Alignment with each partner, the powers' effective leverage and Kazakhstan's autonomy.
+
+    The multi-vector rule alone writes these fields; other rules move the alignment only through
+    the ``multi_vector.alignment`` channel (:func:`shift_toward_china`), and the scenario's events
+    may set it (the rule projects it back onto the simplex).
+    """
 
     owner = "multi_vector"
 
