@@ -94,7 +94,12 @@ READS = (
 
 @dataclass
 class State(RuleState):
-    """Russia's security hold, irritation and CSTO gratitude; Kazakhstan's threat perception."""
+    """Russia's security hold, irritation and CSTO gratitude; Kazakhstan's threat perception.
+
+    Besides the rule, the scenario's events write ``security_leverage_russia`` and
+    ``threat_perception`` (the rule keeps their changes), and other rules step up
+    ``csto_gratitude`` only through the channel ``russian_reactions.csto_gratitude``.
+    """
 
     owner = "russian_reactions"
 
