@@ -174,17 +174,26 @@ READS = (
     "citizens.legitimacy",
     "citizens.risk_aversion",
     "citizens.protest_threshold",
+    "citizens.network",
     "russia.media_reach",
     "kazakhstan.xinjiang_salience",
     "events.fired_this_month",
 )
-#: Channels this rule posts to.
-POSTS = ("russian_reactions.csto_gratitude",)
+#: Channels this rule posts to: the legitimacy gained by concessions and elite change and lost
+#: to crackdowns (owner opinion), Russia's gratitude for allied troops (owner russian_reactions).
+POSTS = ("citizens.legitimacy", "russian_reactions.csto_gratitude")
 
 
 @dataclass
 class State(RuleState):
-    """Land policy, its salience, protest waves and the state's repression."""
+    """Land policy, its salience, protest waves and the state's repression.
+
+    The rule also owns two citizen arrays, kept in the population (``model.population``) with
+    the other citizen attributes: ``active`` (protesting this month) and ``jail_months`` (months
+    left of a jail term for protest). The reform's effective month, the moratorium's end and the
+    response's cooldowns are the rule's own bookkeeping (``kzsim.rules.land_protests.Rule``),
+    read by no other rule and no output.
+    """
 
     owner = "land_protests"
 
