@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, ClassVar, Literal
 
 from pydantic import Field
 
@@ -196,6 +196,10 @@ class State(RuleState):
     """
 
     owner = "land_protests"
+    initial_from: ClassVar[dict[str, str]] = {
+        "kazakhstan.repression": "repression",
+        "kazakhstan.land_salience": "land_salience",
+    }
 
     land_policy_state: int = var(
         0,
@@ -224,15 +228,6 @@ class State(RuleState):
     in_wave: FloatArray = regional_var(
         unit="0/1", description="the region is in a protest wave this month", series=False
     )
-
-    @classmethod
-    def create(cls, regions: int, initial: Any = None) -> State:
-        """The start: the scenario's initial repression and land salience."""
-        state = super().create(regions, initial)
-        if initial is not None:
-            state.repression = float(initial.kazakhstan.repression)
-            state.land_salience = float(initial.kazakhstan.land_salience)
-        return state
 
 
 def _protest_share(m: KazakhstanModel) -> FloatArray:

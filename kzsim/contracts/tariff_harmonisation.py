@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import ClassVar
 
 from pydantic import Field, model_validator
 
@@ -310,6 +310,9 @@ class State(RuleState):
     """
 
     owner = "tariff_harmonisation"
+    initial_from: ClassVar[dict[str, str]] = {
+        "kazakhstan.applied_tariff": "applied_tariff",
+    }
 
     applied_tariff: float = var(
         0.067,
@@ -406,14 +409,6 @@ class State(RuleState):
     producer_pressure: FloatArray = regional_var(
         unit="share 0-1", description="pressure on local producers from cheap Russian goods"
     )
-
-    @classmethod
-    def create(cls, regions: int, initial: Any = None) -> State:
-        """The start: the scenario's initial applied tariff."""
-        state = super().create(regions, initial)
-        if initial is not None:
-            state.applied_tariff = float(initial.kazakhstan.applied_tariff)
-        return state
 
 
 #: Series derived from more than this rule's state (none).
