@@ -340,7 +340,6 @@ class Config(RuleConfig):
 
 
 READS = (
-    "drivers.exports_usd_bn",
     "kazakhstan.budget_stress",
     "kazakhstan.exports_usd_bn",
     "kazakhstan.gdp_usd_bn",

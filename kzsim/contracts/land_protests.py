@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, ClassVar, Literal
 
 from pydantic import Field
 
@@ -176,19 +176,32 @@ READS = (
     "citizens.legitimacy",
     "citizens.risk_aversion",
     "citizens.protest_threshold",
+    "citizens.network",
     "russia.media_reach",
     "kazakhstan.xinjiang_salience",
     "events.fired_this_month",
 )
-#: Channels this rule posts to.
-POSTS = ("russian_reactions.csto_gratitude",)
+#: Channels this rule posts to: the legitimacy gained by concessions and elite change and lost
+#: to crackdowns (owner opinion), Russia's gratitude for allied troops (owner russian_reactions).
+POSTS = ("citizens.legitimacy", "russian_reactions.csto_gratitude")
 
 
 @dataclass
 class State(RuleState):
-    """Land policy, its salience, protest waves and the state's repression."""
+    """Land policy, its salience, protest waves and the state's repression.
+
+    The rule also owns two citizen arrays, kept in the population (``model.population``) with
+    the other citizen attributes: ``active`` (protesting this month) and ``jail_months`` (months
+    left of a jail term for protest). The reform's effective month, the moratorium's end and the
+    response's cooldowns are the rule's own bookkeeping (``kzsim.rules.land_protests.Rule``),
+    read by no other rule and no output.
+    """
 
     owner = "land_protests"
+    initial_from: ClassVar[dict[str, str]] = {
+        "kazakhstan.repression": "repression",
+        "kazakhstan.land_salience": "land_salience",
+    }
 
     land_policy_state: int = var(
         0,
@@ -217,15 +230,6 @@ class State(RuleState):
     in_wave: FloatArray = regional_var(
         unit="0/1", description="the region is in a protest wave this month", series=False
     )
-
-    @classmethod
-    def create(cls, regions: int, initial: Any = None) -> State:
-        """The start: the scenario's initial repression and land salience."""
-        state = super().create(regions, initial)
-        if initial is not None:
-            state.repression = float(initial.kazakhstan.repression)
-            state.land_salience = float(initial.kazakhstan.land_salience)
-        return state
 
 
 def _protest_share(m: KazakhstanModel) -> FloatArray:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 from pydantic import Field, model_validator
@@ -195,13 +195,25 @@ READS = (
     "russian_reactions.csto_gratitude",
     "russian_reactions.threat_perception",
 )
+#: Channels this rule posts to: none, it moves only its own state.
+POSTS: tuple[str, ...] = ()
 
 
 @dataclass
 class State(RuleState):
-    """Alignment with each partner, the powers' effective leverage and Kazakhstan's autonomy."""
+    """Alignment with each partner, the powers' effective leverage and Kazakhstan's autonomy.
+
+    The multi-vector rule alone writes these fields; other rules move the alignment only through
+    the ``multi_vector.alignment`` channel (:func:`shift_toward_china`), and the scenario's events
+    may set it (the rule projects it back onto the simplex).
+    """
 
     owner = "multi_vector"
+    initial_from: ClassVar[dict[str, str]] = {
+        "kazakhstan.alignment_russia": "alignment_russia",
+        "kazakhstan.alignment_china": "alignment_china",
+        "kazakhstan.alignment_west": "alignment_west",
+    }
 
     alignment_russia: float = var(
         0.5,
@@ -251,16 +263,6 @@ class State(RuleState):
         headline=True,
         group="alignment",
     )
-
-    @classmethod
-    def create(cls, regions: int, initial: Any = None) -> State:
-        """The start: the scenario's initial alignment."""
-        state = super().create(regions, initial)
-        if initial is not None:
-            state.alignment_russia = float(initial.kazakhstan.alignment_russia)
-            state.alignment_china = float(initial.kazakhstan.alignment_china)
-            state.alignment_west = float(initial.kazakhstan.alignment_west)
-        return state
 
 
 #: Series derived from more than this rule's state (none).

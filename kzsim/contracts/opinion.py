@@ -178,6 +178,8 @@ READS = (
     "land_protests.land_salience",
     "land_protests.repression",
     "russian_reactions.threat_perception",
+    "citizens.region",
+    "citizens.network",
     "citizens.china_contact",
     "citizens.russian_media",
     "citizens.ethnicity",
@@ -187,7 +189,19 @@ READS = (
 
 @dataclass
 class State(RuleState):
-    """Opinion owns no scalar state: it owns the citizens' hardship and four attitudes."""
+    """Opinion owns no scalar state: it owns citizen arrays, kept in the population.
+
+    Owned (this rule alone updates them; one value per citizen, in ``model.population``):
+
+    * ``citizens.hardship`` and its baseline ``citizens.baseline_hardship``;
+    * the four attitudes ``citizens.sinophobia``, ``citizens.legitimacy``,
+      ``citizens.eaeu_support`` and ``citizens.russia_affinity``, with their Friedkin-Johnsen
+      anchors ``citizens.anchors``.
+
+    Other rules read them through their ``READS`` (``citizens.<name>``) and move legitimacy only
+    through the ``citizens.legitimacy`` channel (:func:`channels`); the scenario's events may set
+    them. Their regional means are the series of ``DERIVED_REGIONAL``.
+    """
 
     owner = "opinion"
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 from pydantic import Field
 
@@ -95,9 +95,19 @@ READS = (
 
 @dataclass
 class State(RuleState):
-    """Russia's security hold, irritation and CSTO gratitude; Kazakhstan's threat perception."""
+    """Russia's security hold, irritation and CSTO gratitude; Kazakhstan's threat perception.
+
+    Besides the rule, the scenario's events write ``security_leverage_russia`` and
+    ``threat_perception`` (the rule keeps their changes), and other rules step up
+    ``csto_gratitude`` only through the channel ``russian_reactions.csto_gratitude``.
+    """
 
     owner = "russian_reactions"
+    initial_from: ClassVar[dict[str, str]] = {
+        "russia.security_leverage": "security_leverage_russia",
+        "russia.irritation": "russian_irritation",
+        "kazakhstan.threat_perception": "threat_perception",
+    }
 
     security_leverage_russia: float = var(
         0.6,
@@ -124,16 +134,6 @@ class State(RuleState):
         unit="share 0-1",
         description="Kazakhstan's perceived threat from Russia",
     )
-
-    @classmethod
-    def create(cls, regions: int, initial: Any = None) -> State:
-        """The start: the scenario's initial security leverage, irritation and threat perception."""
-        state = super().create(regions, initial)
-        if initial is not None:
-            state.security_leverage_russia = float(initial.russia.security_leverage)
-            state.russian_irritation = float(initial.russia.irritation)
-            state.threat_perception = float(initial.kazakhstan.threat_perception)
-        return state
 
 
 #: Series derived from more than this rule's state (none).

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import ClassVar
 
 from pydantic import Field, model_validator
 
@@ -286,6 +286,9 @@ class Config(RuleConfig):
         return self
 
 
+#: What the rule reads of others: exchange rates, inflation, China's growth and sanctions (drivers),
+#: oil transit through Russia, Russia's irritation (NTB hazard) and the single-currency proposals
+#: fired this month (TH9).
 READS = (
     "drivers.kzt_per_usd",
     "drivers.rub_per_usd",
@@ -294,14 +297,25 @@ READS = (
     "drivers.sanctions_on_russia",
     "russia.transit_dependence",
     "russian_reactions.russian_irritation",
+    "events.fired_this_month",
 )
+#: Channels this rule posts to: none, it writes only its own state.
+POSTS: tuple[str, ...] = ()
 
 
 @dataclass
 class State(RuleState):
-    """Tariffs, import shares, prices, re-exports, non-tariff barriers and Russia's trade hold."""
+    """Tariffs, import shares, prices, re-exports, non-tariff barriers and Russia's trade hold.
+
+    The rule alone writes it, except that the scenario's events may set or shift
+    ``applied_tariff`` (``kazakhstan.applied_tariff``); the rule keeps such a change as a lasting
+    deviation from its tariff schedule.
+    """
 
     owner = "tariff_harmonisation"
+    initial_from: ClassVar[dict[str, str]] = {
+        "kazakhstan.applied_tariff": "applied_tariff",
+    }
 
     applied_tariff: float = var(
         0.067,
@@ -400,14 +414,6 @@ class State(RuleState):
     producer_pressure: FloatArray = regional_var(
         unit="share 0-1", description="pressure on local producers from cheap Russian goods"
     )
-
-    @classmethod
-    def create(cls, regions: int, initial: Any = None) -> State:
-        """The start: the scenario's initial applied tariff."""
-        state = super().create(regions, initial)
-        if initial is not None:
-            state.applied_tariff = float(initial.kazakhstan.applied_tariff)
-        return state
 
 
 #: Series derived from more than this rule's state (none).

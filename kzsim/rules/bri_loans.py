@@ -2,8 +2,7 @@
 
 Each month:
 
-1. Capital need (BR7; E L31, L41): ``N = clip(n0 + n1 * budget_stress)``, written to
-   ``kazakhstan.capital_need``.
+1. Capital need (BR7; E L31, L41): ``N = clip(n0 + n1 * budget_stress)``.
 2. China's hostility response (BR9; C L38): lending appetite falls with the national protest
    share and with land salience times mean Sinophobia; agriculture appetite falls harder after
    protests and recovers slowly (SF8).
@@ -27,6 +26,12 @@ Each month:
 The loans themselves, their disbursement, service and write-downs, are kept in a
 :class:`~kzsim.rules.loan_ledger.LoanLedger`.
 
+The rule writes only its own state (:class:`~kzsim.contracts.bri_loans.State`) and the citizens'
+contact with Chinese projects. What it does to variables others own it posts to their channels:
+a failure's hit to its region's legitimacy (``citizens.legitimacy``), the debt trap's shift of
+alignment toward China (``multi_vector.alignment``) and the factors by which hostility and
+failures scale China's lending appetite (``china.lending_appetite``).
+
 References:
     P, O, T, E, C source texts (docs/sources.md), lines as cited above and in
     docs/model.md, section 7.2. Arellano, C. (2008). Default risk and income fluctuations in
@@ -42,6 +47,9 @@ from typing import TYPE_CHECKING, NamedTuple
 import numpy as np
 import numpy.typing as npt
 
+from kzsim.contracts import land_protests as lp
+from kzsim.contracts import multi_vector as mv
+from kzsim.contracts import russian_reactions as rr
 from kzsim.contracts.bri_loans import (
     AGRICULTURE,
     EQUITY_SWAP,
@@ -52,6 +60,7 @@ from kzsim.contracts.bri_loans import (
     Config,
     State,
 )
+from kzsim.contracts.opinion import RegionalHit
 from kzsim.dynamics import partial_adjustment, rate_from_half_life
 from kzsim.rules.base import Rule as BaseRule
 from kzsim.rules.loan_ledger import LoanLedger
@@ -291,21 +300,6 @@ def lender_choice_probabilities(
     return out
 
 
-def shift_alignment(
-    russia: float, china: float, west: float, delta: float
-) -> tuple[float, float, float]:
-    """Move alignment toward China, ``a_CN += delta (1 - a_CN)``, scaling the others down.
-
-    Russia and the West lose in proportion to their shares, so the three still sum to one
-    (P L66-68: dependency turns into political alignment).
-    """
-    total = russia + china + west
-    russia, china, west = russia / total, china / total, west / total
-    new_china = china + delta * (1.0 - china)
-    factor = (1.0 - new_china) / (1.0 - china) if china < 1.0 else 0.0
-    return russia * factor, new_china, west * factor
-
-
 def presence_from_stock(stock_usd_per_capita: FloatArray, scale: float) -> FloatArray:
     """Visible Chinese presence, ``1 - exp(-stock per capita / scale)``, in [0, 1) (BR8)."""
     presence: FloatArray = 1.0 - np.exp(-np.maximum(stock_usd_per_capita, 0.0) / scale)
@@ -386,20 +380,21 @@ class Rule(BaseRule[Config, State]):
             )
         self.last_distress_month: int | None = None
         self.monthly_service_usd_bn = 0.0
-        model.kazakhstan.debt_to_china_usd_bn = self.ledger.total_outstanding
+        self.state.debt_to_china_usd_bn = self.ledger.total_outstanding
 
     def step(self, model: KazakhstanModel) -> None:
         """Apply the mechanism for the current month (order in the module docstring)."""
-        cfg = self.config
-        kz, china = model.kazakhstan, model.china
-        kz.capital_need = capital_need(kz.budget_stress, cfg.need_base, cfg.need_per_budget_stress)
+        cfg, state = self.config, self.state
+        state.capital_need = capital_need(
+            model.kazakhstan.budget_stress, cfg.need_base, cfg.need_per_budget_stress
+        )
         sinophobia = float(model.population.sinophobia.mean())
         self._hostility(model, sinophobia)
         self._failures(model)
         under_way = self.ledger.disbursing()
         disbursed = self.ledger.disburse()
-        china.disbursed_usd_bn += float(disbursed.sum())
-        china.investment_usd_bn += self.ledger.project_spending(disbursed)
+        state.china_disbursed_usd_bn += float(disbursed.sum())
+        state.china_investment_usd_bn += self.ledger.project_spending(disbursed)
         for i in np.flatnonzero(under_way & ~self.ledger.disbursing()):
             model.log_event(
                 "project_completed",
@@ -409,34 +404,41 @@ class Rule(BaseRule[Config, State]):
             )
         interest, principal = self.ledger.service(model.month)
         self.monthly_service_usd_bn = float(interest.sum() + principal.sum())
-        kz.debt_service_ratio = 12.0 * self.monthly_service_usd_bn / max(kz.exports_usd_bn, 1e-9)
-        if kz.debt_service_ratio > cfg.distress_threshold:
+        exports = model.kazakhstan.exports_usd_bn
+        state.debt_service_ratio = 12.0 * self.monthly_service_usd_bn / max(exports, 1e-9)
+        if state.debt_service_ratio > cfg.distress_threshold:
             self._distress(model)
-        kz.debt_to_china_usd_bn = self.ledger.total_outstanding
+        state.debt_to_china_usd_bn = self.ledger.total_outstanding
         self._offers(model, sinophobia)
-        kz.debt_to_china_usd_bn = self.ledger.total_outstanding
+        state.debt_to_china_usd_bn = self.ledger.total_outstanding
         self._regions(model, disbursed)
 
     # --- stages -------------------------------------------------------------------------------
 
     def _hostility(self, model: KazakhstanModel, sinophobia: float) -> None:
         """BR9: appetite and agriculture appetite fall with protest and hostile opinion."""
-        cfg, china = self.config, model.china
+        cfg, state = self.config, self.state
         pressure = protest_pressure(
             float(model.population.active.mean()),
             cfg.protest_baseline_share,
             cfg.protest_full_share,
         )
-        salience = model.kazakhstan.land_salience
-        china.lending_appetite *= hostility_factor(
-            pressure, cfg.protest_appetite_drop, salience * sinophobia, cfg.salience_appetite_drop
+        salience = self.read(lp.State).land_salience
+        self.channel("china.lending_appetite").post(
+            "bri_loans.hostility",
+            hostility_factor(
+                pressure,
+                cfg.protest_appetite_drop,
+                salience * sinophobia,
+                cfg.salience_appetite_drop,
+            ),
         )
-        agriculture = china.agriculture_appetite * hostility_factor(
+        agriculture = state.china_agriculture_appetite * hostility_factor(
             pressure, cfg.agriculture_protest_drop, salience, cfg.agriculture_salience_drop
         )
         recovery = rate_from_half_life(cfg.agriculture_recovery_half_life_months)
         agriculture = partial_adjustment(agriculture, 1.0, recovery)
-        china.agriculture_appetite = float(np.clip(agriculture, 0.0, 1.0))
+        state.china_agriculture_appetite = float(np.clip(agriculture, 0.0, 1.0))
 
     def _failures(self, model: KazakhstanModel) -> None:
         """BR4: projects under construction fail with a hazard rising in their leakage."""
@@ -450,14 +452,17 @@ class Rule(BaseRule[Config, State]):
             cfg.failure_leakage_half,
             cfg.failure_steepness,
         )
+        appetite = self.channel("china.lending_appetite")
+        legitimacy = self.channel("citizens.legitimacy")
         for i in candidates[self.rng.random(candidates.size) < hazard]:
             cancelled, lost = ledger.fail(int(i), cfg.failure_writeoff_share)
-            model.china.failed_projects += 1
-            model.china.lending_appetite *= 1.0 - cfg.failure_appetite_drop
+            self.state.failed_projects += 1
+            appetite.post("bri_loans.project_failure", 1.0 - cfg.failure_appetite_drop)
             public = model.publics[ledger.region[i]]
-            legitimacy = model.population.legitimacy[public.citizens]
-            legitimacy -= cfg.failure_legitimacy_hit
-            np.clip(legitimacy, 0.0, 1.0, out=legitimacy)
+            legitimacy.post(
+                "bri_loans.project_failure",
+                RegionalHit(public.start, public.stop, cfg.failure_legitimacy_hit),
+            )
             model.log_event(
                 "project_failed",
                 "china",
@@ -480,23 +485,20 @@ class Rule(BaseRule[Config, State]):
             cfg.propensities, cfg.debt_trap, cfg.trap_equity_probability
         )
         choice = int(self.rng.choice(len(RESPONSES), p=p))
-        ratio = model.kazakhstan.debt_service_ratio
+        ratio = self.state.debt_service_ratio
         if choice == RESCHEDULE:
             loans = ledger.reschedule(cfg.reschedule_months)
             detail = f"{loans} loans extended by {cfg.reschedule_months} months"
         elif choice == EQUITY_SWAP:
             amount = ledger.convert_to_equity(cfg.equity_swap_share)
-            model.china.equity_usd_bn += amount
+            self.state.china_equity_usd_bn += amount
             detail = f"US$ {amount:.3f} bn swapped for equity"
             if cfg.debt_trap:
-                kz = model.kazakhstan
-                kz.alignment_russia, kz.alignment_china, kz.alignment_west = shift_alignment(
-                    kz.alignment_russia,
-                    kz.alignment_china,
-                    kz.alignment_west,
-                    cfg.trap_alignment_shift,
+                self.channel("multi_vector.alignment").post(
+                    "bri_loans.debt_trap", cfg.trap_alignment_shift
                 )
-                detail += f"; alignment with China now {kz.alignment_china:.3f}"
+                china = self.read(mv.State).alignment_china
+                detail += f"; alignment with China now {china:.3f}"
         else:
             amount = ledger.write_off(cfg.write_off_share)
             detail = f"US$ {amount:.3f} bn written off"
@@ -508,27 +510,29 @@ class Rule(BaseRule[Config, State]):
 
     def _offers(self, model: KazakhstanModel, sinophobia: float) -> None:
         """BR1, BR2, BR7: China's offers arrive; Kazakhstan accepts or refuses each."""
-        cfg, kz, china = self.config, model.kazakhstan, model.china
+        cfg, state = self.config, self.state
         count = int(
-            self.rng.poisson(monthly_offer_rate(cfg.offers_per_year, china.lending_appetite))
+            self.rng.poisson(monthly_offer_rate(cfg.offers_per_year, model.china.lending_appetite))
         )
         if count == 0:
             return
-        offers = draw_offers(self.rng, count, cfg, self.region_weights, china.agriculture_appetite)
+        offers = draw_offers(
+            self.rng, count, cfg, self.region_weights, state.china_agriculture_appetite
+        )
         if offers.size == 0:
             return
-        presence = np.array([p.chinese_presence for p in model.publics])[offers.region]
+        presence = state.chinese_presence[offers.region]
         agriculture = offers.sector == AGRICULTURE
         utility = acceptance_utility(
             self.weights,
-            need=kz.capital_need,
+            need=state.capital_need,
             transport=offers.sector == TRANSPORT,
-            debt_to_gdp=kz.debt_to_gdp,
+            debt_to_gdp=float(state.debt_to_china_usd_bn / model.kazakhstan.gdp_usd_bn),
             sinophobia=sinophobia,
             visibility=offer_visibility(
-                cfg.visibility_base, presence, kz.land_salience, agriculture
+                cfg.visibility_base, presence, self.read(lp.State).land_salience, agriculture
             ),
-            irritation=model.russia.irritation,
+            irritation=self.read(rr.State).russian_irritation,
             bypasses_russia=offers.bypasses_russia,
             content=offers.content,
             content_tolerance=cfg.content_tolerance,
@@ -560,7 +564,7 @@ class Rule(BaseRule[Config, State]):
             leakage=offers.leakage[accept],
             content=offers.content[accept],
         )
-        china.agriculture_signed_usd_bn += float(
+        state.china_agriculture_signed_usd_bn += float(
             offers.principal_usd_bn[accept & agriculture].sum()
         )
 
@@ -588,11 +592,11 @@ class Rule(BaseRule[Config, State]):
             stock * 1e9 / self.region_population, cfg.presence_scale_usd_per_capita
         )
         reach = np.clip(cfg.contact_per_job * jobs * 1e3 / self.region_population, 0.0, 1.0)
+        self.state.project_jobs[:] = jobs
+        self.state.chinese_presence[:] = presence
         contact = model.population.china_contact
         for public in model.publics:
             i = public.index
-            public.project_jobs = float(jobs[i])
-            public.chinese_presence = float(presence[i])
             count = public.stop - public.start
             if reach[i] <= 0.0 or count == 0 or cfg.contact_gain == 0.0:
                 continue

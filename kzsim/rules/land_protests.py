@@ -39,12 +39,12 @@ import numpy.typing as npt
 import scipy.sparse as sp
 
 from kzsim.contracts.land_protests import Config, State
+from kzsim.contracts.opinion import RegionalHit
 from kzsim.dynamics import media_amplified, retention_from_half_life
 from kzsim.months import format_month, parse_month
 from kzsim.rules.base import Rule as BaseRule
 
 if TYPE_CHECKING:
-    from kzsim.agents.actors import Kazakhstan
     from kzsim.model import KazakhstanModel
 
 FloatArray = npt.NDArray[np.float64]
@@ -52,7 +52,7 @@ BoolArray = npt.NDArray[np.bool_]
 
 
 class LandPolicy(IntEnum):
-    """Codes of ``kazakhstan.land_policy_state``."""
+    """Codes of the state's ``land_policy_state``."""
 
     CLOSED = 0
     REFORM_PENDING = 1
@@ -262,15 +262,12 @@ class Rule(BaseRule[Config, State]):
 
     def step(self, model: KazakhstanModel) -> None:
         """Apply the mechanism for the current month."""
-        government = model.kazakhstan
         population = model.population
-        government.land_salience *= self._salience_retention
+        self.state.land_salience *= self._salience_retention
         self.crackdown_excess = self._decay_repression(
-            government, self.crackdown_excess, self._crackdown_retention
+            self.crackdown_excess, self._crackdown_retention
         )
-        self.help_excess = self._decay_repression(
-            government, self.help_excess, self._help_retention
-        )
+        self.help_excess = self._decay_repression(self.help_excess, self._help_retention)
         jail = population.jail_months
         np.subtract(jail, 1, out=jail, where=jail > 0)
         self._advance_policy(model)
@@ -281,14 +278,18 @@ class Rule(BaseRule[Config, State]):
         self._respond(model)
         self._escalate(model)
 
-    @staticmethod
-    def _decay_repression(government: Kazakhstan, excess: float, retention: float) -> float:
+    def _decay_repression(self, excess: float, retention: float) -> float:
         """Let repression added by this rule fall back by its monthly decay; return the rest."""
         if excess <= 0.0:
             return excess
         fall = excess * (1.0 - retention)
-        government.repression = max(0.0, government.repression - fall)
+        self.state.repression = max(0.0, self.state.repression - fall)
         return excess - fall
+
+    def _shift_legitimacy(self, model: KazakhstanModel, gain: float) -> None:
+        """Add ``gain`` to every citizen's legitimacy through its owner's channel (opinion)."""
+        everyone = RegionalHit(0, model.population.size, -gain)
+        self.channel("citizens.legitimacy").post(self.name, everyone)
 
     def _take_land_events(self, model: KazakhstanModel) -> bool:
         """Note the effective month of this month's ``land_reform`` event, if any (LP1).
@@ -306,9 +307,9 @@ class Rule(BaseRule[Config, State]):
         return decision_due
 
     def _advance_policy(self, model: KazakhstanModel) -> None:
-        government = model.kazakhstan
+        state = self.state
         decision_due = self._take_land_events(model)
-        before = LandPolicy(government.land_policy_state)
+        before = LandPolicy(state.land_policy_state)
         if before is LandPolicy.BAN:
             return
         moratorium_over = (
@@ -328,9 +329,7 @@ class Rule(BaseRule[Config, State]):
             decision_due,
         )
         if before is LandPolicy.CLOSED and after is not LandPolicy.CLOSED:
-            government.land_salience = min(
-                1.0, government.land_salience + self.config.salience_jump
-            )
+            state.land_salience = min(1.0, state.land_salience + self.config.salience_jump)
         if before is LandPolicy.MORATORIUM and after is not LandPolicy.MORATORIUM:
             self.moratorium_end_month = None
         if after is LandPolicy.BAN:
@@ -347,12 +346,12 @@ class Rule(BaseRule[Config, State]):
                 "kazakhstan",
                 "land reform in force: foreigners may lease farmland for up to 25 years",
             )
-        government.land_policy_state = int(after)
+        state.land_policy_state = int(after)
 
     def _grievance(self, model: KazakhstanModel) -> FloatArray:
         population = model.population
         config = self.config
-        salience = model.kazakhstan.land_salience
+        salience = self.state.land_salience
         felt: FloatArray | float = 0.0
         if salience > 0.0:  # felt salience: amplified by Russian media (LP3; C L21)
             felt = media_amplified(
@@ -374,7 +373,7 @@ class Rule(BaseRule[Config, State]):
     def _activate(self, model: KazakhstanModel, free: BoolArray) -> BoolArray:
         population = model.population
         config = self.config
-        repression = model.kazakhstan.repression
+        repression = self.state.repression
         g = self._grievance(model)
         if config.engine == "epstein":
             nearby = population.neighbour_mean(population.active)
@@ -403,7 +402,7 @@ class Rule(BaseRule[Config, State]):
     def _detain(self, model: KazakhstanModel, active: BoolArray) -> None:
         """Detain active citizens at a rate proportional to repression; write active and jail."""
         population = model.population
-        rate = min(1.0, self.config.arrest_rate_per_repression * model.kazakhstan.repression)
+        rate = min(1.0, self.config.arrest_rate_per_repression * self.state.repression)
         candidates = np.flatnonzero(active)
         arrested = candidates[self.rng.random(candidates.size) < rate]
         active[arrested] = False
@@ -413,19 +412,21 @@ class Rule(BaseRule[Config, State]):
         population.active[:] = active
 
     def _waves(self, model: KazakhstanModel) -> None:
+        """Mark the regions whose active share passes the wave level; log the new waves."""
         shares = model.population.regional_mean(model.population.active)
         in_wave = shares > self.config.wave_share
-        for public, wave in zip(model.publics, in_wave, strict=True):
-            if wave and not public.in_wave:
+        started = in_wave & (self.state.in_wave == 0.0)
+        for public, new in zip(model.publics, started, strict=True):
+            if new:
                 model.log_event("protest", "citizens", f"protests in {public.region.name}")
-            public.in_wave = bool(wave)
-        model.kazakhstan.regions_in_wave = int(in_wave.sum())
+        self.state.in_wave[:] = in_wave
+        self.state.regions_in_wave = int(in_wave.sum())
 
     def _respond(self, model: KazakhstanModel) -> None:
         """Answer a multi-region wave: concede, repress or both (LP4; C L38; P L273-277)."""
         config = self.config
-        government = model.kazakhstan
-        regions = government.regions_in_wave
+        state = self.state
+        regions = state.regions_in_wave
         self.wave_months = self.wave_months + 1 if regions >= config.wave_regions else 0
         if self.wave_months == 0:
             self.wave_crackdown_month = None
@@ -438,14 +439,13 @@ class Rule(BaseRule[Config, State]):
         if recent:
             return
         responded = False
-        legitimacy = model.population.legitimacy
-        state = LandPolicy(government.land_policy_state)
-        concedable = state in (LandPolicy.REFORM_PENDING, LandPolicy.IN_FORCE)
+        policy = LandPolicy(state.land_policy_state)
+        concedable = policy in (LandPolicy.REFORM_PENDING, LandPolicy.IN_FORCE)
         if config.response in ("concede", "both") and concedable:
-            government.land_policy_state = int(LandPolicy.MORATORIUM)
+            state.land_policy_state = int(LandPolicy.MORATORIUM)
             self.moratorium_end_month = model.month + config.moratorium_months
-            government.land_salience *= 1.0 - config.concession_salience_cut
-            legitimacy += config.concession_legitimacy_gain
+            state.land_salience *= 1.0 - config.concession_salience_cut
+            self._shift_legitimacy(model, config.concession_legitimacy_gain)
             model.log_event(
                 "moratorium",
                 "kazakhstan",
@@ -454,15 +454,14 @@ class Rule(BaseRule[Config, State]):
             )
             responded = True
         if config.response in ("repress", "both"):
-            added = min(config.crackdown_step, 1.0 - government.repression)
-            government.repression += added
+            added = min(config.crackdown_step, 1.0 - state.repression)
+            state.repression += added
             self.crackdown_excess += added
-            legitimacy -= config.crackdown_legitimacy_cost
+            self._shift_legitimacy(model, -config.crackdown_legitimacy_cost)
             self.wave_crackdown_month = model.month
             model.log_event("crackdown", "kazakhstan", "crackdown: mass detentions")
             responded = True
         if responded:
-            np.clip(legitimacy, 0.0, 1.0, out=legitimacy)
             self.last_response_month = model.month
 
     def _escalate(self, model: KazakhstanModel) -> None:
@@ -470,12 +469,12 @@ class Rule(BaseRule[Config, State]):
 
         The government asks its allies for troops (the CSTO's Article 4; T L1464-1478): their
         repression is added for a short time and Russia gains ``csto_gratitude`` (RL5;
-        T L286-305). Under ``concede`` or ``both`` the government also answers with elite
-        change and reform, a legitimacy gain (T L1933-1943, L2002-2022).
+        T L286-305), posted to its owner's channel. Under ``concede`` or ``both`` the government
+        also answers with elite change and reform, a legitimacy gain (T L1933-1943, L2002-2022).
         """
         config = self.config
-        government = model.kazakhstan
-        regions = government.regions_in_wave
+        state = self.state
+        regions = state.regions_in_wave
         persisted = (
             self.wave_crackdown_month is not None and self.wave_crackdown_month < model.month
         )
@@ -488,11 +487,11 @@ class Rule(BaseRule[Config, State]):
             return
         escalated = False
         if config.response in ("repress", "both") and config.outside_help:
-            added = min(config.outside_help_repression, 1.0 - government.repression)
-            government.repression += added
+            added = min(config.outside_help_repression, 1.0 - state.repression)
+            state.repression += added
             self.help_excess += added
-            russia = model.russia
-            russia.csto_gratitude = min(1.0, russia.csto_gratitude + config.csto_gratitude_step)
+            gratitude = self.channel("russian_reactions.csto_gratitude")
+            gratitude.post(self.name, config.csto_gratitude_step)
             model.log_event(
                 "outside_help",
                 "russia",
@@ -501,9 +500,7 @@ class Rule(BaseRule[Config, State]):
             )
             escalated = True
         if config.response in ("concede", "both"):
-            legitimacy = model.population.legitimacy
-            legitimacy += config.elite_change_legitimacy_gain
-            np.clip(legitimacy, 0.0, 1.0, out=legitimacy)
+            self._shift_legitimacy(model, config.elite_change_legitimacy_gain)
             model.log_event(
                 "elite_change",
                 "kazakhstan",

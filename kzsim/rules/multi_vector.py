@@ -22,6 +22,11 @@ power "must be followed by a push closer to other powers") needs no equation: th
 1, so any fall of one is a rise of the others. The autonomy index is
 ``1 - max(L_RU_eff, L_CN_eff)``.
 
+This rule owns the alignment. Other mechanisms move it only through the ``multi_vector.alignment``
+channel (the BRI debt trap's shift toward China, BR10), which applies
+``kzsim.contracts.multi_vector.shift_toward_china`` at once; the relaxation toward the target
+goes on from the shifted alignment.
+
 References:
     Sources: P L177-180, L399-416, L604-609; T L299-305, L888-894, L943-947, L1218-1271,
     L1383-1385, L1554-1622, L1987-1989, L2045-2059, L2083-2089, L2123-2129; C L3, L19, L67;
@@ -36,6 +41,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import numpy.typing as npt
 
+from kzsim.contracts import bri_loans, russian_reactions, tariff_harmonisation
 from kzsim.contracts.multi_vector import Config, State
 from kzsim.dynamics import partial_adjustment, rate_from_half_life, saturation
 from kzsim.rules.base import Rule as BaseRule
@@ -186,9 +192,10 @@ def project_to_simplex_with_floors(point: FloatArray, floors: FloatArray) -> Flo
 class Rule(BaseRule[Config, State]):
     """Leverage of each power, alignment moving away from the strongest, autonomy.
 
-    Order in a month: raw leverages; mutual damping (written to ``russia.leverage`` and
-    ``china.leverage``); target alignment; relaxation toward it; projection onto the simplex with
-    floors (written to ``kazakhstan.alignment_*``); autonomy index.
+    Order in a month: raw leverages; mutual damping (``leverage_russia``, ``leverage_china``);
+    target alignment; relaxation toward it; projection onto the simplex with floors
+    (``alignment_*``); autonomy index. All are this rule's state; it reads trade, loans and
+    Russia's security ties through the views its contract declares.
     """
 
     def __init__(self, config: Config, model: KazakhstanModel) -> None:
@@ -200,36 +207,40 @@ class Rule(BaseRule[Config, State]):
 
     def step(self, model: KazakhstanModel) -> None:
         """Update leverages, alignment and autonomy."""
-        config = self.config
-        government, russia, china = model.kazakhstan, model.russia, model.china
+        config, state = self.config, self.state
+        trade = self.read(tariff_harmonisation.State)
+        loans = self.read(bri_loans.State)
+        reactions = self.read(russian_reactions.State)
+        russia, china = model.russia, model.china
+        gdp_usd_bn = model.kazakhstan.gdp_usd_bn
         self.leverage_russia_raw = russia_leverage(
             config,
-            russia.trade_leverage,
+            trade.trade_leverage_russia,
             russia.transit_dependence,
-            russia.security_leverage,
+            reactions.security_leverage_russia,
             russia.media_reach,
-            model.eaeu.member,
+            trade.eaeu_member,
         )
-        china.economic_weight = china_leverage(
+        state.china_economic_weight = china_leverage(
             config,
-            government.debt_to_gdp,
-            china.equity_usd_bn,
-            government.import_share_china,
-            china.investment_usd_bn / government.gdp_usd_bn,
+            float(loans.debt_to_china_usd_bn / gdp_usd_bn),
+            loans.china_equity_usd_bn,
+            trade.import_share_china,
+            loans.china_investment_usd_bn / gdp_usd_bn,
         )
-        russia.leverage, china.leverage = damp_leverages(
-            self.leverage_russia_raw, china.economic_weight, config.mutual_damping
+        state.leverage_russia, state.leverage_china = damp_leverages(
+            self.leverage_russia_raw, state.china_economic_weight, config.mutual_damping
         )
-        leverage = np.array([russia.leverage, china.leverage, 0.0], dtype=np.float64)
+        leverage = np.array([state.leverage_russia, state.leverage_china, 0.0], dtype=np.float64)
         multipliers = pulls(
             config,
-            government.capital_need,
+            loans.capital_need,
             china.lending_appetite,
-            government.threat_perception,
-            russia.csto_gratitude,
+            reactions.threat_perception,
+            reactions.csto_gratitude,
         )
         alignment = np.array(
-            [government.alignment_russia, government.alignment_china, government.alignment_west],
+            [state.alignment_russia, state.alignment_china, state.alignment_west],
             dtype=np.float64,
         )
         if self.base is None:
@@ -238,7 +249,7 @@ class Rule(BaseRule[Config, State]):
         rate = rate_from_half_life(config.alignment_relaxation_half_life_months)
         moved = partial_adjustment(alignment, target, rate)
         new = project_to_simplex_with_floors(moved, config.floors)
-        government.alignment_russia = float(new[0])
-        government.alignment_china = float(new[1])
-        government.alignment_west = float(new[2])
-        government.autonomy_index = 1.0 - max(russia.leverage, china.leverage)
+        state.alignment_russia = float(new[0])
+        state.alignment_china = float(new[1])
+        state.alignment_west = float(new[2])
+        state.autonomy_index = 1.0 - max(state.leverage_russia, state.leverage_china)

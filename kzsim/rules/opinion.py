@@ -46,6 +46,10 @@ import numpy as np
 import numpy.typing as npt
 
 from kzsim.agents.population import KAZAKH
+from kzsim.contracts import bri_loans as bri
+from kzsim.contracts import land_protests as land
+from kzsim.contracts import russian_reactions as reactions
+from kzsim.contracts import tariff_harmonisation as tariff
 from kzsim.contracts.opinion import Config, State
 from kzsim.dynamics import (
     adapt_geometric,
@@ -276,16 +280,18 @@ class Rule(BaseRule[Config, State]):
 
     Order in a month: hardship; then the four attitudes' inputs, all from this month's hardship and
     last month's attitudes; then one Friedkin-Johnsen step per attitude (one sparse mat-vec each),
-    written in place into the population arrays.
+    written in place into the population arrays, which this rule owns (see :class:`State`).
+    Other rules' state is read through the views declared in the contract's ``READS``.
     """
 
     def __init__(self, config: Config, model: KazakhstanModel) -> None:
         super().__init__(config, model)
         population = model.population
         self.region_population = np.array(
-            [float(p.region.population) for p in model.publics], dtype=np.float64
+            [float(region.population) for region in model.scenario.population.regions],
+            dtype=np.float64,
         )
-        self.initial_repression = float(model.kazakhstan.repression)
+        self.initial_repression = float(self.read(land.State).repression)
         self.ethnic_kazakh: BoolArray = population.ethnicity == KAZAKH
         #: The fuel price people have adjusted to (LP7).
         self.fuel_reference = float(model.kazakhstan.fuel_price_index)
@@ -305,40 +311,41 @@ class Rule(BaseRule[Config, State]):
     def _input_levels(self, model: KazakhstanModel) -> dict[str, FloatArray]:
         """Each attitude's input level in the model's current state (before scaling)."""
         population = model.population
-        government = model.kazakhstan
-        russia = model.russia
-        presence = np.array([p.chinese_presence for p in model.publics], dtype=np.float64)
+        media_reach = model.russia.media_reach
+        protests = self.read(land.State)
+        price_pressure = self.read(tariff.State).price_pressure
+        threat = self.read(reactions.State).threat_perception
         config = self.config
         return {
             "sinophobia": sinophobia_inputs(
                 config,
-                presence[population.region],
+                self.read(bri.State).chinese_presence[population.region],
                 population.china_contact,
                 media_amplified(
-                    government.land_salience,
+                    protests.land_salience,
                     population.russian_media,
-                    russia.media_reach,
+                    media_reach,
                     self.media_amplification,
                 ),
-                government.xinjiang_salience,
+                model.kazakhstan.xinjiang_salience,
                 self.ethnic_kazakh,
             ),
             "legitimacy": legitimacy_inputs(
                 config,
                 population.hardship,
                 population.baseline_hardship,
-                government.repression,
+                protests.repression,
                 self.initial_repression,
             ),
             "eaeu_support": eaeu_support_inputs(
                 config,
-                government.price_pressure,
-                government.threat_perception,
+                price_pressure,
+                threat,
                 population.russia_affinity,
                 model.drivers["sanctions_on_russia"],
             ),
             "russia_affinity": russia_affinity_inputs(
-                config, population.russian_media, russia.media_reach, government.threat_perception
+                config, population.russian_media, media_reach, threat
             ),
         }
 
@@ -346,19 +353,14 @@ class Rule(BaseRule[Config, State]):
         """Relax every citizen's hardship toward its target, then add the fuel-price part."""
         population = model.population
         government = model.kazakhstan
-        publics = model.publics
-        jobs_per_capita = (
-            1000.0 * np.array([p.project_jobs for p in publics]) / self.region_population
-        )
+        trade = self.read(tariff.State)
+        jobs_per_capita = 1000.0 * self.read(bri.State).project_jobs / self.region_population
         regional = regional_hardship_pressure(
-            self.config,
-            np.array([p.trader_income_loss for p in publics], dtype=np.float64),
-            np.array([p.producer_pressure for p in publics], dtype=np.float64),
-            jobs_per_capita,
+            self.config, trade.trader_income_loss, trade.producer_pressure, jobs_per_capita
         )
         regional += national_hardship_pressure(
             self.config,
-            government.price_pressure,
+            trade.price_pressure,
             government.budget_stress,
             model.drivers["sanctions_on_russia"],
         )

@@ -15,7 +15,7 @@ Kazakhstan's threat perception by a step whose contribution then decays with a h
 changes to threat perception (events such as Crimea) are left alone. Higher threat perception
 pulls alignment toward the West next month (multi_vector), which can irritate Russia again: the
 loop is damped by the cooldown and the decay. The non-tariff-barrier hazard rising with irritation
-is applied by the tariff rule, which reads ``russia.irritation`` (TH5).
+is applied by the tariff rule, which reads ``russian_irritation`` (TH5).
 
 RL1 (T L1218-1271, L1383-1389): Russia's security leverage (arms ~60% of imports, training) is
 steady: China's arms sales grow at the expense of other suppliers, not Russia. It moves slowly
@@ -24,9 +24,14 @@ Kazakhstan modernises its forces so as not to rely on Russia (T L1612-1622, L212
 ``S <- S + (1 - 0.5^(1/h_S)) (clip(S0 - d max(0, threat - threat0), 0, 1) - S)``; changes made
 by events move ``S0``.
 
-RL5 (T L286-307): the CSTO rescue of January 2022 leaves Russia a ``csto_gratitude`` (added by the
-land_protests rule when allied troops come) that pulls alignment toward Russia (multi_vector) but
-does not buy lasting deference: it halves every ``gratitude_half_life_months``.
+RL5 (T L286-307): the CSTO rescue of January 2022 leaves Russia a ``csto_gratitude`` (stepped up,
+to at most 1, through this rule's channel ``russian_reactions.csto_gratitude``, to which the
+land_protests rule posts when allied troops come) that pulls alignment toward Russia
+(multi_vector) but does not buy lasting deference: it halves every ``gratitude_half_life_months``.
+
+The rule writes only its own state (``kzsim.contracts.russian_reactions.State``) and reads the
+alignment of multi_vector's state and the sanctions driver. The scenario's events are the one
+other writer of that state: their changes to security leverage and threat perception stay.
 
 References:
     Sources: C L25-27, L47-49, L62; P L403-405, L465-470; T L218-226, L286-307, L1218-1271,
@@ -38,6 +43,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from kzsim.contracts import multi_vector as mv
 from kzsim.contracts.russian_reactions import Config, State
 from kzsim.dynamics import partial_adjustment, rate_from_half_life, retention_from_half_life
 from kzsim.rules.base import Rule as BaseRule
@@ -116,72 +122,78 @@ class Rule(BaseRule[Config, State]):
     Order in a month: security leverage moves toward its target and CSTO gratitude fades; decay
     the remaining threat from past rhetoric; update irritation from this month's alignment changes
     (multi_vector runs first) and sanctions; if rhetoric is due, log it and raise threat
-    perception.
+    perception. The scenario's events also write this rule's state (security leverage, threat
+    perception): changes to security leverage move its base ``S0``, and threat perception added
+    by events is never decayed here.
     """
 
     def __init__(self, config: Config, model: KazakhstanModel) -> None:
         super().__init__(config, model)
-        government = model.kazakhstan
-        self.previous_west = float(government.alignment_west)
-        self.previous_china = float(government.alignment_china)
+        alignment = self.read(mv.State)
+        self.previous_west = alignment.alignment_west
+        self.previous_china = alignment.alignment_china
         self.last_rhetoric_month: int | None = None
         #: Part of threat perception still due to past rhetoric episodes.
         self.rhetoric_threat = 0.0
         self.threat_retention = retention_from_half_life(config.threat_half_life_months)
-        self.initial_threat = float(government.threat_perception)
+        self.initial_threat = self.state.threat_perception
         #: Security leverage of arms and training (S0), moved by events only.
-        self.security_base = float(model.russia.security_leverage)
+        self.security_base = self.state.security_leverage_russia
+        #: Security leverage as this rule last wrote it; any other change is an event's.
         self._written_security = self.security_base
         self.security_rate = rate_from_half_life(config.security_adjustment_half_life_months)
         self.gratitude_retention = retention_from_half_life(config.gratitude_half_life_months)
 
     def step(self, model: KazakhstanModel) -> None:
         """Apply the mechanism for the current month."""
-        self._security(model)
+        self._security()
         self._irritation_and_rhetoric(model)
 
-    def _security(self, model: KazakhstanModel) -> None:
+    def _security(self) -> None:
         """RL1 and RL5: security leverage drifts to its target; CSTO gratitude fades."""
-        config, russia = self.config, model.russia
-        self.security_base += russia.security_leverage - self._written_security
+        state = self.state
+        self.security_base += state.security_leverage_russia - self._written_security
         target = security_target(
             self.security_base,
-            model.kazakhstan.threat_perception,
+            state.threat_perception,
             self.initial_threat,
-            config.security_self_reliance_per_threat,
+            self.config.security_self_reliance_per_threat,
         )
-        current = russia.security_leverage
-        russia.security_leverage = partial_adjustment(current, target, self.security_rate)
-        self._written_security = russia.security_leverage
-        russia.csto_gratitude *= self.gratitude_retention
+        current = state.security_leverage_russia
+        state.security_leverage_russia = partial_adjustment(current, target, self.security_rate)
+        self._written_security = state.security_leverage_russia
+        state.csto_gratitude *= self.gratitude_retention
 
     def _irritation_and_rhetoric(self, model: KazakhstanModel) -> None:
         """RL2 and RL3: irritation from drift and sanctions; rhetoric above the threshold."""
-        config = self.config
-        government, russia = model.kazakhstan, model.russia
+        config, state = self.config, self.state
         faded = self.rhetoric_threat * (1.0 - self.threat_retention)
         self.rhetoric_threat -= faded
-        government.threat_perception = max(0.0, government.threat_perception - faded)
-        west, china = float(government.alignment_west), float(government.alignment_china)
-        russia.irritation = irritation_update(
+        state.threat_perception = max(0.0, state.threat_perception - faded)
+        alignment = self.read(mv.State)
+        west, china = alignment.alignment_west, alignment.alignment_china
+        state.russian_irritation = irritation_update(
             config,
-            russia.irritation,
+            state.russian_irritation,
             west - self.previous_west,
             china - self.previous_china,
-            float(model.drivers.get("sanctions_on_russia", 0.0)),
+            model.drivers["sanctions_on_russia"],
         )
         self.previous_west, self.previous_china = west, china
         since = None if self.last_rhetoric_month is None else model.month - self.last_rhetoric_month
         if rhetoric_due(
-            russia.irritation, config.rhetoric_threshold, since, config.rhetoric_cooldown_months
+            state.russian_irritation,
+            config.rhetoric_threshold,
+            since,
+            config.rhetoric_cooldown_months,
         ):
-            before = government.threat_perception
-            government.threat_perception = min(1.0, before + config.rhetoric_threat_step)
-            self.rhetoric_threat += government.threat_perception - before
+            before = state.threat_perception
+            state.threat_perception = min(1.0, before + config.rhetoric_threat_step)
+            self.rhetoric_threat += state.threat_perception - before
             self.last_rhetoric_month = model.month
             model.log_event(
                 "russian_rhetoric",
                 "russia",
-                f"territorial rhetoric at irritation {russia.irritation:.2f}; threat perception "
-                f"{before:.2f} -> {government.threat_perception:.2f} (RL3; P L465-470)",
+                f"territorial rhetoric at irritation {state.russian_irritation:.2f}; threat "
+                f"perception {before:.2f} -> {state.threat_perception:.2f} (RL3; P L465-470)",
             )

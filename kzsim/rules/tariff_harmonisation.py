@@ -45,6 +45,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import numpy.typing as npt
 
+from kzsim.contracts import russian_reactions as reactions
 from kzsim.contracts.tariff_harmonisation import Config, State
 from kzsim.dynamics import adapt_geometric, partial_adjustment, rate_from_half_life, saturation
 from kzsim.months import parse_month
@@ -432,9 +433,12 @@ class Rule(BaseRule[Config, State]):
     """Applied tariff, import shares, prices, re-exports, grey trade, NTBs, trade leverage.
 
     Base prices are the first month's exchange rates with the pre-union tariff; base import shares
-    are the parameters. State kept on the rule: the reference exchange rates that relative prices
-    are measured against (they adapt as prices catch up), last month's nominal import price index,
-    the exports trend before NTB cuts, and the deviation of the applied tariff made by events.
+    are the parameters. The rule writes its outputs to its state (``self.state``) and reads
+    Russia's irritation from the reactions rule's state. Bookkeeping kept on the rule, read by no
+    one else: the reference exchange rates that relative prices are measured against (they adapt
+    as prices catch up), last month's nominal import price index, the exports trend before NTB
+    cuts, and the deviation of the applied tariff made by events (the one exogenous writer of
+    ``applied_tariff``).
     """
 
     def __init__(self, config: Config, model: KazakhstanModel) -> None:
@@ -452,8 +456,9 @@ class Rule(BaseRule[Config, State]):
         self.border_month = (
             None if self.union_month is None else self.union_month + config.months_to_open_border
         )
-        self.trader_hub = np.array([p.region.trader_hub for p in model.publics], dtype=np.bool_)
-        borders = np.array([p.region.borders_russia for p in model.publics], dtype=np.bool_)
+        regions = model.scenario.population.regions
+        self.trader_hub = np.array([r.trader_hub for r in regions], dtype=np.bool_)
+        borders = np.array([r.borders_russia for r in regions], dtype=np.bool_)
         self.producer_weights = np.where(borders, 1.0, config.producer_pressure_interior_weight)
         self.import_shares = self.base_shares.copy()
         #: China's real GDP relative to the start (from the growth driver).
@@ -461,7 +466,7 @@ class Rule(BaseRule[Config, State]):
         self.import_price_index = 1.0
         self.export_trend = 1.0
         self.tariff_deviation = 0.0
-        self._written_tariff = model.kazakhstan.applied_tariff
+        self._written_tariff = self.state.applied_tariff
 
     def step(self, model: KazakhstanModel) -> None:
         """Apply the mechanism for the current month, in the order of the module docstring."""
@@ -471,12 +476,12 @@ class Rule(BaseRule[Config, State]):
         russian_price = float(prices[0])
         shares = self._import_shares(model, prices)
         self._consumer_prices(model, lines.applied, prices)
-        trader_loss = self._reexports(model, lines, float(shares[1]))
+        trader_loss = self._reexports(lines, float(shares[1]))
         self._grey_trade(model, lines, russian_price)
         self._ntb_episode(model)
         self._exports_to_russia(model, russian_price)
         self._trade_leverage(model, lines.member)
-        self._regional_inputs(model, trader_loss, russian_price)
+        self._regional_inputs(trader_loss, russian_price)
 
     @staticmethod
     def _refuse_single_currency(model: KazakhstanModel) -> None:
@@ -491,12 +496,12 @@ class Rule(BaseRule[Config, State]):
 
     def _tariffs(self, model: KazakhstanModel) -> TariffLines:
         """TH1, TH6: this month's tariff lines; an event's change of the applied tariff persists."""
-        kazakhstan, eaeu = model.kazakhstan, model.eaeu
-        self.tariff_deviation += kazakhstan.applied_tariff - self._written_tariff
+        state = self.state
+        self.tariff_deviation += state.applied_tariff - self._written_tariff
         lines = tariff_lines(self.config, model.month, self.tariff_deviation)
-        kazakhstan.applied_tariff = self._written_tariff = lines.applied
-        eaeu.member = lines.member
-        eaeu.cet_rate = lines.cet
+        state.applied_tariff = self._written_tariff = lines.applied
+        state.eaeu_member = lines.member
+        state.cet_rate = lines.cet
         self._log_milestones(model, lines)
         return lines
 
@@ -518,7 +523,7 @@ class Rule(BaseRule[Config, State]):
 
     def _import_shares(self, model: KazakhstanModel, prices: FloatArray) -> FloatArray:
         """TH3, TH7: import shares move toward the Armington shares of this month's prices."""
-        config, kazakhstan = self.config, model.kazakhstan
+        config, state = self.config, self.state
         self.china_size *= (1.0 + model.drivers["china_gdp_growth_pct"] / 100.0) ** (1.0 / 12.0)
         weights = supply_weights(self.base_shares, self.china_size, config.china_supply_elasticity)
         target = armington_shares(weights, prices, config.armington_sigma)
@@ -527,14 +532,14 @@ class Rule(BaseRule[Config, State]):
             target,
             rate_from_half_life(config.import_share_adjustment_half_life_months),
         )
-        kazakhstan.import_share_russia = float(shares[0])
-        kazakhstan.import_share_china = float(shares[1])
-        kazakhstan.import_share_other = float(shares[2])
+        state.import_share_russia = float(shares[0])
+        state.import_share_china = float(shares[1])
+        state.import_share_other = float(shares[2])
         return shares
 
     def _consumer_prices(self, model: KazakhstanModel, tariff: float, prices: FloatArray) -> None:
         """TH2: consumer prices with partial pass-through of import prices; price pressure."""
-        config, kazakhstan = self.config, model.kazakhstan
+        config, state = self.config, self.state
         kzt, rub = model.drivers["kzt_per_usd"], model.drivers["rub_per_usd"]
         sigma, phi = config.armington_sigma, config.import_price_pass_through
         if config.inflation_driver_includes_fx:
@@ -549,19 +554,17 @@ class Rule(BaseRule[Config, State]):
                 config.pre_union_tariff,
             )
         nominal_index = ces_price_index(self.base_shares, nominal, sigma)
-        kazakhstan.consumer_price_index = cpi_step(
-            kazakhstan.consumer_price_index,
+        state.consumer_price_index = cpi_step(
+            state.consumer_price_index,
             model.drivers["kazakhstan_cpi_inflation_pct"],
             nominal_index,
             self.import_price_index,
             phi,
         )
         self.import_price_index = nominal_index
-        kazakhstan.price_pressure = price_pressure(
-            ces_price_index(self.base_shares, prices, sigma), phi
-        )
+        state.price_pressure = price_pressure(ces_price_index(self.base_shares, prices, sigma), phi)
 
-    def _reexports(self, model: KazakhstanModel, lines: TariffLines, china_share: float) -> float:
+    def _reexports(self, lines: TariffLines, china_share: float) -> float:
         """TH3: traders' re-export income; return the share of it lost since before the union."""
         config = self.config
         ratio = reexport_ratio(
@@ -570,42 +573,43 @@ class Rule(BaseRule[Config, State]):
             self.base_gap,
             float(self.base_shares[1]),
         )
-        model.kazakhstan.reexport_income_usd_bn = config.reexport_income_pre_union_usd_bn * ratio
+        self.state.reexport_income = config.reexport_income_pre_union_usd_bn * ratio
         return min(1.0, max(0.0, 1.0 - ratio)) if self.base_gap > 0.0 else 0.0
 
     def _grey_trade(self, model: KazakhstanModel, lines: TariffLines, russian_price: float) -> None:
         """TH4: grey trade grows across the open border with the price gaps, tariff margin too."""
-        config, kazakhstan = self.config, model.kazakhstan
+        config, state = self.config, self.state
         price_gap = (
             config.grey_trade_base_gap + abs(math.log(russian_price)) + reexport_gap(lines, 0.0)
         )
         border_open = (
             lines.member and self.border_month is not None and model.month >= self.border_month
         )
-        kazakhstan.grey_trade_index = partial_adjustment(
-            kazakhstan.grey_trade_index,
+        state.grey_trade_index = partial_adjustment(
+            state.grey_trade_index,
             grey_trade_target(border_open, price_gap, config.grey_trade_half_gap),
             rate_from_half_life(config.grey_trade_adjustment_half_life_months),
         )
 
     def _ntb_episode(self, model: KazakhstanModel) -> None:
         """TH5: an NTB episode starts or ends; one uniform draw a month, whatever the state."""
-        config, kazakhstan, russia = self.config, model.kazakhstan, model.russia
+        config, state = self.config, self.state
+        irritation = self.read(reactions.State).russian_irritation
         hazard = ntb_hazard(
-            config.ntb_base_hazard_per_month, config.ntb_irritation_gain, russia.irritation
+            config.ntb_base_hazard_per_month, config.ntb_irritation_gain, irritation
         )
-        russia.ntb_hazard = hazard
+        state.ntb_hazard = hazard
         draw = float(self.rng.random())
-        if kazakhstan.ntb_active:
+        if state.ntb_active:
             if draw < 1.0 / config.ntb_mean_duration_months:
-                kazakhstan.ntb_active = False
+                state.ntb_active = False
                 model.log_event(
                     "ntb_lifted",
                     "russia",
                     "Russia lifts its ban on Kazakh goods (E L25: bans lifted or eased)",
                 )
         elif draw < hazard:
-            kazakhstan.ntb_active = True
+            state.ntb_active = True
             model.log_event(
                 "ntb_imposed",
                 "russia",
@@ -615,23 +619,23 @@ class Rule(BaseRule[Config, State]):
 
     def _exports_to_russia(self, model: KazakhstanModel, russian_price: float) -> None:
         """TH7, RL6: exports to Russia follow the rouble, less NTB and sanctions cuts."""
-        config, kazakhstan = self.config, model.kazakhstan
+        config, state = self.config, self.state
         self.export_trend = partial_adjustment(
             self.export_trend,
             export_target(russian_price, config.export_price_elasticity),
             rate_from_half_life(config.export_adjustment_half_life_months),
         )
-        cut = config.ntb_export_cut if kazakhstan.ntb_active else 0.0
+        cut = config.ntb_export_cut if state.ntb_active else 0.0
         spillover = config.sanctions_export_cut * model.drivers["sanctions_on_russia"]
-        kazakhstan.exports_to_russia_index = self.export_trend * (1.0 - cut) * (1.0 - spillover)
+        state.exports_to_russia_index = self.export_trend * (1.0 - cut) * (1.0 - spillover)
 
     def _trade_leverage(self, model: KazakhstanModel, member: bool) -> None:
         """TH8: Russia's trade leverage from imports, membership and oil transit."""
-        config, russia = self.config, model.russia
-        russia.trade_leverage = trade_leverage(
-            model.kazakhstan.import_share_russia,
+        config, state = self.config, self.state
+        state.trade_leverage_russia = trade_leverage(
+            state.import_share_russia,
             member,
-            russia.transit_dependence,
+            model.russia.transit_dependence,
             (
                 config.leverage_weight_imports,
                 config.leverage_weight_membership,
@@ -639,16 +643,13 @@ class Rule(BaseRule[Config, State]):
             ),
         )
 
-    def _regional_inputs(
-        self, model: KazakhstanModel, trader_loss: float, russian_price: float
-    ) -> None:
+    def _regional_inputs(self, trader_loss: float, russian_price: float) -> None:
         """TH3, TH7: traders' income loss and producer pressure by region, for the opinion rule."""
-        pressure = producer_pressure(
+        state = self.state
+        state.trader_income_loss[:] = np.where(self.trader_hub, trader_loss, 0.0)
+        state.producer_pressure[:] = producer_pressure(
             russian_price, self.config.producer_pressure_gain, self.producer_weights
         )
-        for public in model.publics:
-            public.trader_income_loss = trader_loss if self.trader_hub[public.index] else 0.0
-            public.producer_pressure = float(pressure[public.index])
 
     def _log_milestones(self, model: KazakhstanModel, lines: TariffLines) -> None:
         """Log the schedule's turning points in the month they happen."""

@@ -9,7 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kzsim.contracts.bri_loans import AGRICULTURE, EQUITY_SWAP, TRANSPORT, Config
+from kzsim.contracts import multi_vector as mv
+from kzsim.contracts.bri_loans import AGRICULTURE, EQUITY_SWAP, TRANSPORT, Config, State
 from kzsim.model import KazakhstanModel
 from kzsim.rules.bri_loans import (
     AcceptanceWeights,
@@ -27,7 +28,6 @@ from kzsim.rules.bri_loans import (
     presence_from_stock,
     protest_pressure,
     sector_region_weights,
-    shift_alignment,
 )
 from kzsim.rules.land_protests import Rule as LandProtestsRule
 from kzsim.rules.loan_ledger import FAILED
@@ -55,6 +55,16 @@ def run(model: KazakhstanModel) -> KazakhstanModel:
     for _ in range(model.scenario.months):
         model.step()
     return model
+
+
+def loans(model: KazakhstanModel) -> State:
+    """This rule's state."""
+    return model.state(State)
+
+
+def alignment(model: KazakhstanModel) -> mv.State:
+    """The multi-vector rule's state, where the debt trap moves alignment."""
+    return model.state(mv.State)
 
 
 def the_rule(model: KazakhstanModel) -> Rule:
@@ -215,12 +225,18 @@ def test_lender_choice_probabilities() -> None:
     np.testing.assert_allclose(trap[[0, 2]], 0.1 * np.array([0.6, 0.15]) / 0.75)
 
 
-def test_shift_alignment_keeps_the_simplex() -> None:
-    ru, cn, west = shift_alignment(0.5, 0.2, 0.3, 0.1)
+def shifted(russia: float, china: float, west: float, delta: float) -> tuple[float, ...]:
+    state = mv.State(alignment_russia=russia, alignment_china=china, alignment_west=west)
+    mv.shift_toward_china(state, delta)
+    return state.alignment_russia, state.alignment_china, state.alignment_west
+
+
+def test_debt_trap_shift_toward_china_keeps_the_simplex() -> None:
+    ru, cn, west = shifted(0.5, 0.2, 0.3, 0.1)
     assert cn == pytest.approx(0.28)
     assert ru + cn + west == pytest.approx(1.0)
     assert ru / west == pytest.approx(0.5 / 0.3)
-    assert shift_alignment(0.5, 0.2, 0.3, 0.0) == pytest.approx((0.5, 0.2, 0.3))
+    assert shifted(0.5, 0.2, 0.3, 0.0) == pytest.approx((0.5, 0.2, 0.3))
 
 
 def test_presence_and_local_jobs() -> None:
@@ -273,9 +289,9 @@ def test_ledger_balances_in_model_runs(
     )
     ledger = the_rule(model).ledger
     assert np.abs(ledger.balance_error()).max() <= 1e-9
-    assert model.kazakhstan.debt_to_china_usd_bn == pytest.approx(ledger.total_outstanding)
-    kz = model.kazakhstan
-    assert kz.alignment_russia + kz.alignment_china + kz.alignment_west == pytest.approx(1.0)
+    assert loans(model).debt_to_china_usd_bn == pytest.approx(ledger.total_outstanding)
+    a = alignment(model)
+    assert a.alignment_russia + a.alignment_china + a.alignment_west == pytest.approx(1.0)
 
 
 # --- behaviour -----------------------------------------------------------------------------------
@@ -294,7 +310,9 @@ def test_more_appetite_gives_more_loans() -> None:
     assert sum(count(m, "loan_accepted") for m in keen) > 3 * sum(
         count(m, "loan_accepted") for m in shy
     )
-    assert sum(m.china.disbursed_usd_bn for m in keen) > sum(m.china.disbursed_usd_bn for m in shy)
+    assert sum(loans(m).china_disbursed_usd_bn for m in keen) > sum(
+        loans(m).china_disbursed_usd_bn for m in shy
+    )
 
 
 def test_accepted_loans_are_in_the_ledger_and_the_debt() -> None:
@@ -303,15 +321,16 @@ def test_accepted_loans_are_in_the_ledger_and_the_debt() -> None:
     accepted = count(model, "loan_accepted")
     assert accepted > 0
     assert rule.ledger.size == accepted + 1  # plus the legacy stock
-    assert model.kazakhstan.debt_to_china_usd_bn == pytest.approx(rule.ledger.total_outstanding)
-    assert model.china.disbursed_usd_bn == pytest.approx(float(rule.ledger.disbursed[1:].sum()))
+    state = loans(model)
+    assert state.debt_to_china_usd_bn == pytest.approx(rule.ledger.total_outstanding)
+    assert state.china_disbursed_usd_bn == pytest.approx(float(rule.ledger.disbursed[1:].sum()))
     # project spending grows with the loans, scaled by each project's value (T L888-894)
     ledger = rule.ledger
     spent = ledger.disbursed[1 : ledger.size] * (
         ledger.project_value[1 : ledger.size] / ledger.principal[1 : ledger.size]
     )
-    assert model.china.investment_usd_bn == pytest.approx(float(spent.sum()))
-    assert model.china.investment_usd_bn > model.china.disbursed_usd_bn
+    assert state.china_investment_usd_bn == pytest.approx(float(spent.sum()))
+    assert state.china_investment_usd_bn > state.china_disbursed_usd_bn
 
 
 def oil_model(price: float, seed: int) -> KazakhstanModel:
@@ -334,18 +353,18 @@ def test_capital_need_follows_oil_and_raises_acceptance() -> None:
     dear = [run(oil_model(120.0, seed)) for seed in (1, 2)]
     stress = cheap[0].kazakhstan.budget_stress
     assert stress > 0.2
-    assert cheap[0].kazakhstan.capital_need == pytest.approx(min(1.0, 0.3 + stress))
-    assert dear[0].kazakhstan.capital_need == pytest.approx(0.3)
+    assert loans(cheap[0]).capital_need == pytest.approx(min(1.0, 0.3 + stress))
+    assert loans(dear[0]).capital_need == pytest.approx(0.3)
     assert acceptance_share(cheap) > acceptance_share(dear) + 0.1
 
 
 def test_high_leakage_brings_failures_and_lowers_appetite() -> None:
     clean = [run(loan_model(seed, leakage_mean=0.02, offers_per_year=24.0)) for seed in (1, 2)]
     corrupt = [run(loan_model(seed, leakage_mean=0.6, offers_per_year=24.0)) for seed in (1, 2)]
-    assert sum(m.china.failed_projects for m in corrupt) >= 4
-    assert sum(m.china.failed_projects for m in clean) == 0
+    assert sum(loans(m).failed_projects for m in corrupt) >= 4
+    assert sum(loans(m).failed_projects for m in clean) == 0
     assert sum(count(m, "project_failed") for m in corrupt) == sum(
-        m.china.failed_projects for m in corrupt
+        loans(m).failed_projects for m in corrupt
     )
     mean_appetite = np.mean([m.china.lending_appetite for m in corrupt])
     assert mean_appetite < np.mean([m.china.lending_appetite for m in clean])
@@ -354,6 +373,26 @@ def test_high_leakage_brings_failures_and_lowers_appetite() -> None:
     failed = ledger.status[: ledger.size] == FAILED
     assert (ledger.cancelled[: ledger.size][failed] > 0).all()
     assert (ledger.cancelled[: ledger.size][~failed] == 0).all()
+
+
+def test_effects_on_what_others_own_are_posted_to_their_channels() -> None:
+    model = loan_model(
+        3, leakage_mean=0.7, offers_per_year=24.0, debt_trap=True, distress_threshold=0.0
+    )
+    channels = model.channels
+    failure_months = trap_months = 0
+    for _ in range(model.scenario.months):
+        model.step()
+        this_month = [e.kind for e in model.log if e.date == model.date]
+        assert "bri_loans.hostility" in channels["china.lending_appetite"].totals
+        if "project_failed" in this_month:
+            failure_months += 1
+            assert "bri_loans.project_failure" in channels["citizens.legitimacy"].totals
+            assert "bri_loans.project_failure" in channels["china.lending_appetite"].totals
+        if "debt_equity_swap" in this_month:
+            trap_months += 1
+            assert "bri_loans.debt_trap" in channels["multi_vector.alignment"].totals
+    assert failure_months > 0 and trap_months > 0
 
 
 def test_failures_hit_legitimacy_only_in_their_region() -> None:
@@ -378,8 +417,8 @@ def test_jobs_presence_and_contact_go_to_project_regions() -> None:
     ever_presence = np.zeros(len(model.publics))
     for _ in range(model.scenario.months):
         model.step()
-        ever_jobs += [p.project_jobs for p in model.publics]
-        ever_presence += [p.chinese_presence for p in model.publics]
+        ever_jobs += loans(model).project_jobs
+        ever_presence += loans(model).chinese_presence
     ledger = the_rule(model).ledger
     project_regions = set(ledger.region[1 : ledger.size])
     assert ever_jobs.sum() > 0
@@ -410,13 +449,13 @@ def test_protests_lower_appetite_and_agricultural_lending() -> None:
 
     calm = [protest_run(seed, 0.0) for seed in (1, 2)]
     unrest = [protest_run(seed, 0.12) for seed in (1, 2)]
-    assert max(m.china.agriculture_appetite for m in unrest) < 0.05
-    assert min(m.china.agriculture_appetite for m in calm) == 1.0
+    assert max(loans(m).china_agriculture_appetite for m in unrest) < 0.05
+    assert min(loans(m).china_agriculture_appetite for m in calm) == 1.0
     assert max(m.china.lending_appetite for m in unrest) < min(
         m.china.lending_appetite for m in calm
     )
-    assert sum(m.china.agriculture_signed_usd_bn for m in unrest) < 0.5 * sum(
-        m.china.agriculture_signed_usd_bn for m in calm
+    assert sum(loans(m).china_agriculture_signed_usd_bn for m in unrest) < 0.5 * sum(
+        loans(m).china_agriculture_signed_usd_bn for m in calm
     )
     assert sum(agriculture_loans(m) for m in unrest) < 0.3 * sum(agriculture_loans(m) for m in calm)
 
@@ -427,48 +466,49 @@ def test_agriculture_appetite_recovers_slowly_after_protests() -> None:
     active[: active.size // 5] = True
     for _ in range(6):
         model.step()
-    low = model.china.agriculture_appetite
+    low = loans(model).china_agriculture_appetite
     active[:] = False
     for _ in range(12):
         model.step()
-    recovered = model.china.agriculture_appetite
+    recovered = loans(model).china_agriculture_appetite
     assert low < recovered < 0.5
 
 
 def test_debt_trap_switch_turns_distress_into_equity_and_alignment() -> None:
-    distress = {"distress_threshold": 0.0, "distress_cooldown_months": 1}
+    distress: dict[str, Any] = {"distress_threshold": 0.0, "distress_cooldown_months": 1}
     plain = run(loan_model(1, **distress))
     trap = run(loan_model(1, debt_trap=True, **distress))
     kinds = ("debt_reschedule", "debt_equity_swap", "debt_write_off")
     assert sum(count(plain, k) for k in kinds) == 24
     assert count(trap, "debt_equity_swap") > count(plain, "debt_equity_swap")
-    assert trap.china.equity_usd_bn > plain.china.equity_usd_bn
-    assert trap.kazakhstan.alignment_china > 0.25
-    assert plain.kazakhstan.alignment_china == pytest.approx(0.2)
-    kz = trap.kazakhstan
-    assert kz.alignment_russia + kz.alignment_china + kz.alignment_west == pytest.approx(1.0)
+    assert loans(trap).china_equity_usd_bn > loans(plain).china_equity_usd_bn
+    assert alignment(trap).alignment_china > 0.25
+    assert alignment(plain).alignment_china == pytest.approx(0.2)
+    a = alignment(trap)
+    assert a.alignment_russia + a.alignment_china + a.alignment_west == pytest.approx(1.0)
 
 
 def test_no_distress_below_threshold_by_default() -> None:
     model = run(loan_model(1))
-    assert model.kazakhstan.debt_service_ratio < Config().distress_threshold
+    assert loans(model).debt_service_ratio < Config().distress_threshold
     assert not any(e.kind.startswith("debt_") for e in model.log)
-    assert model.china.equity_usd_bn == 0.0
+    assert loans(model).china_equity_usd_bn == 0.0
 
 
 def test_legacy_debt_amortises_without_new_loans() -> None:
     model = run(loan_model(1, offers_per_year=0.0))
-    debt = model.kazakhstan.debt_to_china_usd_bn
+    debt = loans(model).debt_to_china_usd_bn
     assert 0.0 < debt < Config().legacy_debt_usd_bn
-    assert model.kazakhstan.debt_service_ratio > 0.0
+    assert loans(model).debt_service_ratio > 0.0
 
 
 def test_disabled_rule_leaves_debt_at_zero() -> None:
     model = run(small_model(1, initial=KEEN_CHINA, rules={"bri_loans": {"enabled": False}}))
-    assert model.kazakhstan.debt_to_china_usd_bn == 0.0
-    assert model.kazakhstan.debt_service_ratio == 0.0
-    assert model.china.disbursed_usd_bn == 0.0
-    assert model.china.failed_projects == 0
+    state = loans(model)
+    assert state.debt_to_china_usd_bn == 0.0
+    assert state.debt_service_ratio == 0.0
+    assert state.china_disbursed_usd_bn == 0.0
+    assert state.failed_projects == 0
     assert not any(e.kind.startswith(("loan_", "project_", "debt_")) for e in model.log)
 
 
@@ -476,5 +516,5 @@ def test_rule_runs_with_the_other_rules() -> None:
     model = run(small_model(2, initial=KEEN_CHINA))
     ledger = the_rule(model).ledger
     assert np.abs(ledger.balance_error()).max() <= 1e-9
-    assert 0.0 <= model.china.agriculture_appetite <= 1.0
+    assert 0.0 <= loans(model).china_agriculture_appetite <= 1.0
     assert any(isinstance(r, LandProtestsRule) for r in model.rules)

@@ -8,6 +8,8 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 
+from kzsim.contracts import russian_reactions
+from kzsim.contracts.land_protests import State
 from kzsim.dynamics import retention_from_half_life
 from kzsim.model import KazakhstanModel
 from kzsim.months import parse_month
@@ -49,19 +51,30 @@ def land_model(
     return small_model(seed, **deep_merge(sections, extra or {}))
 
 
+def land(model: KazakhstanModel) -> State:
+    """The rule's own state."""
+    return model.state(State)
+
+
+def gratitude(model: KazakhstanModel) -> float:
+    """Russia's CSTO gratitude, owned by russian_reactions."""
+    return model.state(russian_reactions.State).csto_gratitude
+
+
 def run(model: KazakhstanModel, months: int | None = None) -> list[dict[str, float]]:
     """Step the model and record the rule's state each month."""
     rows = []
+    state = land(model)
     for _ in range(model.scenario.months if months is None else months):
         model.step()
         rows.append(
             {
                 "month": model.month,
-                "state": model.kazakhstan.land_policy_state,
-                "salience": model.kazakhstan.land_salience,
-                "repression": model.kazakhstan.repression,
+                "state": state.land_policy_state,
+                "salience": state.land_salience,
+                "repression": state.repression,
                 "active": float(model.population.active.mean()),
-                "regions": model.kazakhstan.regions_in_wave,
+                "regions": state.regions_in_wave,
             }
         )
     return rows
@@ -260,7 +273,7 @@ def test_moratorium_holds_then_ends_in_ban_or_reform(threshold: float, final: La
     assert start < parse_month("2010-09")  # before the law takes effect (SF6)
     during = [r for r in rows if start <= r["month"] < start + 9]
     assert all(r["state"] == LandPolicy.MORATORIUM for r in during)
-    assert model.kazakhstan.land_policy_state == final
+    assert land(model).land_policy_state == final
     ended = next(r for r in rows if r["month"] == start + 9)
     assert ended["state"] == final
     mean = float(model.population.sinophobia.mean())
@@ -276,7 +289,7 @@ def test_wave_brings_moratorium_and_crackdown_logged() -> None:
     kinds = [e.kind for e in model.log]
     assert "moratorium" in kinds and "crackdown" in kinds
     protests = [e for e in model.log if e.kind == "protest"]
-    names = {p.region.name for p in model.publics}
+    names = {region.name for region in model.scenario.population.regions}
     assert len(protests) >= 3
     assert all(e.detail.removeprefix("protests in ") in names for e in protests)
     moratorium = next(e for e in model.log if e.kind == "moratorium")
@@ -310,13 +323,13 @@ def test_response_variants(response: str) -> None:
     after = float(model.population.legitimacy.mean())
     if response == "concede":
         assert "moratorium" in kinds and "crackdown" not in kinds
-        assert model.kazakhstan.land_policy_state == LandPolicy.MORATORIUM
-        assert model.kazakhstan.repression == pytest.approx(0.3)
+        assert land(model).land_policy_state == LandPolicy.MORATORIUM
+        assert land(model).repression == pytest.approx(0.3)
         assert after > before
     else:
         assert "crackdown" in kinds and "moratorium" not in kinds
-        assert model.kazakhstan.land_policy_state == LandPolicy.REFORM_PENDING
-        assert model.kazakhstan.repression > 0.3
+        assert land(model).land_policy_state == LandPolicy.REFORM_PENDING
+        assert land(model).repression > 0.3
         assert after < before
 
 
@@ -344,7 +357,7 @@ def test_reform_under_low_sinophobia_brings_no_response() -> None:
     rows = run(model, 12)
     assert max(r["regions"] for r in rows) < 3
     assert not any(e.kind in {"moratorium", "crackdown"} for e in model.log)
-    assert model.kazakhstan.land_policy_state == LandPolicy.IN_FORCE
+    assert land(model).land_policy_state == LandPolicy.IN_FORCE
 
 
 def test_no_reform_no_land_term() -> None:
@@ -352,6 +365,23 @@ def test_no_reform_no_land_term() -> None:
     reform = run(land_model(sinophobia=0.8), 12)
     assert all(r["salience"] == 0.0 and r["state"] == LandPolicy.CLOSED for r in quiet)
     assert max(r["active"] for r in reform) > max(r["active"] for r in quiet) + 0.03
+
+
+def test_waves_are_the_regions_above_the_wave_share_and_only_new_ones_are_logged() -> None:
+    model = land_model(sinophobia=0.8, response_cooldown_months=24)
+    state = land(model)
+    population = model.population
+    wave_share = model.scenario.rules.land_protests.wave_share
+    before = np.zeros(len(model.scenario.population.regions), bool)
+    for _ in range(12):
+        model.step()
+        expected = population.regional_mean(population.active) > wave_share
+        np.testing.assert_array_equal(state.in_wave, expected.astype(float))
+        assert state.regions_in_wave == expected.sum()
+        logged = [e for e in model.log if e.kind == "protest" and e.date == model.date]
+        assert len(logged) == (expected & ~before).sum()
+        before = expected
+    assert any(e.kind == "protest" for e in model.log)
 
 
 def test_jailed_citizens_are_never_active_and_terms_count_down() -> None:
@@ -421,7 +451,7 @@ def test_the_rule_takes_the_reform_date_from_the_fired_land_reform_event() -> No
     assert rule.reform_effective_month is None
     run(model, 1)  # 2010-03: the land_reform event fires
     assert rule.reform_effective_month == parse_month("2010-09")
-    assert model.kazakhstan.land_policy_state == LandPolicy.REFORM_PENDING
+    assert land(model).land_policy_state == LandPolicy.REFORM_PENDING
     assert not hasattr(model.kazakhstan, "land_reform_effective_month")
 
 
@@ -455,8 +485,28 @@ def test_a_wave_that_outlasts_the_crackdown_brings_allied_troops_and_elite_chang
     kept = retention_from_half_life(6.0)
     assert at(rows, "2010-02")["repression"] == pytest.approx(0.3 + 0.2 * kept + 0.3)
     assert at(rows, "2010-03")["repression"] == pytest.approx(0.3 + 0.2 * kept**2 + 0.3 * 0.5)
-    assert model.russia.csto_gratitude == pytest.approx(0.5)
+    assert gratitude(model) == pytest.approx(0.5)
     assert sum(kind == "outside_help" for _, kind in kinds) == 1  # once within the cooldown
+
+
+def test_allied_troops_post_csto_gratitude_to_its_owners_channel() -> None:
+    model = unrest_model()
+    run(model, 2)  # 2010-02: troops
+    channel = model.channels["russian_reactions.csto_gratitude"]
+    assert channel.totals == {"land_protests": pytest.approx(0.5)}
+    assert gratitude(model) == pytest.approx(0.5)
+
+
+def test_crackdown_and_elite_change_move_legitimacy_through_its_owners_channel() -> None:
+    model = unrest_model()
+    size = model.population.size
+    run(model, 1)  # 2010-01: crackdown, nothing to concede without a reform
+    assert model.channels["citizens.legitimacy"].totals == {
+        "land_protests": pytest.approx(0.02 * size)
+    }
+    np.testing.assert_allclose(model.population.legitimacy, 0.2 - 0.02)
+    run(model, 1)  # 2010-02: elite change
+    np.testing.assert_allclose(model.population.legitimacy, 0.2 - 0.02 + 0.05)
 
 
 def test_no_allied_troops_when_the_crackdown_ends_the_wave() -> None:
@@ -484,14 +534,15 @@ def test_outside_help_can_be_switched_off() -> None:
     run(model, 4)
     kinds = {e.kind for e in model.log}
     assert "outside_help" not in kinds and "elite_change" in kinds
-    assert model.russia.csto_gratitude == 0.0
+    assert gratitude(model) == 0.0
 
 
 def test_disabled_rule_changes_nothing() -> None:
     model = land_model(sinophobia=0.8, enabled=False)
     run(model, 12)
-    assert model.kazakhstan.land_policy_state == LandPolicy.CLOSED
-    assert model.kazakhstan.land_salience == 0.0
-    assert model.kazakhstan.repression == pytest.approx(0.3)
+    assert land(model).land_policy_state == LandPolicy.CLOSED
+    assert land(model).land_salience == 0.0
+    assert land(model).repression == pytest.approx(0.3)
+    assert land(model).regions_in_wave == 0 and not land(model).in_wave.any()
     assert not model.population.active.any()
     assert not any(e.kind in {"protest", "moratorium", "crackdown"} for e in model.log)

@@ -10,8 +10,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from kzsim.contracts.multi_vector import Config
-from kzsim.model import KazakhstanModel
+from kzsim.contract import ReadOnly
+from kzsim.contracts import bri_loans, russian_reactions, tariff_harmonisation
+from kzsim.contracts.multi_vector import READS, Config, State, shift_toward_china
+from kzsim.model import ACTOR_OWNERS, KazakhstanModel
 from kzsim.rules.multi_vector import (
     Rule,
     alignment_target,
@@ -36,11 +38,24 @@ def mv_model(seed: int = 1, **multi_vector: Any) -> KazakhstanModel:
     )
 
 
+def mv(model: KazakhstanModel) -> State:
+    """The multi-vector rule's state."""
+    return model.state(State)
+
+
+def loans(model: KazakhstanModel) -> bri_loans.State:
+    """The BRI loans rule's state (debt, equity, investment, capital need)."""
+    return model.state(bri_loans.State)
+
+
+def reactions(model: KazakhstanModel) -> russian_reactions.State:
+    """Russia's reactions' state (security leverage, gratitude, threat perception)."""
+    return model.state(russian_reactions.State)
+
+
 def alignment(model: KazakhstanModel) -> np.ndarray:
-    government = model.kazakhstan
-    return np.array(
-        [government.alignment_russia, government.alignment_china, government.alignment_west]
-    )
+    state = mv(model)
+    return np.array([state.alignment_russia, state.alignment_china, state.alignment_west])
 
 
 def run(model: KazakhstanModel, months: int) -> KazakhstanModel:
@@ -195,6 +210,117 @@ def test_config_rejects_floors_that_leave_no_room() -> None:
         )
 
 
+# --- the alignment channel -----------------------------------------------------------------
+
+
+def test_shift_toward_china_by_hand() -> None:
+    state = State(alignment_russia=0.5, alignment_china=0.2, alignment_west=0.3)
+    shift_toward_china(state, 0.1)
+    # China closes a tenth of its gap to 1; Russia and the West give up 0.08 pro rata
+    assert state.alignment_china == pytest.approx(0.2 + 0.1 * 0.8)
+    assert state.alignment_russia == pytest.approx(0.5 * 0.72 / 0.8)
+    assert state.alignment_west == pytest.approx(0.3 * 0.72 / 0.8)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.floats(0.01, 1.0), min_size=3, max_size=3),
+    st.floats(0.0, 1.0),
+)
+def test_shift_toward_china_keeps_the_simplex(weights: list[float], delta: float) -> None:
+    a = np.array(weights) / sum(weights)
+    state = State(alignment_russia=a[0], alignment_china=a[1], alignment_west=a[2])
+    shift_toward_china(state, delta)
+    after = np.array([state.alignment_russia, state.alignment_china, state.alignment_west])
+    assert after.sum() == pytest.approx(1.0)
+    assert np.all(after >= 0.0)
+    assert after[1] - a[1] == pytest.approx(delta * (1.0 - a[1]))
+    assert after[0] * a[2] == pytest.approx(after[2] * a[0])  # Russia : West unchanged
+
+
+def test_shift_toward_china_first_returns_to_the_simplex() -> None:
+    # an event left the weights summing to 2: they are normalised before the shift
+    state = State(alignment_russia=1.0, alignment_china=0.4, alignment_west=0.6)
+    shift_toward_china(state, 0.0)
+    after = (state.alignment_russia, state.alignment_china, state.alignment_west)
+    assert after == pytest.approx((0.5, 0.2, 0.3))
+
+
+def test_alignment_channel_applies_at_once_and_totals_by_source() -> None:
+    model = mv_model()
+    channel = model.channels["multi_vector.alignment"]
+    channel.post("bri_loans", 0.1)
+    assert mv(model).alignment_china == pytest.approx(0.28)
+    assert alignment(model).sum() == pytest.approx(1.0)
+    channel.post("bri_loans", 0.05)
+    channel.post("other", 0.02)
+    assert mv(model).alignment_china == pytest.approx(1 - 0.72 * 0.95 * 0.98)
+    assert channel.totals == pytest.approx({"bri_loans": 0.15, "other": 0.02})
+    channel.new_month()
+    assert channel.totals == {}
+
+
+def test_channel_exists_and_moves_the_state_when_the_rule_is_disabled() -> None:
+    # the state, and so the channel, exist whether or not the rule runs
+    model = small_model(rules=deep_merge(OTHER_RULES_OFF, {"multi_vector": {"enabled": False}}))
+    model.channels["multi_vector.alignment"].post("bri_loans", 0.5)
+    assert mv(model).alignment_china == pytest.approx(0.6)
+
+
+# --- the contract ---------------------------------------------------------------------------
+
+
+class Recorder:
+    """Stands for an actor or a view: records each name read, refuses every write."""
+
+    def __init__(self, target: Any, owner: str, seen: set[str]) -> None:
+        object.__setattr__(self, "_target", target)
+        object.__setattr__(self, "_owner", owner)
+        object.__setattr__(self, "_seen", seen)
+
+    def __getattr__(self, name: str) -> Any:
+        self._seen.add(f"{self._owner}.{name}")
+        return getattr(self._target, name)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AssertionError(f"the rule writes {self._owner}.{name}, which it does not own")
+
+
+class RecordingModel:
+    """Stands for the model: hands out recording actors and refuses every other way in."""
+
+    def __init__(self, model: KazakhstanModel, seen: set[str]) -> None:
+        self._model, self._seen = model, seen
+
+    def __getattr__(self, name: str) -> Any:
+        if name in ACTOR_OWNERS:
+            return Recorder(getattr(self._model, name), name, self._seen)
+        raise AssertionError(f"the rule reaches model.{name}, around its declared reads")
+
+
+def test_reads_are_exactly_what_the_rule_reads_and_it_writes_no_other_state() -> None:
+    model = mv_model()
+    rule = model.rules[0]
+    assert isinstance(rule, Rule)
+    seen: set[str] = set()
+    views: dict[str, Any] = {owner: Recorder(v, owner, seen) for owner, v in rule._views.items()}
+    rule._views = views
+    rule.step(RecordingModel(model, seen))  # type: ignore[arg-type]
+    assert seen == set(READS)
+
+
+def test_views_of_other_states_are_read_only() -> None:
+    model = mv_model()
+    rule = model.rules[0]
+    assert isinstance(rule, Rule)
+    trade = rule.read(tariff_harmonisation.State)
+    assert isinstance(trade, ReadOnly)
+    with pytest.raises(AttributeError, match="may not write"):
+        trade.import_share_china = 0.9
+    with pytest.raises(AttributeError, match="does not declare"):
+        _ = trade.applied_tariff
+
+
 # --- behaviour on the model -----------------------------------------------------------------
 
 
@@ -209,34 +335,34 @@ def test_higher_china_leverage_lowers_alignment_with_china() -> None:
     control, indebted = mv_model(), mv_model()
     control.step()
     indebted.step()
-    indebted.kazakhstan.debt_to_china_usd_bn = 0.3 * indebted.kazakhstan.gdp_usd_bn
+    loans(indebted).debt_to_china_usd_bn = 0.3 * indebted.kazakhstan.gdp_usd_bn
     run(control, 24)
     run(indebted, 24)
-    assert indebted.china.leverage > control.china.leverage
-    assert indebted.kazakhstan.alignment_china < control.kazakhstan.alignment_china - 0.02
+    assert mv(indebted).leverage_china > mv(control).leverage_china
+    assert mv(indebted).alignment_china < mv(control).alignment_china - 0.02
 
 
 def test_china_presence_damps_dominant_russia_and_raises_autonomy() -> None:
     # MV1: while Russia's hold is the strongest, China's growing leverage damps it
     control, indebted = mv_model(), mv_model()
-    indebted.kazakhstan.debt_to_china_usd_bn = 0.05 * indebted.kazakhstan.gdp_usd_bn
+    loans(indebted).debt_to_china_usd_bn = 0.05 * indebted.kazakhstan.gdp_usd_bn
     run(control, 3)
     run(indebted, 3)
-    assert indebted.china.leverage < indebted.russia.leverage
-    assert indebted.russia.leverage < control.russia.leverage
-    assert indebted.kazakhstan.autonomy_index > control.kazakhstan.autonomy_index
+    assert mv(indebted).leverage_china < mv(indebted).leverage_russia
+    assert mv(indebted).leverage_russia < mv(control).leverage_russia
+    assert mv(indebted).autonomy_index > mv(control).autonomy_index
 
 
 def test_capital_need_and_appetite_pull_toward_china() -> None:
     control, hungry = mv_model(), mv_model()
     control.step()
     hungry.step()
-    hungry.kazakhstan.capital_need = 1.0
+    loans(hungry).capital_need = 1.0
     hungry.china.strategic_interest = 1.0
     hungry.china.lending_appetite = 1.0
     run(control, 24)
     run(hungry, 24)
-    assert hungry.kazakhstan.alignment_china > control.kazakhstan.alignment_china + 0.02
+    assert mv(hungry).alignment_china > mv(control).alignment_china + 0.02
 
 
 def test_csto_gratitude_pulls_toward_russia_only_while_it_lasts() -> None:
@@ -245,12 +371,12 @@ def test_csto_gratitude_pulls_toward_russia_only_while_it_lasts() -> None:
     grateful = small_model(metadata={"end": "2029-12"}, rules=rules)
     control.step()
     grateful.step()
-    grateful.russia.csto_gratitude = 0.5
+    reactions(grateful).csto_gratitude = 0.5
     peak = 0.0
     for _ in range(36):
         control.step()
         grateful.step()
-        gap = grateful.kazakhstan.alignment_russia - control.kazakhstan.alignment_russia
+        gap = mv(grateful).alignment_russia - mv(control).alignment_russia
         peak = max(peak, gap)
     assert peak > 0.005
     assert gap < peak / 3  # no lasting deference (RL5)
@@ -258,20 +384,20 @@ def test_csto_gratitude_pulls_toward_russia_only_while_it_lasts() -> None:
 
 def test_investment_raises_china_leverage() -> None:
     control, invested = mv_model(), mv_model()
-    invested.china.investment_usd_bn = 30.0
+    loans(invested).china_investment_usd_bn = 30.0
     run(control, 1)
     run(invested, 1)
-    assert invested.china.leverage > control.china.leverage + 0.05
+    assert mv(invested).leverage_china > mv(control).leverage_china + 0.05
 
 
 def test_threat_raises_alignment_with_west_and_keeps_russia_floor() -> None:
     model = mv_model(floor_russia=0.45)
     model.step()
-    model.kazakhstan.threat_perception = 1.0
-    model.russia.security_leverage = 1.0
+    reactions(model).threat_perception = 1.0
+    reactions(model).security_leverage_russia = 1.0
     model.russia.media_reach = 1.0
-    model.eaeu.member = True
-    west_before = model.kazakhstan.alignment_west
+    model.state(tariff_harmonisation.State).eaeu_member = True
+    west_before = mv(model).alignment_west
     run(model, 120)
     a = alignment(model)
     assert a[2] > west_before + 0.05
@@ -283,7 +409,7 @@ def test_threat_raises_alignment_with_west_and_keeps_russia_floor() -> None:
 def test_event_pushing_alignment_off_the_simplex_is_repaired() -> None:
     model = mv_model()
     model.step()
-    model.kazakhstan.alignment_west = 0.9  # an event set it; sum is now 1.6
+    mv(model).alignment_west = 0.9  # an event set it; sum is now 1.6
     model.step()
     a = alignment(model)
     assert a.sum() == pytest.approx(1.0)
@@ -292,14 +418,16 @@ def test_event_pushing_alignment_off_the_simplex_is_repaired() -> None:
 
 def test_autonomy_index_is_one_minus_the_highest_effective_leverage() -> None:
     model = mv_model()
-    model.eaeu.member = True
-    model.kazakhstan.debt_to_china_usd_bn = 20.0
+    model.state(tariff_harmonisation.State).eaeu_member = True
+    loans(model).debt_to_china_usd_bn = 20.0
     run(model, 3)
-    expected = 1 - max(model.russia.leverage, model.china.leverage)
-    assert model.kazakhstan.autonomy_index == pytest.approx(expected)
+    state = mv(model)
+    assert state.autonomy_index == pytest.approx(
+        1 - max(state.leverage_russia, state.leverage_china)
+    )
     rule = model.rules[0]
     assert isinstance(rule, Rule)
-    assert model.russia.leverage < rule.leverage_russia_raw  # damped by China (MV1)
+    assert state.leverage_russia < rule.leverage_russia_raw  # damped by China (MV1)
 
 
 def test_explicit_base_weights_drive_alignment() -> None:
@@ -311,7 +439,7 @@ def test_explicit_base_weights_drive_alignment() -> None:
 def test_disabled_rule_changes_nothing() -> None:
     model = small_model(rules=deep_merge(OTHER_RULES_OFF, {"multi_vector": {"enabled": False}}))
     start = alignment(model)
-    model.kazakhstan.debt_to_china_usd_bn = 50.0
+    loans(model).debt_to_china_usd_bn = 50.0
     run(model, 6)
     np.testing.assert_array_equal(alignment(model), start)
-    assert model.kazakhstan.autonomy_index == 1.0
+    assert mv(model).autonomy_index == 1.0

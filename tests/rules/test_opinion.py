@@ -8,9 +8,16 @@ import scipy.sparse as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from kzsim.agents.actors import China, Eaeu, Kazakhstan, Russia
+from kzsim.agents.publics import RegionalPublic
+from kzsim.contracts import bri_loans as bri
+from kzsim.contracts import land_protests as land
+from kzsim.contracts import russian_reactions as reactions
+from kzsim.contracts import tariff_harmonisation as tariff
 from kzsim.contracts.opinion import Config
 from kzsim.model import KazakhstanModel
 from kzsim.rules.opinion import (
+    Rule,
     add_immediate_part,
     eaeu_support_inputs,
     friedkin_johnsen_update,
@@ -31,7 +38,7 @@ ATTITUDES = ("sinophobia", "legitimacy", "eaeu_support", "russia_affinity")
 NO_BUDGET_STRESS = {"brent_usd_per_bbl": {"2010-01": 110.0}}
 
 
-def opinion_model(seed: int = 1, **opinion: float) -> KazakhstanModel:
+def opinion_model(seed: int = 1, **opinion: float | None) -> KazakhstanModel:
     """A small model in which only the opinion rule runs, with no budget stress."""
     rules = deep_merge(OTHER_RULES_OFF, {"opinion": opinion})
     return small_model(seed, rules=rules, drivers=NO_BUDGET_STRESS)
@@ -222,7 +229,7 @@ def test_disabled_rule_changes_nothing() -> None:
     model = small_model(rules=deep_merge(OTHER_RULES_OFF, {"opinion": {"enabled": False}}))
     before = {a: getattr(model.population, a).copy() for a in (*ATTITUDES, "hardship")}
     model.kazakhstan.fuel_price_index = 2.0
-    model.kazakhstan.land_salience = 1.0
+    model.state(land.State).land_salience = 1.0
     run(model, 6)
     for name, values in before.items():
         np.testing.assert_array_equal(getattr(model.population, name), values)
@@ -236,13 +243,11 @@ def test_attitudes_and_hardship_stay_in_unit_interval_under_extreme_inputs() -> 
         hardship_fuel_weight=2.0,
         hardship_relaxation_half_life_months=0.01,  # at once
     )
-    government = model.kazakhstan
-    government.fuel_price_index = 5.0
-    government.land_salience = 1.0
-    government.threat_perception = 1.0
-    government.price_pressure = 1.0
-    for public in model.publics:
-        public.chinese_presence = 1.0
+    model.kazakhstan.fuel_price_index = 5.0
+    model.state(land.State).land_salience = 1.0
+    model.state(reactions.State).threat_perception = 1.0
+    model.state(tariff.State).price_pressure = 1.0
+    model.state(bri.State).chinese_presence[:] = 1.0
     run(model, 12)
     population = model.population
     for name in (*ATTITUDES, "hardship"):
@@ -262,8 +267,7 @@ def test_more_contact_lowers_sinophobia() -> None:
 
 def test_presence_without_contact_raises_sinophobia() -> None:
     control, treated = opinion_model(), opinion_model()
-    for public in treated.publics:
-        public.chinese_presence = 0.8
+    treated.state(bri.State).chinese_presence[:] = 0.8
     run(control, 12)
     run(treated, 12)
     rise = treated.population.sinophobia.mean() - control.population.sinophobia.mean()
@@ -275,7 +279,7 @@ def test_land_salience_raises_sinophobia_more_with_russian_media() -> None:
     for reach in (0.0, 1.0):
         model = opinion_model()
         before = model.population.sinophobia.copy()
-        model.kazakhstan.land_salience = 1.0
+        model.state(land.State).land_salience = 1.0
         model.russia.media_reach = reach
         run(model, 24)
         rises[reach] = model.population.sinophobia - before
@@ -379,8 +383,8 @@ def test_xinjiang_salience_raises_sinophobia_more_among_ethnic_kazakhs() -> None
 
 def test_project_jobs_lower_hardship_where_they_are() -> None:
     model = opinion_model()
-    public = model.publics[0]
-    public.project_jobs = public.region.population / 1000 * 0.02  # jobs for 2% of inhabitants
+    inhabitants = model.scenario.population.regions[0].population
+    model.state(bri.State).project_jobs[0] = inhabitants / 1000 * 0.02  # jobs for 2% of them
     run(model, 24)
     hardship = model.population.hardship
     baseline = model.population.baseline_hardship
@@ -391,7 +395,7 @@ def test_project_jobs_lower_hardship_where_they_are() -> None:
 
 def test_price_pressure_lowers_eaeu_support_with_a_lag() -> None:
     control, treated = opinion_model(), opinion_model()
-    treated.kazakhstan.price_pressure = 0.1  # consumer prices 10% above trend
+    treated.state(tariff.State).price_pressure = 0.1  # consumer prices 10% above trend
     gaps = []
     for _ in range(12):
         control.step()
@@ -404,7 +408,7 @@ def test_price_pressure_lowers_eaeu_support_with_a_lag() -> None:
 
 def test_threat_lowers_russia_affinity_and_eaeu_support() -> None:
     control, treated = opinion_model(), opinion_model()
-    treated.kazakhstan.threat_perception = 0.6
+    treated.state(reactions.State).threat_perception = 0.6
     run(control, 24)
     run(treated, 24)
     assert (
@@ -424,6 +428,38 @@ def test_media_reach_raises_russia_affinity() -> None:
 def test_higher_weight_gives_larger_effect() -> None:
     weak, strong = opinion_model(sinophobia_land_weight=0.05), opinion_model()
     for model in (weak, strong):
-        model.kazakhstan.land_salience = 1.0
+        model.state(land.State).land_salience = 1.0
         run(model, 12)
     assert strong.population.sinophobia.mean() > weak.population.sinophobia.mean() + 0.03
+
+
+# --- the contract ---------------------------------------------------------------------------
+
+
+def without_forwarding(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Remove the actors' and publics' forwarding properties to other rules' states."""
+    for kind in (Kazakhstan, Russia, China, Eaeu, RegionalPublic):
+        for name, value in list(vars(kind).items()):
+            getter = getattr(value, "fget", None)
+            if getter is not None and ".<locals>." in getter.__qualname__:
+                monkeypatch.delattr(kind, name)
+
+
+def test_reads_other_rules_only_through_its_declared_views(monkeypatch: pytest.MonkeyPatch) -> None:
+    model = opinion_model()
+    model.state(land.State).land_salience = 1.0
+    model.state(land.State).repression = 0.4
+    model.state(tariff.State).price_pressure = 0.1
+    model.state(tariff.State).trader_income_loss[:] = 0.5
+    model.state(tariff.State).producer_pressure[:] = 0.5
+    model.state(reactions.State).threat_perception = 0.6
+    model.state(bri.State).chinese_presence[:] = 0.8
+    model.state(bri.State).project_jobs[:] = 1.0
+    before = {a: getattr(model.population, a).copy() for a in (*ATTITUDES, "hardship")}
+    without_forwarding(monkeypatch)
+    assert not hasattr(model.kazakhstan, "land_salience")
+    assert not hasattr(model.publics[0], "chinese_presence")
+    rule = Rule(model.scenario.rules.opinion, model)
+    rule.step(model)
+    for name, values in before.items():
+        assert not np.array_equal(getattr(model.population, name), values), name

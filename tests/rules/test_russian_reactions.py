@@ -1,12 +1,20 @@
-"""Tests of Russia's reactions: security leverage, gratitude, irritation, rhetoric (RL1-RL5)."""
+"""Tests of Russia's reactions: security leverage, gratitude, irritation, rhetoric (RL1-RL5).
+
+State is set and read through the rules' states (``model.state``), never through actor
+attributes; the scenario's events, the one exogenous writer of this rule's state, are given as
+scenario events.
+"""
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
+import numpy as np
 import pytest
 
-from kzsim.contracts.russian_reactions import Config
+from kzsim.contracts import multi_vector as mv
+from kzsim.contracts.russian_reactions import Config, State
 from kzsim.model import KazakhstanModel
 from kzsim.rules.russian_reactions import (
     irritation_update,
@@ -16,18 +24,39 @@ from kzsim.rules.russian_reactions import (
 from tests.conftest import deep_merge, others_off, small_model
 
 OTHER_RULES_OFF = others_off("russian_reactions")
+GRATITUDE = "russian_reactions.csto_gratitude"
 
 
 def reactions_model(
-    seed: int = 1, drivers: dict[str, Any] | None = None, **reactions: Any
+    seed: int = 1,
+    drivers: dict[str, Any] | None = None,
+    events: list[dict[str, Any]] | None = None,
+    **reactions: Any,
 ) -> KazakhstanModel:
     """A small model, 2010-2015, in which only Russia's reactions run."""
     return small_model(
         seed,
         metadata={"end": "2015-12"},
         drivers=drivers or {},
+        events=events or [],
         rules=deep_merge(OTHER_RULES_OFF, {"russian_reactions": reactions}),
     )
+
+
+def reactions(model: KazakhstanModel) -> State:
+    """The state this rule owns."""
+    return model.state(State)
+
+
+def shock(date: str, target: str, **change: float) -> dict[str, Any]:
+    """A scenario event at ``date`` that sets or shifts ``target``."""
+    return {
+        "date": date,
+        "kind": "shock",
+        "actor": "russia",
+        "detail": f"test shock to {target}",
+        "effects": [{"target": target, **change}],
+    }
 
 
 def rhetoric_events(model: KazakhstanModel) -> list[int]:
@@ -36,8 +65,9 @@ def rhetoric_events(model: KazakhstanModel) -> list[int]:
 
 def shift_west(model: KazakhstanModel, amount: float) -> None:
     """Move alignment from Russia to the West (as an event or the multi-vector rule would)."""
-    model.kazakhstan.alignment_west += amount
-    model.kazakhstan.alignment_russia -= amount
+    alignment = model.state(mv.State)
+    alignment.alignment_west += amount
+    alignment.alignment_russia -= amount
 
 
 # --- pure functions -------------------------------------------------------------------------
@@ -75,16 +105,16 @@ def test_west_move_raises_irritation() -> None:
     shift_west(drifting, 0.05)
     control.step()
     drifting.step()
-    assert control.russia.irritation == 0.0
-    assert drifting.russia.irritation == pytest.approx(5.0 * 0.05)
+    assert reactions(control).russian_irritation == 0.0
+    assert reactions(drifting).russian_irritation == pytest.approx(5.0 * 0.05)
 
 
 def test_irritation_fades_without_new_drift() -> None:
     model = reactions_model()
-    model.russia.irritation = 0.4
+    reactions(model).russian_irritation = 0.4
     for _ in range(12):
         model.step()
-    assert model.russia.irritation == pytest.approx(0.4 * 0.9**12)
+    assert reactions(model).russian_irritation == pytest.approx(0.4 * 0.9**12)
 
 
 def test_sanctions_raise_irritation() -> None:
@@ -94,18 +124,18 @@ def test_sanctions_raise_irritation() -> None:
         sanctioned.step()
         calm.step()
     # geometric approach to 0.02 / (1 - 0.9) = 0.2
-    assert sanctioned.russia.irritation == pytest.approx(0.2 * (1 - 0.9**24))
-    assert calm.russia.irritation == 0.0
+    assert reactions(sanctioned).russian_irritation == pytest.approx(0.2 * (1 - 0.9**24))
+    assert reactions(calm).russian_irritation == 0.0
 
 
 def test_enough_irritation_triggers_logged_rhetoric_and_threat() -> None:
     model = reactions_model()
     model.step()
-    threat_before = model.kazakhstan.threat_perception
+    threat_before = reactions(model).threat_perception
     shift_west(model, 0.15)  # irritation 5 x 0.15 = 0.75 > 0.5
     model.step()
     assert rhetoric_events(model) == [1]
-    assert model.kazakhstan.threat_perception == pytest.approx(threat_before + 0.2)
+    assert reactions(model).threat_perception == pytest.approx(threat_before + 0.2)
 
 
 def test_no_rhetoric_below_threshold() -> None:
@@ -115,12 +145,12 @@ def test_no_rhetoric_below_threshold() -> None:
     for _ in range(12):
         model.step()
     assert rhetoric_events(model) == []
-    assert model.kazakhstan.threat_perception == pytest.approx(0.1)
+    assert reactions(model).threat_perception == pytest.approx(0.1)
 
 
 def test_cooldown_spaces_rhetoric_episodes() -> None:
     model = reactions_model(irritation_half_life_months=600.0)
-    model.russia.irritation = 0.9  # stays high: 0.84 after 60 months
+    reactions(model).russian_irritation = 0.9  # stays high: 0.84 after 60 months
     for _ in range(60):
         model.step()
     assert rhetoric_events(model) == [0, 24, 48]
@@ -128,47 +158,62 @@ def test_cooldown_spaces_rhetoric_episodes() -> None:
 
 def test_rhetoric_threat_decays_with_half_life() -> None:
     model = reactions_model(threat_half_life_months=12.0, rhetoric_cooldown_months=600)
-    model.russia.irritation = 0.9
+    state = reactions(model)
+    state.russian_irritation = 0.9
     model.step()
-    assert model.kazakhstan.threat_perception == pytest.approx(0.3)
+    assert state.threat_perception == pytest.approx(0.3)
     for _ in range(12):
         model.step()
-    assert model.kazakhstan.threat_perception == pytest.approx(0.1 + 0.2 * 0.5)
+    assert state.threat_perception == pytest.approx(0.1 + 0.2 * 0.5)
     for _ in range(48):
         model.step()
-    assert model.kazakhstan.threat_perception == pytest.approx(0.1, abs=0.02)
+    assert state.threat_perception == pytest.approx(0.1, abs=0.02)
 
 
 def test_threat_from_events_is_not_decayed_by_this_rule() -> None:
-    model = reactions_model()
-    model.kazakhstan.threat_perception = 0.7  # e.g. a Crimea event
+    crimea = shock("2010-03", "kazakhstan.threat_perception", shift=0.6)
+    model = reactions_model(events=[crimea])
     for _ in range(24):
         model.step()
-    assert model.kazakhstan.threat_perception == pytest.approx(0.7)
+    assert reactions(model).threat_perception == pytest.approx(0.7)
+
+
+def test_threat_from_events_stays_while_rhetoric_threat_decays() -> None:
+    crimea = shock("2010-03", "kazakhstan.threat_perception", shift=0.3)
+    model = reactions_model(events=[crimea], threat_half_life_months=12.0)
+    state = reactions(model)
+    state.russian_irritation = 0.9
+    model.step()  # rhetoric: 0.1 + 0.2
+    for _ in range(12):
+        model.step()  # the event adds 0.3 in month 2; half the rhetoric's 0.2 fades
+    assert rhetoric_events(model) == [0]
+    assert state.threat_perception == pytest.approx(0.1 + 0.3 + 0.2 * 0.5)
 
 
 def test_threat_step_is_capped_at_one() -> None:
     model = reactions_model(rhetoric_threat_step=0.5)
-    model.kazakhstan.threat_perception = 0.8
-    model.russia.irritation = 0.9
+    state = reactions(model)
+    state.threat_perception = 0.8
+    state.russian_irritation = 0.9
     model.step()
-    assert model.kazakhstan.threat_perception == 1.0
+    assert state.threat_perception == 1.0
     for _ in range(24):
         model.step()
     # only the 0.2 actually added decays (one half-life of 24 months)
-    assert model.kazakhstan.threat_perception == pytest.approx(0.8 + 0.2 * 0.5)
+    assert state.threat_perception == pytest.approx(0.8 + 0.2 * 0.5)
 
 
 def test_rhetoric_pushes_alignment_west_through_multi_vector() -> None:
     rules = deep_merge(OTHER_RULES_OFF, {"multi_vector": {"enabled": True}})
     calm = small_model(metadata={"end": "2015-12"}, rules=rules)
     provoked = small_model(metadata={"end": "2015-12"}, rules=rules)
-    provoked.russia.irritation = 0.9
+    reactions(provoked).russian_irritation = 0.9
     for _ in range(12):
         calm.step()
         provoked.step()
     assert rhetoric_events(provoked) == [0]
-    assert provoked.kazakhstan.alignment_west > calm.kazakhstan.alignment_west + 0.01
+    west = provoked.state(mv.State).alignment_west
+    assert west > calm.state(mv.State).alignment_west + 0.01
 
 
 def test_security_target_falls_only_with_extra_threat() -> None:
@@ -182,46 +227,126 @@ def test_security_leverage_stays_put_without_extra_threat() -> None:
     model = reactions_model()
     for _ in range(24):
         model.step()
-    assert model.russia.security_leverage == pytest.approx(0.6)
+    assert reactions(model).security_leverage_russia == pytest.approx(0.6)
 
 
 def test_threat_lowers_security_leverage_slowly() -> None:
     model = reactions_model()
-    model.kazakhstan.threat_perception = 0.6  # 0.5 above the start: target 0.6 - 0.2 * 0.5
+    reactions(model).threat_perception = 0.6  # 0.5 above the start: target 0.6 - 0.2 * 0.5
     for _ in range(60):
         model.step()
     # half the gap closes in one half-life of 60 months
-    assert model.russia.security_leverage == pytest.approx(0.55, abs=1e-9)
+    assert reactions(model).security_leverage_russia == pytest.approx(0.55, abs=1e-9)
 
 
 def test_events_move_the_security_base_and_their_change_persists() -> None:
-    model = reactions_model()
-    model.step()
-    model.russia.security_leverage += 0.1  # as an event's shift would
-    for _ in range(24):
+    arms_deal = shock("2010-02", "russia.security_leverage", shift=0.1)
+    model = reactions_model(events=[arms_deal])
+    for _ in range(25):
         model.step()
-    assert model.russia.security_leverage == pytest.approx(0.7)
+    assert reactions(model).security_leverage_russia == pytest.approx(0.7)
+
+
+def test_security_drifts_to_the_event_moved_base_under_threat() -> None:
+    arms_deal = shock("2010-01", "russia.security_leverage", set=0.8)
+    model = reactions_model(events=[arms_deal])
+    reactions(model).threat_perception = 0.6  # target 0.8 - 0.2 * 0.5 = 0.7
+    for _ in range(60):
+        model.step()
+    assert reactions(model).security_leverage_russia == pytest.approx(0.75, abs=1e-9)
 
 
 def test_csto_gratitude_fades_with_its_half_life() -> None:
     model = reactions_model()
-    model.russia.csto_gratitude = 0.5
+    model.channels[GRATITUDE].post("land_protests", 0.5)
     for _ in range(2):
         model.step()
-    assert model.russia.csto_gratitude == pytest.approx(0.25)
+    assert reactions(model).csto_gratitude == pytest.approx(0.25)
     for _ in range(10):
         model.step()
-    assert model.russia.csto_gratitude < 0.02
+    assert reactions(model).csto_gratitude < 0.02
+
+
+# --- the CSTO-gratitude channel (posted by land_protests when allied troops come, RL5) -------
+
+
+def test_gratitude_channel_adds_steps_to_this_rules_state() -> None:
+    model = reactions_model()
+    channel = model.channels[GRATITUDE]
+    channel.post("land_protests", 0.3)
+    assert reactions(model).csto_gratitude == pytest.approx(0.3)
+    channel.post("land_protests", 0.4)
+    assert reactions(model).csto_gratitude == pytest.approx(0.7)
+
+
+def test_gratitude_steps_add_up_to_at_most_one() -> None:
+    model = reactions_model()
+    channel = model.channels[GRATITUDE]
+    channel.post("land_protests", 0.5)
+    channel.post("land_protests", 0.5)
+    channel.post("land_protests", 0.5)
+    assert reactions(model).csto_gratitude == 1.0
+
+
+def test_gratitude_channel_keeps_totals_by_source() -> None:
+    model = reactions_model()
+    channel = model.channels[GRATITUDE]
+    channel.post("land_protests", 0.5)
+    channel.post("another_mechanism", 0.1)
+    channel.post("land_protests", 0.25)
+    assert channel.totals == pytest.approx({"land_protests": 0.75, "another_mechanism": 0.1})
+    channel.new_month()
+    assert channel.totals == {}
+    assert reactions(model).csto_gratitude == pytest.approx(0.85)
+
+
+def test_gratitude_totals_count_the_steps_posted_beyond_the_cap() -> None:
+    model = reactions_model()
+    channel = model.channels[GRATITUDE]
+    channel.post("land_protests", 0.8)
+    channel.post("land_protests", 0.8)
+    assert reactions(model).csto_gratitude == 1.0
+    assert channel.totals == pytest.approx({"land_protests": 1.6})
+
+
+# --- ownership ------------------------------------------------------------------------------
+
+
+def other_states(model: KazakhstanModel) -> dict[str, dict[str, Any]]:
+    """A copy of every state but this rule's."""
+    return {
+        name: {key: np.copy(value) for key, value in dataclasses.asdict(state).items()}
+        for name, state in model.states.items()
+        if name != "russian_reactions"
+    }
+
+
+def test_writes_only_its_own_state() -> None:
+    crimea = shock("2010-03", "kazakhstan.threat_perception", shift=0.3)
+    model = reactions_model(events=[crimea], drivers={"sanctions_on_russia": {"2010-01": 1.0}})
+    reactions(model).russian_irritation = 0.9
+    model.channels[GRATITUDE].post("land_protests", 0.5)
+    before = other_states(model)
+    for _ in range(30):
+        model.step()
+    assert rhetoric_events(model) == [0]
+    assert reactions(model).security_leverage_russia < 0.6
+    after = other_states(model)
+    for name, fields in before.items():
+        for key, value in fields.items():
+            np.testing.assert_array_equal(after[name][key], value, err_msg=f"{name}.{key}")
 
 
 def test_disabled_rule_changes_nothing() -> None:
     model = small_model(
         rules=deep_merge(OTHER_RULES_OFF, {"russian_reactions": {"enabled": False}})
     )
-    model.russia.irritation = 0.9
+    state = reactions(model)
+    state.russian_irritation = 0.9
     shift_west(model, 0.2)
     for _ in range(6):
         model.step()
-    assert model.russia.irritation == 0.9
+    assert state.russian_irritation == 0.9
     assert rhetoric_events(model) == []
-    assert model.kazakhstan.threat_perception == pytest.approx(0.1)
+    assert state.threat_perception == pytest.approx(0.1)
+    assert state.security_leverage_russia == pytest.approx(0.6)

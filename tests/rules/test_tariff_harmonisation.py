@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from typing import Any
 
@@ -12,6 +13,7 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from kzsim.catalog import REGIONAL_SERIES, SERIES, state_regional_series, state_series
+from kzsim.contracts import russian_reactions as reactions
 from kzsim.contracts import tariff_harmonisation as th
 from kzsim.contracts.tariff_harmonisation import Config
 from kzsim.model import KazakhstanModel
@@ -35,6 +37,7 @@ from kzsim.rules.tariff_harmonisation import (
     tariff_lines,
     trade_leverage,
 )
+from kzsim.scenario.regions import Region
 from tests.conftest import small_model
 
 OTHER_RULES_OFF: dict[str, Any] = {
@@ -48,6 +51,16 @@ FLAT_CET = Config(cet_reduction_share=0.0)
 
 def month(text: str) -> int:
     return parse_month(text)
+
+
+def tariff(model: KazakhstanModel) -> th.State:
+    """The rule's state: what it wrote, and what tests set."""
+    return model.state(th.State)
+
+
+def regions(model: KazakhstanModel) -> tuple[Region, ...]:
+    """The model's regions, in the order of every regional field."""
+    return model.scenario.population.regions
 
 
 def run(seed: int = 1, months: int | None = None, **sections: Any) -> KazakhstanModel:
@@ -320,23 +333,23 @@ def test_every_series_reads_a_number() -> None:
     for series in state_series(th.State):
         assert math.isfinite(series.read(model))
     for regional in state_regional_series(th.State):
-        assert regional.read(model).shape == (len(model.publics),)
+        assert regional.read(model).shape == (len(regions(model)),)
 
 
 def test_no_customs_union_keeps_the_pre_union_tariff_default_raises_it() -> None:
     never = run(rules={"tariff_harmonisation": {"customs_union_date": None}})
     joined = run()
-    assert never.kazakhstan.applied_tariff == pytest.approx(0.067)
-    assert not never.eaeu.member
-    assert joined.kazakhstan.applied_tariff == pytest.approx(0.111)
-    assert joined.eaeu.member
-    assert joined.eaeu.cet_rate == pytest.approx(0.111)
+    assert tariff(never).applied_tariff == pytest.approx(0.067)
+    assert not tariff(never).eaeu_member
+    assert tariff(joined).applied_tariff == pytest.approx(0.111)
+    assert tariff(joined).eaeu_member
+    assert tariff(joined).cet_rate == pytest.approx(0.111)
     # SF1: the tariff rise lifts consumer prices and diverts imports toward Russia.
-    assert joined.kazakhstan.consumer_price_index > never.kazakhstan.consumer_price_index
-    assert joined.kazakhstan.price_pressure > never.kazakhstan.price_pressure
-    assert joined.kazakhstan.import_share_russia > never.kazakhstan.import_share_russia
+    assert tariff(joined).consumer_price_index > tariff(never).consumer_price_index
+    assert tariff(joined).price_pressure > tariff(never).price_pressure
+    assert tariff(joined).import_share_russia > tariff(never).import_share_russia
     # TH8: membership raises Russia's trade leverage.
-    assert joined.russia.trade_leverage > never.russia.trade_leverage
+    assert tariff(joined).trade_leverage_russia > tariff(never).trade_leverage_russia
     kinds = [e.kind for e in joined.log]
     assert "customs_union_joined" in kinds
     assert "customs_union_joined" not in [e.kind for e in never.log]
@@ -344,14 +357,13 @@ def test_no_customs_union_keeps_the_pre_union_tariff_default_raises_it() -> None
 
 def test_trader_income_falls_only_where_traders_are() -> None:
     model = run()
-    assert model.kazakhstan.reexport_income_usd_bn == pytest.approx(0.0, abs=1e-9)
-    for public in model.publics:
-        expected = 1.0 if public.region.trader_hub else 0.0
-        assert public.trader_income_loss == pytest.approx(expected)
-    assert any(p.region.trader_hub for p in model.publics)
+    assert tariff(model).reexport_income == pytest.approx(0.0, abs=1e-9)
+    hubs = np.array([region.trader_hub for region in regions(model)])
+    assert hubs.any()
+    np.testing.assert_allclose(tariff(model).trader_income_loss, np.where(hubs, 1.0, 0.0))
     never = run(rules={"tariff_harmonisation": {"customs_union_date": None}})
-    assert never.kazakhstan.reexport_income_usd_bn > 0.9
-    assert max(p.trader_income_loss for p in never.publics) < 0.1
+    assert tariff(never).reexport_income > 0.9
+    assert tariff(never).trader_income_loss.max() < 0.1
 
 
 def test_reexport_income_recovers_partly_in_the_wto_window() -> None:
@@ -359,7 +371,7 @@ def test_reexport_income_recovers_partly_in_the_wto_window() -> None:
     income: dict[str, float] = {}
     for _ in range(model.scenario.months):
         model.step()
-        income[model.date] = model.kazakhstan.reexport_income_usd_bn
+        income[model.date] = tariff(model).reexport_income
     pre_union = Config().reexport_income_pre_union_usd_bn
     assert income["2010-01"] > income["2015-12"]
     assert income["2015-12"] < income["2016-06"] < pre_union
@@ -371,11 +383,11 @@ def test_grey_trade_rises_after_internal_posts_go() -> None:
     grey: dict[str, float] = {}
     for _ in range(model.scenario.months):
         model.step()
-        grey[model.date] = model.kazakhstan.grey_trade_index
+        grey[model.date] = tariff(model).grey_trade_index
     assert grey["2011-06"] == 0.0
     assert 0.0 < grey["2011-07"] < grey["2011-12"]
     never = run(rules={"tariff_harmonisation": {"customs_union_date": None}})
-    assert never.kazakhstan.grey_trade_index == 0.0
+    assert tariff(never).grey_trade_index == 0.0
 
 
 def count_ntb(irritation: float, seed: int, months: int = 240) -> tuple[int, int]:
@@ -386,7 +398,7 @@ def count_ntb(irritation: float, seed: int, months: int = 240) -> tuple[int, int
         rules={**OTHER_RULES_OFF, "tariff_harmonisation": {"ntb_base_hazard_per_month": 0.05}},
     )
     for _ in range(months):
-        model.russia.irritation = irritation
+        model.state(reactions.State).russian_irritation = irritation
         model.step()
     kinds = [e.kind for e in model.log]
     return kinds.count("ntb_imposed"), kinds.count("ntb_lifted")
@@ -399,9 +411,33 @@ def test_ntb_episodes_start_and_end_and_cut_exports() -> None:
     certain = {"ntb_base_hazard_per_month": 1.0, "ntb_mean_duration_months": 120.0}
     model = small_model(1, rules={**OTHER_RULES_OFF, "tariff_harmonisation": certain})
     model.step()
-    assert model.kazakhstan.ntb_active
-    assert model.russia.ntb_hazard == 1.0
-    assert model.kazakhstan.exports_to_russia_index == pytest.approx(1.0 - 0.1)
+    assert tariff(model).ntb_active
+    assert tariff(model).ntb_hazard == 1.0
+    assert tariff(model).exports_to_russia_index == pytest.approx(1.0 - 0.1)
+
+
+def test_ntb_hazard_reads_russias_irritation_from_its_owner() -> None:
+    model = small_model(1, rules=OTHER_RULES_OFF)
+    model.state(reactions.State).russian_irritation = 0.5
+    model.step()
+    assert tariff(model).ntb_hazard == pytest.approx(0.04 * (1.0 + 2.0 * 0.5))
+
+
+def test_the_rule_sees_only_what_it_declares_and_writes_no_other_state() -> None:
+    model = small_model(1, rules=OTHER_RULES_OFF)
+    (rule,) = model.rules
+    irritation = rule.read(reactions.State)
+    with pytest.raises(AttributeError, match="does not declare in READS"):
+        _ = irritation.threat_perception
+    with pytest.raises(AttributeError, match="russian_reactions owns it"):
+        irritation.russian_irritation = 1.0
+    others = {name: state for name, state in model.states.items() if name != rule.name}
+    start = {name: dataclasses.asdict(state) for name, state in others.items()}
+    for _ in range(model.scenario.months):
+        model.step()
+    for name, state in others.items():
+        for field, value in dataclasses.asdict(state).items():
+            np.testing.assert_array_equal(value, start[name][field], err_msg=f"{name}.{field}")
 
 
 def test_ntb_frequency_rises_with_irritation() -> None:
@@ -414,12 +450,13 @@ def test_weaker_rouble_lowers_exports_and_presses_producers_near_russia() -> Non
     weak = {"rub_per_usd": {"2010-01": 30.0, "2011-06": 60.0}}
     flat = run(rules={"tariff_harmonisation": {"ntb_base_hazard_per_month": 0.0}})
     collapse = run(rules={"tariff_harmonisation": {"ntb_base_hazard_per_month": 0.0}}, drivers=weak)
-    assert flat.kazakhstan.exports_to_russia_index == pytest.approx(1.0)
-    assert collapse.kazakhstan.exports_to_russia_index < 0.95
-    pressure = {p.region.borders_russia: p.producer_pressure for p in collapse.publics}
+    assert tariff(flat).exports_to_russia_index == pytest.approx(1.0)
+    assert tariff(collapse).exports_to_russia_index < 0.95
+    borders = [region.borders_russia for region in regions(collapse)]
+    pressure = dict(zip(borders, tariff(collapse).producer_pressure, strict=True))
     assert pressure[True] > pressure[False] > 0.0
-    assert max(p.producer_pressure for p in flat.publics) == 0.0
-    assert collapse.kazakhstan.import_share_russia > flat.kazakhstan.import_share_russia
+    assert tariff(flat).producer_pressure.max() == 0.0
+    assert tariff(collapse).import_share_russia > tariff(flat).import_share_russia
 
 
 def test_sanctions_on_russia_cut_exports_to_russia() -> None:
@@ -427,7 +464,7 @@ def test_sanctions_on_russia_cut_exports_to_russia() -> None:
     sanctions = {"sanctions_on_russia": {"2010-01": 0.0, "2010-06": 1.0}}
     free = run(rules={"tariff_harmonisation": calm})
     sanctioned = run(rules={"tariff_harmonisation": calm}, drivers=sanctions)
-    ratio = sanctioned.kazakhstan.exports_to_russia_index / free.kazakhstan.exports_to_russia_index
+    ratio = tariff(sanctioned).exports_to_russia_index / tariff(free).exports_to_russia_index
     assert ratio == pytest.approx(1.0 - 0.1)
 
 
@@ -436,10 +473,10 @@ def test_chinas_growth_raises_its_import_share() -> None:
     growing = {"china_gdp_growth_pct": {"2010-01": 10.0}}
     flat = run(drivers=still, rules={"tariff_harmonisation": {"customs_union_date": None}})
     rising = run(drivers=growing, rules={"tariff_harmonisation": {"customs_union_date": None}})
-    assert flat.kazakhstan.import_share_china == pytest.approx(0.15, abs=1e-3)
-    assert rising.kazakhstan.import_share_china > 0.155  # target 0.165 after two years
-    assert rising.kazakhstan.consumer_price_index == pytest.approx(
-        flat.kazakhstan.consumer_price_index
+    assert tariff(flat).import_share_china == pytest.approx(0.15, abs=1e-3)
+    assert tariff(rising).import_share_china > 0.155  # target 0.165 after two years
+    assert tariff(rising).consumer_price_index == pytest.approx(
+        tariff(flat).consumer_price_index
     )  # a shift in supply is not a price change
 
 
@@ -453,9 +490,9 @@ def test_tenge_devaluation_passes_into_cpi_only_when_the_driver_is_pure_trend() 
     )
     months = realised.scenario.months
     trend_only = 100.0 * (1 + 6.0 / 1200) ** months  # default inflation driver: 6% a year
-    assert realised.kazakhstan.consumer_price_index == pytest.approx(trend_only)
-    assert trend.kazakhstan.consumer_price_index > 1.1 * trend_only
-    assert realised.kazakhstan.price_pressure > 0.0
+    assert tariff(realised).consumer_price_index == pytest.approx(trend_only)
+    assert tariff(trend).consumer_price_index > 1.1 * trend_only
+    assert tariff(realised).price_pressure > 0.0
 
 
 def test_event_shift_of_the_tariff_persists() -> None:
@@ -466,18 +503,18 @@ def test_event_shift_of_the_tariff_persists() -> None:
         "effects": [{"target": "kazakhstan.applied_tariff", "shift": 0.02}],
     }
     model = run(events=[event])
-    assert model.kazakhstan.applied_tariff == pytest.approx(0.111 + 0.02)
+    assert tariff(model).applied_tariff == pytest.approx(0.111 + 0.02)
 
 
 def test_disabled_rule_changes_nothing() -> None:
     model = small_model(1, rules={"tariff_harmonisation": {"enabled": False}})
     for _ in range(model.scenario.months):
         model.step()
-    assert model.kazakhstan.applied_tariff == pytest.approx(0.067)
-    assert model.kazakhstan.consumer_price_index == 100.0
-    assert model.kazakhstan.exports_to_russia_index == 1.0
-    assert not model.eaeu.member
-    assert all(p.trader_income_loss == 0.0 for p in model.publics)
+    assert tariff(model).applied_tariff == pytest.approx(0.067)
+    assert tariff(model).consumer_price_index == 100.0
+    assert tariff(model).exports_to_russia_index == 1.0
+    assert not tariff(model).eaeu_member
+    assert not tariff(model).trader_income_loss.any()
 
 
 PROPOSAL = {
