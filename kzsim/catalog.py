@@ -41,17 +41,6 @@ CORE_SERIES = (
         lambda m: m.drivers["brent_usd_per_bbl"],
         low=0.0,
     ),
-    Series(
-        "china_lending_appetite",
-        "china",
-        "share 0-1",
-        "China's appetite to lend",
-        lambda m: m.china.lending_appetite,
-        low=0.0,
-        high=1.0,
-        headline=True,
-        group="debt",
-    ),
 )
 
 

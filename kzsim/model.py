@@ -123,7 +123,6 @@ class KazakhstanModel(mesa.Model):  # type: ignore[misc]
         self.russia: Russia = Russia(self, initial.russia)
         self.china: China = China(self, initial.china)
         self.eaeu: Eaeu = Eaeu(self, initial.eaeu)
-        self.actors = mesa.agent.AgentSet([self.kazakhstan, self.russia, self.china, self.eaeu])
         self.publics = [
             RegionalPublic(self, i, region) for i, region in enumerate(scenario.population.regions)
         ]
@@ -142,12 +141,8 @@ class KazakhstanModel(mesa.Model):  # type: ignore[misc]
         self.datacollector = mesa.DataCollector(model_reporters=self._reporters())
 
     def _channels(self) -> dict[str, Channel[Any]]:
-        """The channels of every owner: rule states' (their contracts) and the actors'."""
-        channels: dict[str, Channel[Any]] = {
-            "china.lending_appetite": Channel(
-                "china.lending_appetite", self.china.scale_appetite, lambda factor: 1.0 - factor
-            )
-        }
+        """The channels of every owner, from the rule states' contracts."""
+        channels: dict[str, Channel[Any]] = {}
         for name, module in CONTRACTS.items():
             make = getattr(module, "channels", None)
             if make is not None:
@@ -197,7 +192,6 @@ class KazakhstanModel(mesa.Model):  # type: ignore[misc]
         self.kazakhstan.absorb_drivers(self.drivers)
         for rule in self.rules:
             rule.step(self)
-        self.actors.do("step")
         every = self.scenario.outputs.every_months
         if step % every == 0 or step == self.last_step:
             self._regional = {s.name: s.read(self) for s in REGIONAL_SERIES}

@@ -53,10 +53,7 @@ def test_a_channel_applies_each_post_at_once_and_keeps_the_months_totals() -> No
 
 def test_the_model_starts_every_month_with_empty_channel_totals() -> None:
     model = small_model()
-    neutral = {
-        "china.lending_appetite": 1.0,
-        "citizens.legitimacy": RegionalHit(0, 1, 0.0),
-    }
+    neutral = {"citizens.legitimacy": RegionalHit(0, 1, 0.0)}
     for channel in model.channels.values():
         channel.post("test", neutral.get(channel.target, 0.0))
         assert "test" in channel.totals

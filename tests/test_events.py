@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from kzsim.agents.population import ATTITUDES, ETHNICITIES
-from kzsim.contracts import RULE_NAMES
+from kzsim.contracts import INITIAL_OWNERS, RULE_NAMES
 from kzsim.events import EventEngine
 from kzsim.model import KazakhstanModel
 from tests.conftest import small_model
@@ -110,7 +110,7 @@ def test_dated_event_fires_in_its_month_and_only_then() -> None:
     path, logged = [], []
     for _ in range(9):
         model.step()
-        path.append(model.kazakhstan.repression)
+        path.append(model.states["land_protests"].repression)
         logged.append(len(model.log))
     assert path == [0.3, 0.3, 0.3, 0.8, 0.8, 0.8, 0.8, 0.8, 0.8]
     assert logged == [0, 0, 0, 1, 1, 1, 1, 1, 1]
@@ -143,7 +143,7 @@ def test_when_above_fires_the_first_month_the_metric_exceeds_the_level() -> None
     irritation = []
     for _ in range(8):
         model.step()
-        irritation.append(round(model.russia.irritation, 12))
+        irritation.append(round(model.states["russian_reactions"].russian_irritation, 12))
     assert fired(model, "crossed") == ["2010-04"]
     assert irritation == [0.0, 0.0, 0.0, 0.05, 0.05, 0.05, 0.05, 0.05]
 
@@ -187,7 +187,7 @@ def test_once_fires_one_time_and_otherwise_every_month_the_condition_holds(
     )
     step_through(model, "2010-12")
     assert fired(model, "high") == months
-    assert model.russia.irritation == pytest.approx(0.05 * len(months))
+    assert model.states["russian_reactions"].russian_irritation == pytest.approx(0.05 * len(months))
 
 
 # Where filters -----------------------------------------------------------------------------
@@ -287,7 +287,7 @@ def test_actor_shares_are_clipped_to_unit_interval(shift: float, expected: float
     effect = {"target": "kazakhstan.repression", "shift": shift}
     model = event_model({"date": "2010-01", "kind": "policy", "detail": "x", "effects": [effect]})
     model.step()
-    assert model.kazakhstan.repression == expected
+    assert model.states["land_protests"].repression == expected
 
 
 def test_actor_quantities_that_are_not_shares_pass_one_and_stay_positive() -> None:
@@ -322,7 +322,7 @@ def test_each_effect_is_clipped_before_the_next_one_applies() -> None:
     ]
     model = event_model({"date": "2010-01", "kind": "policy", "detail": "x", "effects": effects})
     model.step()
-    assert model.kazakhstan.repression == pytest.approx(0.5)
+    assert model.states["land_protests"].repression == pytest.approx(0.5)
 
 
 # Actor targets -----------------------------------------------------------------------------
@@ -341,6 +341,9 @@ def test_each_effect_is_clipped_before_the_next_one_applies() -> None:
 )
 def test_actor_target_changes_that_attribute_in_its_month(target: str, neighbour: str) -> None:
     def read(model: KazakhstanModel, dotted: str) -> float:
+        if dotted in INITIAL_OWNERS:  # the initial-state key starts a rule's state field
+            rule, field = INITIAL_OWNERS[dotted]
+            return float(getattr(model.states[rule], field))
         actor, attribute = dotted.split(".")
         return float(getattr(getattr(model, actor), attribute))
 
@@ -380,7 +383,7 @@ def test_events_of_one_month_apply_in_file_order(
     ]
     model = event_model(*events)
     step_through(model, "2010-02")
-    assert model.kazakhstan.repression == pytest.approx(expected)
+    assert model.states["land_protests"].repression == pytest.approx(expected)
     assert [entry.detail for entry in model.log] == ["first", "second"]
 
 

@@ -1,13 +1,15 @@
-"""The four state actors as Mesa agents; their ``step`` is the "actors decide" stage of a month.
+"""The four state actors as Mesa agents, holding only what belongs to the actor.
 
-Rules write the actors' interaction state (tariffs, loans, leverage, protest responses); each
-actor's own step keeps its slow bookkeeping: China's appetite relaxing toward its strategic
-interest. The government's macro state follows the drivers in the "drivers" stage.
+An actor keeps its exogenous state, set by the scenario (``initial``, events, drivers): the
+government's GDP, budget stress, exports, fuel price and Xinjiang salience; Russia's media reach
+and oil transit; China's strategic interest and lending appetite; the EAEU's integration depth.
+Everything the rules compute is in the rules' own states (kzsim.contract). The government's macro
+state follows the drivers in the "drivers" stage; the actors' ``step`` is the "actors decide" stage.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import mesa
 import numpy as np
@@ -23,22 +25,6 @@ if TYPE_CHECKING:
 OIL_BUDGET_SHARE = 0.6
 #: Pre-2014 reference oil price, US$/bbl: the 2010-2013 Brent average (drivers_annual.csv).
 OIL_REFERENCE_USD = (79.61 + 111.26 + 111.63 + 108.56) / 4
-
-
-def forwarded(owner: str, name: str) -> Any:
-    """A transitional attribute that lives in the state of the rule ``owner`` (its one writer).
-
-    Kept while rules move from actor attributes to their own state (kzsim.contract); reading or
-    writing it reads or writes ``model.states[owner].<name>``.
-    """
-
-    def get(actor: Any) -> Any:
-        return getattr(actor.model.states[owner], name)
-
-    def put(actor: Any, value: Any) -> None:
-        setattr(actor.model.states[owner], name, value)
-
-    return property(get, put)
 
 
 class StateActor(mesa.Agent):  # type: ignore[misc]
@@ -57,7 +43,7 @@ class StateActor(mesa.Agent):  # type: ignore[misc]
 
 
 class Kazakhstan(StateActor):
-    """The government: alignment, tariffs, debt, land policy and the response to protest.
+    """The government's exogenous state: GDP, budget stress, exports, fuel price, Xinjiang.
 
     Budget stress ``B = clip(0.6 (1 - P_oil / P_ref))``: ~60% of the budget comes from oil
     (P L219-220) and ``P_ref`` is the 2010-2013 average Brent price.
@@ -71,38 +57,10 @@ class Kazakhstan(StateActor):
     budget_stress: float
     exports_usd_bn: float
 
-    applied_tariff = forwarded("tariff_harmonisation", "applied_tariff")
-    consumer_price_index = forwarded("tariff_harmonisation", "consumer_price_index")
-    price_pressure = forwarded("tariff_harmonisation", "price_pressure")
-    import_share_russia = forwarded("tariff_harmonisation", "import_share_russia")
-    import_share_china = forwarded("tariff_harmonisation", "import_share_china")
-    import_share_other = forwarded("tariff_harmonisation", "import_share_other")
-    reexport_income_usd_bn = forwarded("tariff_harmonisation", "reexport_income")
-    grey_trade_index = forwarded("tariff_harmonisation", "grey_trade_index")
-    ntb_active = forwarded("tariff_harmonisation", "ntb_active")
-    exports_to_russia_index = forwarded("tariff_harmonisation", "exports_to_russia_index")
-    capital_need = forwarded("bri_loans", "capital_need")
-    debt_to_china_usd_bn = forwarded("bri_loans", "debt_to_china_usd_bn")
-    debt_service_ratio = forwarded("bri_loans", "debt_service_ratio")
-    repression = forwarded("land_protests", "repression")
-    land_salience = forwarded("land_protests", "land_salience")
-    land_policy_state = forwarded("land_protests", "land_policy_state")
-    regions_in_wave = forwarded("land_protests", "regions_in_wave")
-    alignment_russia = forwarded("multi_vector", "alignment_russia")
-    alignment_china = forwarded("multi_vector", "alignment_china")
-    alignment_west = forwarded("multi_vector", "alignment_west")
-    autonomy_index = forwarded("multi_vector", "autonomy_index")
-    threat_perception = forwarded("russian_reactions", "threat_perception")
-
     def __init__(self, model: KazakhstanModel, initial: KazakhstanState) -> None:
         super().__init__(model, initial)
         self.budget_stress = 0.0
         self.exports_usd_bn = 0.0
-
-    @property
-    def debt_to_gdp(self) -> float:
-        """Debt owed to Chinese lenders over GDP."""
-        return float(self.debt_to_china_usd_bn / self.gdp_usd_bn)
 
     def absorb_drivers(self, drivers: dict[str, float]) -> None:
         """Update the macro state from this month's drivers (the "drivers" stage)."""
@@ -120,39 +78,13 @@ class Russia(StateActor):
     media_reach: float
     transit_dependence: float
 
-    irritation = forwarded("russian_reactions", "russian_irritation")
-    security_leverage = forwarded("russian_reactions", "security_leverage_russia")
-    csto_gratitude = forwarded("russian_reactions", "csto_gratitude")
-    trade_leverage = forwarded("tariff_harmonisation", "trade_leverage_russia")
-    ntb_hazard = forwarded("tariff_harmonisation", "ntb_hazard")
-    leverage = forwarded("multi_vector", "leverage_russia")
-
 
 class China(StateActor):
-    """China: strategic interest, lending appetite and the leverage of a creditor and investor."""
+    """China: its strategic interest (its lending appetite is the Belt and Road rule's state)."""
 
     key = "china"
 
     strategic_interest: float
-    lending_appetite: float
-
-    leverage = forwarded("multi_vector", "leverage_china")
-    economic_weight = forwarded("multi_vector", "china_economic_weight")
-    equity_usd_bn = forwarded("bri_loans", "china_equity_usd_bn")
-    agriculture_appetite = forwarded("bri_loans", "china_agriculture_appetite")
-    disbursed_usd_bn = forwarded("bri_loans", "china_disbursed_usd_bn")
-    investment_usd_bn = forwarded("bri_loans", "china_investment_usd_bn")
-    agriculture_signed_usd_bn = forwarded("bri_loans", "china_agriculture_signed_usd_bn")
-    failed_projects = forwarded("bri_loans", "failed_projects")
-
-    def scale_appetite(self, factor: float) -> None:
-        """The lending-appetite channel: contributions multiply China's appetite."""
-        self.lending_appetite *= factor
-
-    def step(self) -> None:
-        """Relax lending appetite toward strategic interest (the BRI's pull; P L14-29)."""
-        rate = self.model.scenario.rules.bri_loans.appetite_recovery_per_month
-        self.lending_appetite += rate * (self.strategic_interest - self.lending_appetite)
 
 
 class Eaeu(StateActor):
@@ -161,6 +93,3 @@ class Eaeu(StateActor):
     key = "eaeu"
 
     integration_depth: float
-
-    member = forwarded("tariff_harmonisation", "eaeu_member")
-    cet_rate = forwarded("tariff_harmonisation", "cet_rate")

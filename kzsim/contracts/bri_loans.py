@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
 from pydantic import Field, model_validator
@@ -29,11 +29,12 @@ RESCHEDULE, EQUITY_SWAP, WRITE_OFF = 0, 1, 2
 class Config(RuleConfig):
     """Parameters of Chinese lending (units; sources, or (A) for an assumption)."""
 
-    appetite_recovery_per_month: float = Field(
-        0.05,
-        ge=0.0,
-        le=1.0,
-        description="share of the gap to strategic interest closed per month; (A)",
+    appetite_recovery_half_life_months: float = Field(
+        half_life_from_rate(0.05),
+        gt=0.0,
+        le=600.0,
+        description="months; half-life of the gap of lending appetite to China's strategic "
+        "interest (13.5: 0.05 closed per month); P L14-29 (A)",
     )
     # --- capital need (BR7) ---
     need_base: float = Field(
@@ -343,7 +344,7 @@ READS = (
     "kazakhstan.budget_stress",
     "kazakhstan.exports_usd_bn",
     "kazakhstan.gdp_usd_bn",
-    "china.lending_appetite",
+    "china.strategic_interest",
     "citizens.sinophobia",
     "citizens.active",
     "land_protests.land_salience",
@@ -351,14 +352,30 @@ READS = (
     "multi_vector.alignment_china",
 )
 #: Channels this rule posts to (their owners apply the contributions).
-POSTS = ("citizens.legitimacy", "multi_vector.alignment", "china.lending_appetite")
+POSTS = ("citizens.legitimacy", "multi_vector.alignment")
 
 
 @dataclass
 class State(RuleState):
-    """Capital need, the debt to Chinese lenders, Chinese money and its regional footprint."""
+    """Capital need, the debt to Chinese lenders, Chinese money and its regional footprint.
+
+    The rule alone writes these fields, except that the scenario's events may set or shift
+    China's lending appetite (``china.lending_appetite``).
+    """
 
     owner = "bri_loans"
+    initial_from: ClassVar[dict[str, str]] = {
+        "china.lending_appetite": "china_lending_appetite",
+    }
+
+    china_lending_appetite: float = var(
+        0.3,
+        unit="share 0-1",
+        description="China's appetite to lend",
+        scope="china",
+        headline=True,
+        group="debt",
+    )
 
     debt_to_china_usd_bn: float = var(
         0.0,

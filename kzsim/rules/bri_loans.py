@@ -22,15 +22,18 @@ Each month:
    utility plus logistic noise is positive. Accepted loans start disbursing next month.
 8. Regions (BR3, BR8; P L287-307, L610-612; O L47): local jobs, visible Chinese presence and new
    real contact with Chinese projects for a share of the region's citizens.
+9. Recovery (BR1; P L14-29): lending appetite relaxes toward China's strategic interest with the
+   half-life ``appetite_recovery_half_life_months``. A disabled rule leaves the appetite at its
+   initial value (the scenario's events may still move it).
 
 The loans themselves, their disbursement, service and write-downs, are kept in a
 :class:`~kzsim.rules.loan_ledger.LoanLedger`.
 
-The rule writes only its own state (:class:`~kzsim.contracts.bri_loans.State`) and the citizens'
-contact with Chinese projects. What it does to variables others own it posts to their channels:
-a failure's hit to its region's legitimacy (``citizens.legitimacy``), the debt trap's shift of
-alignment toward China (``multi_vector.alignment``) and the factors by which hostility and
-failures scale China's lending appetite (``china.lending_appetite``).
+The rule writes only its own state (:class:`~kzsim.contracts.bri_loans.State`), China's lending
+appetite included, and the citizens' contact with Chinese projects. What it does to variables
+others own it posts to their channels: a failure's hit to its region's legitimacy
+(``citizens.legitimacy``) and the debt trap's shift of alignment toward China
+(``multi_vector.alignment``).
 
 References:
     P, O, T, E, C source texts (docs/sources.md), lines as cited above and in
@@ -412,6 +415,7 @@ class Rule(BaseRule[Config, State]):
         self._offers(model, sinophobia)
         state.debt_to_china_usd_bn = self.ledger.total_outstanding
         self._regions(model, disbursed)
+        self._recovery(model)
 
     # --- stages -------------------------------------------------------------------------------
 
@@ -424,14 +428,8 @@ class Rule(BaseRule[Config, State]):
             cfg.protest_full_share,
         )
         salience = self.read(lp.State).land_salience
-        self.channel("china.lending_appetite").post(
-            "bri_loans.hostility",
-            hostility_factor(
-                pressure,
-                cfg.protest_appetite_drop,
-                salience * sinophobia,
-                cfg.salience_appetite_drop,
-            ),
+        state.china_lending_appetite *= hostility_factor(
+            pressure, cfg.protest_appetite_drop, salience * sinophobia, cfg.salience_appetite_drop
         )
         agriculture = state.china_agriculture_appetite * hostility_factor(
             pressure, cfg.agriculture_protest_drop, salience, cfg.agriculture_salience_drop
@@ -452,12 +450,11 @@ class Rule(BaseRule[Config, State]):
             cfg.failure_leakage_half,
             cfg.failure_steepness,
         )
-        appetite = self.channel("china.lending_appetite")
         legitimacy = self.channel("citizens.legitimacy")
         for i in candidates[self.rng.random(candidates.size) < hazard]:
             cancelled, lost = ledger.fail(int(i), cfg.failure_writeoff_share)
             self.state.failed_projects += 1
-            appetite.post("bri_loans.project_failure", 1.0 - cfg.failure_appetite_drop)
+            self.state.china_lending_appetite *= 1.0 - cfg.failure_appetite_drop
             public = model.publics[ledger.region[i]]
             legitimacy.post(
                 "bri_loans.project_failure",
@@ -512,7 +509,7 @@ class Rule(BaseRule[Config, State]):
         """BR1, BR2, BR7: China's offers arrive; Kazakhstan accepts or refuses each."""
         cfg, state = self.config, self.state
         count = int(
-            self.rng.poisson(monthly_offer_rate(cfg.offers_per_year, model.china.lending_appetite))
+            self.rng.poisson(monthly_offer_rate(cfg.offers_per_year, state.china_lending_appetite))
         )
         if count == 0:
             return
@@ -604,3 +601,10 @@ class Rule(BaseRule[Config, State]):
                 0, count, int(self.rng.binomial(count, reach[i]))
             )
             contact[touched] += cfg.contact_gain * (1.0 - contact[touched])
+
+    def _recovery(self, model: KazakhstanModel) -> None:
+        """BR1: lending appetite relaxes toward China's strategic interest (P L14-29)."""
+        rate = rate_from_half_life(self.config.appetite_recovery_half_life_months)
+        self.state.china_lending_appetite = partial_adjustment(
+            self.state.china_lending_appetite, model.china.strategic_interest, rate
+        )

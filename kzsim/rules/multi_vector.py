@@ -211,7 +211,7 @@ class Rule(BaseRule[Config, State]):
         trade = self.read(tariff_harmonisation.State)
         loans = self.read(bri_loans.State)
         reactions = self.read(russian_reactions.State)
-        russia, china = model.russia, model.china
+        russia = model.russia
         gdp_usd_bn = model.kazakhstan.gdp_usd_bn
         self.leverage_russia_raw = russia_leverage(
             config,
@@ -235,7 +235,7 @@ class Rule(BaseRule[Config, State]):
         multipliers = pulls(
             config,
             loans.capital_need,
-            china.lending_appetite,
+            loans.china_lending_appetite,
             reactions.threat_perception,
             reactions.csto_gratitude,
         )

@@ -122,6 +122,12 @@ RENAMES: dict[str, Rename] = _renames(
         0.01,
     ),
     Rename(
+        "rules.bri_loans.appetite_recovery_per_month",
+        "appetite_recovery_half_life_months",
+        half_life_from_rate,
+        0.05,
+    ),
+    Rename(
         "rules.opinion.hardship_relaxation_per_month",
         "hardship_relaxation_half_life_months",
         half_life_from_rate,

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from kzsim.contracts import multi_vector as mv
 from kzsim.contracts.bri_loans import AGRICULTURE, EQUITY_SWAP, TRANSPORT, Config, State
+from kzsim.dynamics import rate_from_half_life
 from kzsim.model import KazakhstanModel
 from kzsim.rules.bri_loans import (
     AcceptanceWeights,
@@ -366,8 +367,8 @@ def test_high_leakage_brings_failures_and_lowers_appetite() -> None:
     assert sum(count(m, "project_failed") for m in corrupt) == sum(
         loans(m).failed_projects for m in corrupt
     )
-    mean_appetite = np.mean([m.china.lending_appetite for m in corrupt])
-    assert mean_appetite < np.mean([m.china.lending_appetite for m in clean])
+    mean_appetite = np.mean([loans(m).china_lending_appetite for m in corrupt])
+    assert mean_appetite < np.mean([loans(m).china_lending_appetite for m in clean])
     # the written-off part of failed loans is in the ledger
     ledger = the_rule(corrupt[0]).ledger
     failed = ledger.status[: ledger.size] == FAILED
@@ -384,11 +385,9 @@ def test_effects_on_what_others_own_are_posted_to_their_channels() -> None:
     for _ in range(model.scenario.months):
         model.step()
         this_month = [e.kind for e in model.log if e.date == model.date]
-        assert "bri_loans.hostility" in channels["china.lending_appetite"].totals
         if "project_failed" in this_month:
             failure_months += 1
             assert "bri_loans.project_failure" in channels["citizens.legitimacy"].totals
-            assert "bri_loans.project_failure" in channels["china.lending_appetite"].totals
         if "debt_equity_swap" in this_month:
             trap_months += 1
             assert "bri_loans.debt_trap" in channels["multi_vector.alignment"].totals
@@ -451,8 +450,8 @@ def test_protests_lower_appetite_and_agricultural_lending() -> None:
     unrest = [protest_run(seed, 0.12) for seed in (1, 2)]
     assert max(loans(m).china_agriculture_appetite for m in unrest) < 0.05
     assert min(loans(m).china_agriculture_appetite for m in calm) == 1.0
-    assert max(m.china.lending_appetite for m in unrest) < min(
-        m.china.lending_appetite for m in calm
+    assert max(loans(m).china_lending_appetite for m in unrest) < min(
+        loans(m).china_lending_appetite for m in calm
     )
     assert sum(loans(m).china_agriculture_signed_usd_bn for m in unrest) < 0.5 * sum(
         loans(m).china_agriculture_signed_usd_bn for m in calm
@@ -510,6 +509,44 @@ def test_disabled_rule_leaves_debt_at_zero() -> None:
     assert state.china_disbursed_usd_bn == 0.0
     assert state.failed_projects == 0
     assert not any(e.kind.startswith(("loan_", "project_", "debt_")) for e in model.log)
+
+
+def test_a_disabled_rule_leaves_chinas_lending_appetite_at_its_initial_value() -> None:
+    shy_but_interested = {"china": {"strategic_interest": 1.0, "lending_appetite": 0.2}}
+    rules = deep_merge(OTHER_RULES_OFF, {"bri_loans": {"enabled": False}})
+    model = run(small_model(1, initial=shy_but_interested, rules=rules))
+    assert loans(model).china_lending_appetite == 0.2
+
+
+def test_appetite_falls_with_hostility_then_relaxes_toward_strategic_interest() -> None:
+    half_life = 6.0
+    model = loan_model(
+        1,
+        initial={"china": {"strategic_interest": 0.9, "lending_appetite": 0.1}},
+        offers_per_year=0.0,
+        salience_appetite_drop=0.0,
+        appetite_recovery_half_life_months=half_life,
+    )
+    model.population.active[:] = True  # full protest pressure: the factor is 1 - 0.05
+    model.step()
+    scaled = 0.1 * (1.0 - Config().protest_appetite_drop)
+    rate = rate_from_half_life(half_life)
+    assert loans(model).china_lending_appetite == pytest.approx(scaled + rate * (0.9 - scaled))
+    model.population.active[:] = False
+    start = loans(model).china_lending_appetite
+    for _ in range(6):
+        model.step()
+    assert 0.9 - loans(model).china_lending_appetite == pytest.approx((0.9 - start) / 2)
+
+
+def test_an_event_on_chinas_lending_appetite_moves_this_rules_state() -> None:
+    event = {"date": "2010-03", "kind": "shock", "detail": "x"}
+    effects = [{"target": "china.lending_appetite", "set": 0.7}]
+    rules = deep_merge(OTHER_RULES_OFF, {"bri_loans": {"enabled": False}})
+    model = small_model(1, rules=rules, events=[{**event, "effects": effects}])
+    for _ in range(3):
+        model.step()
+    assert loans(model).china_lending_appetite == 0.7
 
 
 def test_rule_runs_with_the_other_rules() -> None:

@@ -358,8 +358,7 @@ def test_capital_need_and_appetite_pull_toward_china() -> None:
     control.step()
     hungry.step()
     loans(hungry).capital_need = 1.0
-    hungry.china.strategic_interest = 1.0
-    hungry.china.lending_appetite = 1.0
+    loans(hungry).china_lending_appetite = 1.0  # bri_loans is off: it stays there
     run(control, 24)
     run(hungry, 24)
     assert mv(hungry).alignment_china > mv(control).alignment_china + 0.02

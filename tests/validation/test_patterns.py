@@ -47,12 +47,6 @@ def test_sf3_rouble_collapse_cuts_exports_and_hurts_producers(
     assert_reproduced(outcomes["SF3"])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the rise of political alignment with China is below 2 points in about a third of "
-    "the seeds: China's growing leverage makes Kazakhstan lean away (MV1-MV3) while Chinese "
-    "money pulls it closer (MV4); see docs/validation.md, SF4",
-)
 def test_sf4_engagement_with_china_rises_without_exit_or_rupture(
     outcomes: dict[str, Outcome],
 ) -> None:
