@@ -106,3 +106,70 @@ def test_kzsim_list_rules_prints_each_contract_in_schedule_order(
     for read in CONTRACTS["multi_vector"].READS:
         assert read in printed
     assert "posts to: citizens.legitimacy, multi_vector.alignment" in printed
+
+
+#: What a post to each channel changes: (rule state or "citizens", fields).
+CHANNEL_TARGETS = {
+    "citizens.legitimacy": ("citizens", {"legitimacy"}),
+    "multi_vector.alignment": (
+        "multi_vector",
+        {"alignment_russia", "alignment_china", "alignment_west"},
+    ),
+    "russian_reactions.csto_gratitude": ("russian_reactions", {"csto_gratitude"}),
+}
+
+
+def snapshot(model: KazakhstanModel) -> dict[tuple[str, str], np.ndarray]:
+    """Every rule state field, citizen array and actor attribute, copied."""
+    values: dict[tuple[str, str], np.ndarray] = {}
+    for name, state in model.states.items():
+        for field in type(state).field_names():
+            values[(name, field)] = np.array(getattr(state, field), dtype=np.float64)
+    for field, value in vars(model.population).items():
+        if isinstance(value, np.ndarray):
+            values[("citizens", field)] = value.astype(np.float64)
+    for actor in ("kazakhstan", "russia", "china", "eaeu"):
+        for field, value in vars(getattr(model, actor)).items():
+            if isinstance(value, float | int | bool) and not field.startswith("_"):
+                values[(actor, field)] = np.array(value, dtype=np.float64)
+    return values
+
+
+def test_each_rule_writes_only_what_it_owns_or_posts_to_a_channel() -> None:
+    """Over the historical replay's first years, every change a rule's step makes is to its own
+    state, its own citizens' arrays, or the targets of the channels it declares in POSTS."""
+    from kzsim.scenario.load import load_scenario
+
+    scenario = load_scenario("scenarios/historical_2010_2023.yaml", ["population.citizens=2000"])
+    model = KazakhstanModel(scenario, seed=4, last_step=83)
+    changed: dict[str, set[tuple[str, str]]] = {rule.name: set() for rule in model.rules}
+    for rule in model.rules:
+        step = rule.step
+
+        def recorded(m: KazakhstanModel, step=step, name=rule.name) -> None:  # type: ignore[no-untyped-def]
+            before = snapshot(m)
+            step(m)
+            after = snapshot(m)
+            changed[name] |= {k for k, v in before.items() if not np.array_equal(v, after[k])}
+
+        rule.step = recorded  # type: ignore[method-assign]
+    while model.running:
+        model.step()
+    for name, keys in changed.items():
+        module = CONTRACTS[name]
+        allowed = {(name, f) for f in module.State.field_names()}
+        allowed |= {("citizens", f) for f in module.CITIZENS}
+        for target in module.POSTS:
+            owner, fields = CHANNEL_TARGETS[target]
+            allowed |= {(owner, f) for f in fields}
+        assert keys, f"{name} changed nothing in seven years"
+        assert keys <= allowed, f"{name} wrote what it does not own: {sorted(keys - allowed)}"
+
+
+def test_every_citizen_array_a_rule_changes_has_one_owner() -> None:
+    owners: dict[str, str] = {}
+    for name, module in CONTRACTS.items():
+        for field in module.CITIZENS:
+            assert field not in owners, f"citizens.{field}: owned by {owners[field]} and {name}"
+            owners[field] = name
+    assert owners["legitimacy"] == "opinion" and owners["active"] == "land_protests"

@@ -69,7 +69,8 @@ def contract_lines() -> list[str]:
     lines = []
     for position, name in enumerate(SCHEDULE, start=1):
         module = CONTRACTS[name]
-        owned = ", ".join(module.State.field_names()) or "(citizens' arrays only)"
+        citizens = tuple(f"citizens.{name}" for name in module.CITIZENS)
+        owned = ", ".join((*module.State.field_names(), *citizens))
         lines += [
             f"{position}. {name}: {SCHEDULE_REASONS[name]}",
             f"   writes: {owned}",

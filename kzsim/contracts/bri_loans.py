@@ -353,6 +353,8 @@ READS = (
 )
 #: Channels this rule posts to (their owners apply the contributions).
 POSTS = ("citizens.legitimacy", "multi_vector.alignment")
+#: The citizens' arrays (kzsim.agents.population) this rule owns and alone writes.
+CITIZENS = ("china_contact",)
 
 
 @dataclass

@@ -184,6 +184,8 @@ READS = (
 #: Channels this rule posts to: the legitimacy gained by concessions and elite change and lost
 #: to crackdowns (owner opinion), Russia's gratitude for allied troops (owner russian_reactions).
 POSTS = ("citizens.legitimacy", "russian_reactions.csto_gratitude")
+#: The citizens' arrays (kzsim.agents.population) this rule owns and alone writes.
+CITIZENS = ("active", "jail_months")
 
 
 @dataclass

@@ -197,6 +197,8 @@ READS = (
 )
 #: Channels this rule posts to: none, it moves only its own state.
 POSTS: tuple[str, ...] = ()
+#: The citizens' arrays (kzsim.agents.population) this rule owns and alone writes.
+CITIZENS: tuple[str, ...] = ()
 
 
 @dataclass

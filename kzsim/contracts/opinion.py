@@ -185,6 +185,10 @@ READS = (
     "citizens.ethnicity",
     "citizens.susceptibility",
 )
+#: Channels this rule posts to (their owners apply the contributions).
+POSTS: tuple[str, ...] = ()
+#: The citizens' arrays (kzsim.agents.population) this rule owns and alone writes.
+CITIZENS = ("hardship", "sinophobia", "legitimacy", "eaeu_support", "russia_affinity")
 
 
 @dataclass

@@ -91,6 +91,10 @@ READS = (
     "multi_vector.alignment_west",
     "multi_vector.alignment_china",
 )
+#: Channels this rule posts to (their owners apply the contributions).
+POSTS: tuple[str, ...] = ()
+#: The citizens' arrays (kzsim.agents.population) this rule owns and alone writes.
+CITIZENS: tuple[str, ...] = ()
 
 
 @dataclass
