@@ -75,24 +75,6 @@ class RegionalSeries:
     statistic: Statistic = "end"
 
 
-def actor_attribute(actor: str, attribute: str) -> Callable[[KazakhstanModel], float]:
-    """Return a reader of one actor attribute as a float (``actor`` is a model attribute name)."""
-
-    def read(model: KazakhstanModel) -> float:
-        return float(getattr(getattr(model, actor), attribute))
-
-    return read
-
-
-def public_attribute(attribute: str) -> Callable[[KazakhstanModel], npt.NDArray[np.float64]]:
-    """Return a reader of one regional-public attribute, one value per region."""
-
-    def read(model: KazakhstanModel) -> npt.NDArray[np.float64]:
-        return np.array([getattr(p, attribute) for p in model.publics], dtype=np.float64)
-
-    return read
-
-
 def state_value(owner: str, name: str) -> Callable[[KazakhstanModel], float]:
     """Return a reader of one field of a rule's state as a float."""
 
