@@ -4,22 +4,22 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, get_args
 
 import numpy as np
 import numpy.typing as npt
 
-from kzsim.contract import PlotGroup, Statistic
+from kzsim.contract import PlotGroup, Scope, Statistic
 
 if TYPE_CHECKING:
     from kzsim.model import KazakhstanModel
 
+#: Every scope that is not a region (``kzsim.contract.Scope``): region ids may not take these names.
+RESERVED_SCOPES: tuple[str, ...] = get_args(Scope)
 #: The scope of national series and of citizen series averaged over the whole country.
-NATIONAL = "national"
+NATIONAL = RESERVED_SCOPES[0]
 #: The state actors; each is the scope of the series of its own state.
-ACTOR_SCOPES = ("kazakhstan", "russia", "china", "eaeu")
-#: Every scope that is not a region: region ids may not take these names.
-RESERVED_SCOPES = (NATIONAL, *ACTOR_SCOPES)
+ACTOR_SCOPES = RESERVED_SCOPES[1:]
 
 
 @dataclass(frozen=True)

@@ -350,6 +350,11 @@ class Rule(BaseRule[Config, State]):
 
     def __init__(self, config: Config, model: KazakhstanModel) -> None:
         super().__init__(config, model)
+        #: Monthly adjustment rates of the two appetites (from their half-lives).
+        self.agriculture_recovery = rate_from_half_life(
+            config.agriculture_recovery_half_life_months
+        )
+        self.appetite_recovery = rate_from_half_life(config.appetite_recovery_half_life_months)
         regions = [p.region for p in model.publics]
         self.region_population = np.array([r.population for r in regions], dtype=np.float64)
         self.region_weights = sector_region_weights(
@@ -434,8 +439,7 @@ class Rule(BaseRule[Config, State]):
         agriculture = state.china_agriculture_appetite * hostility_factor(
             pressure, cfg.agriculture_protest_drop, salience, cfg.agriculture_salience_drop
         )
-        recovery = rate_from_half_life(cfg.agriculture_recovery_half_life_months)
-        agriculture = partial_adjustment(agriculture, 1.0, recovery)
+        agriculture = partial_adjustment(agriculture, 1.0, self.agriculture_recovery)
         state.china_agriculture_appetite = float(np.clip(agriculture, 0.0, 1.0))
 
     def _failures(self, model: KazakhstanModel) -> None:
@@ -604,7 +608,8 @@ class Rule(BaseRule[Config, State]):
 
     def _recovery(self, model: KazakhstanModel) -> None:
         """BR1: lending appetite relaxes toward China's strategic interest (P L14-29)."""
-        rate = rate_from_half_life(self.config.appetite_recovery_half_life_months)
         self.state.china_lending_appetite = partial_adjustment(
-            self.state.china_lending_appetite, model.china.strategic_interest, rate
+            self.state.china_lending_appetite,
+            model.china.strategic_interest,
+            self.appetite_recovery,
         )

@@ -200,6 +200,7 @@ class Rule(BaseRule[Config, State]):
 
     def __init__(self, config: Config, model: KazakhstanModel) -> None:
         super().__init__(config, model)
+        self.relaxation = rate_from_half_life(config.alignment_relaxation_half_life_months)
         self.base: FloatArray | None = (
             None if config.base_weights is None else np.array(config.base_weights, np.float64)
         )
@@ -246,8 +247,7 @@ class Rule(BaseRule[Config, State]):
         if self.base is None:
             self.base = calibrate_base(alignment, multipliers, leverage, config.leverage_aversion)
         target = alignment_target(self.base, multipliers, leverage, config.leverage_aversion)
-        rate = rate_from_half_life(config.alignment_relaxation_half_life_months)
-        moved = partial_adjustment(alignment, target, rate)
+        moved = partial_adjustment(alignment, target, self.relaxation)
         new = project_to_simplex_with_floors(moved, config.floors)
         state.alignment_russia = float(new[0])
         state.alignment_china = float(new[1])

@@ -286,6 +286,7 @@ class Rule(BaseRule[Config, State]):
 
     def __init__(self, config: Config, model: KazakhstanModel) -> None:
         super().__init__(config, model)
+        self.hardship_relaxation = rate_from_half_life(config.hardship_relaxation_half_life_months)
         population = model.population
         self.region_population = np.array(
             [float(region.population) for region in model.scenario.population.regions],
@@ -376,7 +377,7 @@ class Rule(BaseRule[Config, State]):
             population.hardship,
             population.baseline_hardship,
             regional[population.region],
-            rate_from_half_life(self.config.hardship_relaxation_half_life_months),
+            self.hardship_relaxation,
         )
         self.fuel_hardship = add_immediate_part(population.hardship, fuel)
 

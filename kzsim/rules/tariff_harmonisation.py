@@ -443,6 +443,12 @@ class Rule(BaseRule[Config, State]):
 
     def __init__(self, config: Config, model: KazakhstanModel) -> None:
         super().__init__(config, model)
+        #: Monthly adjustment rates (from their half-lives).
+        self.import_share_rate = rate_from_half_life(
+            config.import_share_adjustment_half_life_months
+        )
+        self.grey_trade_rate = rate_from_half_life(config.grey_trade_adjustment_half_life_months)
+        self.export_rate = rate_from_half_life(config.export_adjustment_half_life_months)
         self.base_kzt_per_usd = model.drivers["kzt_per_usd"]
         self.base_rub_per_usd = model.drivers["rub_per_usd"]
         self.reference_kzt_per_usd = self.base_kzt_per_usd
@@ -530,7 +536,7 @@ class Rule(BaseRule[Config, State]):
         shares = self.import_shares = partial_adjustment(
             self.import_shares,
             target,
-            rate_from_half_life(config.import_share_adjustment_half_life_months),
+            self.import_share_rate,
         )
         state.import_share_russia = float(shares[0])
         state.import_share_china = float(shares[1])
@@ -588,7 +594,7 @@ class Rule(BaseRule[Config, State]):
         state.grey_trade_index = partial_adjustment(
             state.grey_trade_index,
             grey_trade_target(border_open, price_gap, config.grey_trade_half_gap),
-            rate_from_half_life(config.grey_trade_adjustment_half_life_months),
+            self.grey_trade_rate,
         )
 
     def _ntb_episode(self, model: KazakhstanModel) -> None:
@@ -623,7 +629,7 @@ class Rule(BaseRule[Config, State]):
         self.export_trend = partial_adjustment(
             self.export_trend,
             export_target(russian_price, config.export_price_elasticity),
-            rate_from_half_life(config.export_adjustment_half_life_months),
+            self.export_rate,
         )
         cut = config.ntb_export_cut if state.ntb_active else 0.0
         spillover = config.sanctions_export_cut * model.drivers["sanctions_on_russia"]
