@@ -64,12 +64,12 @@ def test_only_the_model_agents_and_dashboard_import_mesa() -> None:
     assert "kzsim/model.py" in importers("mesa")
 
 
-def loaded_after(code: str) -> set[str]:
-    """The top-level packages loaded after running ``code`` in a fresh interpreter.
+def modules_after(code: str) -> set[str]:
+    """Every module loaded after running ``code`` in a fresh interpreter.
 
     They are printed last, on one line, after anything ``code`` prints.
     """
-    listing = "import sys; print(' '.join(sorted({m.split('.')[0] for m in sys.modules})))"
+    listing = "import sys; print(' '.join(sorted(sys.modules)))"
     done = subprocess.run(
         [sys.executable, "-c", f"{code}\n{listing}"],
         capture_output=True,
@@ -78,6 +78,30 @@ def loaded_after(code: str) -> set[str]:
         cwd=ROOT,
     )
     return set(done.stdout.splitlines()[-1].split())
+
+
+def loaded_after(code: str) -> set[str]:
+    """The top-level packages loaded after running ``code`` in a fresh interpreter."""
+    return {module.split(".")[0] for module in modules_after(code)}
+
+
+#: Simulation modules (and Mesa), which the scenario schema and the contracts must not load.
+SIMULATION = ("kzsim.rules", "kzsim.model", "kzsim.agents", "kzsim.events", "mesa")
+
+
+def simulation_modules_after(code: str) -> set[str]:
+    """The simulation modules loaded after running ``code`` in a fresh interpreter."""
+    return {
+        m for m in modules_after(code) if any(m == s or m.startswith(s + ".") for s in SIMULATION)
+    }
+
+
+def test_the_scenario_schema_and_loader_load_no_simulation_module() -> None:
+    assert simulation_modules_after("import kzsim.scenario.schema, kzsim.scenario.load") == set()
+
+
+def test_the_contracts_load_no_simulation_module() -> None:
+    assert simulation_modules_after("import kzsim.contracts, kzsim.catalog") == set()
 
 
 def test_import_kzsim_loads_neither_mesa_nor_pandas() -> None:
