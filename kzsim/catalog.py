@@ -20,7 +20,8 @@ CORE_SERIES = (
         "gdp_usd_bn",
         "kazakhstan",
         "US$ bn",
-        "nominal GDP, grown by the growth driver",
+        "nominal GDP at current prices: the observed GDP driver where given, else moved on by "
+        "real growth, CPI inflation and the tenge's rate",
         lambda m: m.kazakhstan.gdp_usd_bn,
         low=0.0,
     ),
@@ -40,6 +41,18 @@ CORE_SERIES = (
         "oil price driver",
         lambda m: m.drivers["brent_usd_per_bbl"],
         low=0.0,
+    ),
+)
+
+#: Regional series of the model itself, not of a rule.
+CORE_REGIONAL_SERIES = (
+    RegionalSeries(
+        "population_persons",
+        "persons",
+        "persons the model represents: census line through 2009-02 and 2021-10",
+        lambda m: m.people(),
+        low=0.0,
+        aggregation="sum",
     ),
 )
 
@@ -86,7 +99,7 @@ def state_regional_series(state: type[RuleState]) -> tuple[RegionalSeries, ...]:
 SERIES: tuple[Series, ...] = CORE_SERIES + tuple(
     s for module in CONTRACTS.values() for s in (*state_series(module.State), *module.DERIVED)
 )
-REGIONAL_SERIES: tuple[RegionalSeries, ...] = tuple(
+REGIONAL_SERIES: tuple[RegionalSeries, ...] = CORE_REGIONAL_SERIES + tuple(
     s
     for module in CONTRACTS.values()
     for s in (*state_regional_series(module.State), *module.DERIVED_REGIONAL)

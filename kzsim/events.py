@@ -30,14 +30,13 @@ if TYPE_CHECKING:
 
 
 def metric_value(model: KazakhstanModel, name: str) -> float:
-    """Current national value of an output variable (regional ones as the mean over citizens)."""
+    """Current national value of an output variable (regional ones by their aggregation)."""
     for series in SERIES:
         if series.name == name:
             return float(series.read(model))
     for regional in REGIONAL_SERIES:
         if regional.name == name:
-            counts = model.population.counts
-            return float(regional.read(model) @ (counts / counts.sum()))
+            return regional.national(regional.read(model), model.people())
     raise KeyError(name)
 
 

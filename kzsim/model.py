@@ -23,11 +23,12 @@ from kzsim.agents.publics import RegionalPublic
 from kzsim.catalog import REGIONAL_SERIES, SERIES
 from kzsim.contract import Channel, RuleState, reads_by_owner, split_read, view
 from kzsim.contracts import CONTRACTS
-from kzsim.drivers import driver_paths
+from kzsim.drivers import driver_paths, drivers_in_month
 from kzsim.events import EventEngine
 from kzsim.months import format_month, parse_month
 from kzsim.rules import rule_class
 from kzsim.rules.base import Rule
+from kzsim.scenario.regions import people as region_people
 from kzsim.scenario.schema import Scenario
 from kzsim.series import NATIONAL
 
@@ -106,9 +107,7 @@ class KazakhstanModel(mesa.Model):  # type: ignore[misc]
         self.last_step = scenario.months - 1 if last_step is None else last_step
         self.month = self.start_month
         self._driver_paths = driver_paths(scenario)
-        self.drivers: dict[str, float] = {
-            name: float(path[0]) for name, path in self._driver_paths.items()
-        }
+        self.drivers: dict[str, float] = drivers_in_month(self._driver_paths, 0)
         self.population = Population.build(
             scenario.population, scenario.population.regions, self.stream("population")
         )
@@ -137,6 +136,7 @@ class KazakhstanModel(mesa.Model):  # type: ignore[misc]
             if getattr(scenario.rules, name).enabled
         ]
         self._regional: dict[str, npt.NDArray[np.float64]] = {}
+        self._national: dict[str, float] = {}
         self.collected_steps: list[int] = []
         self.datacollector = mesa.DataCollector(model_reporters=self._reporters())
 
@@ -169,6 +169,10 @@ class KazakhstanModel(mesa.Model):  # type: ignore[misc]
         )
         return np.random.default_rng(child)
 
+    def people(self) -> npt.NDArray[np.float64]:
+        """The persons each region has this month (the census line, kzsim.scenario.regions)."""
+        return region_people(self.scenario.population.regions, self.month)
+
     @property
     def date(self) -> str:
         """The current month as ``YYYY-MM``."""
@@ -188,13 +192,17 @@ class KazakhstanModel(mesa.Model):  # type: ignore[misc]
         for channel in self.channels.values():
             channel.new_month()
         self.events.apply(self)
-        self.drivers = {name: float(path[step]) for name, path in self._driver_paths.items()}
+        self.drivers = drivers_in_month(self._driver_paths, step)
         self.kazakhstan.absorb_drivers(self.drivers)
         for rule in self.rules:
             rule.step(self)
         every = self.scenario.outputs.every_months
         if step % every == 0 or step == self.last_step:
             self._regional = {s.name: s.read(self) for s in REGIONAL_SERIES}
+            persons = self.people()
+            self._national = {
+                s.name: s.national(self._regional[s.name], persons) for s in REGIONAL_SERIES
+            }
             self.datacollector.collect(self)
             self.collected_steps.append(step)
         self.running = step < self.last_step
@@ -206,13 +214,11 @@ class KazakhstanModel(mesa.Model):  # type: ignore[misc]
         for series in SERIES:
             if wanted is None or series.name in wanted:
                 reporters[f"{series.scope}|{series.name}"] = series.read
-        counts = self.population.counts
-        weights = counts / counts.sum()
         for regional in REGIONAL_SERIES:
             if wanted is not None and regional.name not in wanted:
                 continue
             name = regional.name
-            reporters[f"{NATIONAL}|{name}"] = lambda m, n=name: float(m._regional[n] @ weights)
+            reporters[f"{NATIONAL}|{name}"] = lambda m, n=name: m._national[n]
             if self.scenario.outputs.regional:
                 for public in self.publics:
                     key = f"{public.region.id}|{name}"

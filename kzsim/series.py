@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, get_args
+from typing import TYPE_CHECKING, Literal, get_args
 
 import numpy as np
 import numpy.typing as npt
@@ -57,11 +57,18 @@ class Series:
             raise ValueError(f"series {self.name}: scope {self.scope} (allowed: {RESERVED_SCOPES})")
 
 
+#: How a regional series' national value is made from its regional values: the mean weighted
+#: by the persons each region has that month, or the sum (for counts of persons).
+Aggregation = Literal["mean", "sum"]
+
+
 @dataclass(frozen=True)
 class RegionalSeries:
-    """A quantity reported per region and nationally (population-weighted mean).
+    """A quantity reported per region and nationally, by its declared ``aggregation``.
 
-    Attributes as :class:`Series`; ``read`` returns one value per region.
+    Attributes as :class:`Series`; ``read`` returns one value per region. ``aggregation``
+    ``"mean"`` (shares, means) weights each region by its persons that month
+    (``kzsim.scenario.regions.people``); ``"sum"`` (counts of persons) adds the regions up.
     """
 
     name: str
@@ -73,6 +80,21 @@ class RegionalSeries:
     headline: bool = False
     group: PlotGroup | None = None
     statistic: Statistic = "end"
+    aggregation: Aggregation = "mean"
+
+    def national(self, values: npt.NDArray[np.float64], persons: npt.NDArray[np.float64]) -> float:
+        """The national value of this month's regional ``values``.
+
+        Args:
+            values: one value per region.
+            persons: the persons each region has this month (the weights of a mean).
+
+        """
+        if self.aggregation == "sum":
+            return float(values.sum())
+        total = float(persons.sum())
+        weights = persons / total if total > 0.0 else np.full(persons.size, 1.0 / persons.size)
+        return float(values @ weights)
 
 
 def state_value(owner: str, name: str) -> Callable[[KazakhstanModel], float]:
@@ -89,5 +111,21 @@ def state_values(owner: str, name: str) -> Callable[[KazakhstanModel], npt.NDArr
 
     def read(model: KazakhstanModel) -> npt.NDArray[np.float64]:
         return np.asarray(getattr(model.states[owner], name), dtype=np.float64)
+
+    return read
+
+
+def in_persons(
+    share: Callable[[KazakhstanModel], npt.NDArray[np.float64]],
+) -> Callable[[KazakhstanModel], npt.NDArray[np.float64]]:
+    """Return a reader of persons per region from a reader of a share of each region's citizens.
+
+    Each simulated citizen stands for the persons of its region that month: persons = share x
+    the region's persons (``kzsim.scenario.regions.people``).
+    """
+
+    def read(model: KazakhstanModel) -> npt.NDArray[np.float64]:
+        persons: npt.NDArray[np.float64] = share(model) * model.people()
+        return persons
 
     return read

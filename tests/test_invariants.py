@@ -112,9 +112,12 @@ def test_a_region_too_small_for_any_citizen_is_reported_as_empty() -> None:
     from kzsim.scenario.regions import builtin_regions
 
     region = builtin_regions()[0].model_dump()
-    tiny = dict(region, id="tiny", name="Tiny", population=1)
+    tiny = dict(region, id="tiny", name="Tiny", population=1, population_2021=1)
     result = kzsim.run(
         small_scenario(population={"citizens": 100, "regions": [region, tiny]}), seed=1, steps=2
     )
     tiny_rows = result.series[result.series["scope"] == "tiny"]
-    assert not tiny_rows.empty and (tiny_rows["value"] == 0).all()
+    # Its one person is still there; every series of its citizens is empty.
+    persons = tiny_rows["variable"] == "population_persons"
+    assert (tiny_rows.loc[persons, "value"] == 1).all()
+    assert not tiny_rows.empty and (tiny_rows.loc[~persons, "value"] == 0).all()

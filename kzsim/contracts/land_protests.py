@@ -5,11 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar, Literal
 
+import numpy as np
 from pydantic import Field
 
 from kzsim.contract import FloatArray, RuleState, regional_var, var
 from kzsim.contracts.base import RuleConfig
-from kzsim.series import RegionalSeries, Series
+from kzsim.series import RegionalSeries, Series, in_persons
 
 if TYPE_CHECKING:
     from kzsim.model import KazakhstanModel
@@ -177,6 +178,7 @@ READS = (
     "citizens.risk_aversion",
     "citizens.protest_threshold",
     "citizens.network",
+    "citizens.region",
     "russia.media_reach",
     "kazakhstan.xinjiang_salience",
     "events.fired_this_month",
@@ -232,6 +234,12 @@ class State(RuleState):
     in_wave: FloatArray = regional_var(
         unit="0/1", description="the region is in a protest wave this month", series=False
     )
+    arrests: FloatArray = regional_var(
+        unit="citizens",
+        description="simulated citizens detained for protest this month (new arrests)",
+        high=None,
+        series=False,
+    )
 
 
 def _protest_share(m: KazakhstanModel) -> FloatArray:
@@ -240,6 +248,12 @@ def _protest_share(m: KazakhstanModel) -> FloatArray:
 
 def _jailed_share(m: KazakhstanModel) -> FloatArray:
     return m.population.regional_mean(m.population.jail_months > 0)
+
+
+def _detained_share(m: KazakhstanModel) -> FloatArray:
+    state = m.state(State)
+    counts = m.population.counts
+    return np.divide(state.arrests, counts, out=np.zeros(counts.size), where=counts > 0)
 
 
 # Readers are named functions, not lambdas: mypy cannot infer a lambda's argument type here,
@@ -259,11 +273,39 @@ DERIVED_REGIONAL = (
         statistic="max",
     ),
     RegionalSeries(
+        "protest_participants",
+        "persons",
+        "persons active in protest (protest share x the region's persons)",
+        in_persons(_protest_share),
+        low=0.0,
+        headline=True,
+        group="politics",
+        statistic="max",
+        aggregation="sum",
+    ),
+    RegionalSeries(
         "jailed_share",
         "share 0-1",
         "citizens serving a jail term for protest",
         _jailed_share,
         low=0.0,
         high=1.0,
+    ),
+    RegionalSeries(
+        "jailed_persons",
+        "persons",
+        "persons serving a jail term for protest (jailed share x the region's persons)",
+        in_persons(_jailed_share),
+        low=0.0,
+        aggregation="sum",
+    ),
+    RegionalSeries(
+        "protest_detentions",
+        "persons",
+        "persons detained for protest this month, new arrests (their share of the region's "
+        "citizens x its persons)",
+        in_persons(_detained_share),
+        low=0.0,
+        aggregation="sum",
     ),
 )

@@ -220,6 +220,16 @@ def _regional_mean(attribute: str) -> Callable[[KazakhstanModel], FloatArray]:
     return read
 
 
+#: EAEU support above which a citizen counts as a supporter (the barometer's "support").
+SUPPORTER_LEVEL = 0.5
+
+
+def _eaeu_supporters(model: KazakhstanModel) -> FloatArray:
+    """The share of each region's citizens whose EAEU support exceeds :data:`SUPPORTER_LEVEL`."""
+    population = model.population
+    return population.regional_mean(population.eaeu_support > SUPPORTER_LEVEL)
+
+
 #: Series derived from the citizens' attributes this rule owns.
 DERIVED: tuple[Series, ...] = ()
 DERIVED_REGIONAL = (
@@ -253,6 +263,14 @@ DERIVED_REGIONAL = (
         high=1.0,
         headline=True,
         group="publics",
+    ),
+    RegionalSeries(
+        "eaeu_supporters_share",
+        "share 0-1",
+        "share of citizens whose EAEU support exceeds 0.5 (the EDB barometer's % supporting)",
+        _eaeu_supporters,
+        low=0.0,
+        high=1.0,
     ),
     RegionalSeries(
         "hardship_mean",

@@ -400,7 +400,10 @@ class Rule(BaseRule[Config, State]):
         )
 
     def _detain(self, model: KazakhstanModel, active: BoolArray) -> None:
-        """Detain active citizens at a rate proportional to repression; write active and jail."""
+        """Detain active citizens at a rate proportional to repression.
+
+        Writes the citizens' active and jail arrays and this month's arrests per region.
+        """
         population = model.population
         rate = min(1.0, self.config.arrest_rate_per_repression * self.state.repression)
         candidates = np.flatnonzero(active)
@@ -410,6 +413,9 @@ class Rule(BaseRule[Config, State]):
             1, self.config.max_jail_months + 1, arrested.size
         )
         population.active[:] = active
+        self.state.arrests[:] = np.bincount(
+            population.region[arrested], minlength=population.counts.size
+        )
 
     def _waves(self, model: KazakhstanModel) -> None:
         """Mark the regions whose active share passes the wave level; log the new waves."""

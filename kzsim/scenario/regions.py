@@ -1,7 +1,8 @@
 """The built-in table of Kazakhstan's 17 first-level units (14 oblasts, Astana, Almaty, Shymkent).
 
-Values come from the 2009 census as compiled in ``shared/data/regions.csv``; gaps are filled by the
-documented assumptions in the table's ``basis`` column (see docs/model.md, "Input data").
+Values come from the 2009 census as compiled in ``shared/data/regions.csv``, populations also from
+the 2021 census; gaps are filled by the documented assumptions in the table's ``basis`` column (see
+docs/model.md, "Input data"). :func:`people` gives the persons a region has in any month.
 """
 
 from __future__ import annotations
@@ -11,14 +12,19 @@ from functools import cache
 from importlib import resources
 from typing import Literal
 
+import numpy as np
+import numpy.typing as npt
 from pydantic import Field, field_validator, model_validator
 
+from kzsim.months import parse_month
 from kzsim.scenario.types import Frozen, Share
 from kzsim.series import RESERVED_SCOPES
 
 MacroZone = Literal["north", "south", "east", "west", "centre"]
 #: Upper bound of a region's population (persons).
 MAX_REGION_POPULATION = 1_000_000_000
+#: The census months: 25 February 2009 and the 2021 count, which closed in October 2021.
+CENSUS_MONTHS = (parse_month("2009-02"), parse_month("2021-10"))
 
 
 class Region(Frozen):
@@ -27,6 +33,12 @@ class Region(Frozen):
     id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     name: str
     population: int = Field(gt=0, le=MAX_REGION_POPULATION, description="persons (2009 census)")
+    population_2021: int | None = Field(
+        None,
+        gt=0,
+        le=MAX_REGION_POPULATION,
+        description="persons (2021 census); none: the region keeps its 2009 count",
+    )
     share_kazakh: Share
     share_russian: Share
     urban_share: Share
@@ -66,6 +78,7 @@ def builtin_regions() -> tuple[Region, ...]:
             "id": row["region_id"],
             "name": row["name"],
             "population": int(row["population"]),
+            "population_2021": int(row["population_2021"]),
             "share_kazakh": float(row["share_kazakh"]) / 100,
             "share_russian": float(row["share_russian"]) / 100,
             "urban_share": float(row["urban_share"]),
@@ -77,3 +90,23 @@ def builtin_regions() -> tuple[Region, ...]:
         }
         regions.append(Region.model_validate(fields))
     return tuple(regions)
+
+
+def people(regions: tuple[Region, ...], month: int) -> npt.NDArray[np.float64]:
+    """Persons in each region in ``month`` (a month index, ``kzsim.months``).
+
+    Linear in time through the two census counts (2009-02 and 2021-10, :data:`CENSUS_MONTHS`)
+    and extrapolated on the same line outside them, never below zero; a region without a 2021
+    count keeps its 2009 count.
+    """
+    first, last = CENSUS_MONTHS
+    counts_2009 = np.array([r.population for r in regions], dtype=np.float64)
+    counts_2021 = np.array(
+        [r.population if r.population_2021 is None else r.population_2021 for r in regions],
+        dtype=np.float64,
+    )
+    along = (month - first) / (last - first)
+    persons: npt.NDArray[np.float64] = np.maximum(
+        counts_2009 + along * (counts_2021 - counts_2009), 0.0
+    )
+    return persons

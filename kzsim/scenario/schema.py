@@ -208,6 +208,7 @@ DriverName = Literal[
     "exports_usd_bn",
     "kazakhstan_gdp_growth_pct",
     "kazakhstan_cpi_inflation_pct",
+    "kazakhstan_gdp_usd_bn",
     "china_gdp_growth_pct",
     "sanctions_on_russia",
 ]
@@ -220,11 +221,14 @@ DRIVER_RANGES: dict[str, tuple[float, float, bool]] = {
     "exports_usd_bn": (0.0, 10_000.0, False),
     "kazakhstan_gdp_growth_pct": (-50.0, 100.0, True),
     "kazakhstan_cpi_inflation_pct": (-50.0, 200.0, True),
+    "kazakhstan_gdp_usd_bn": (0.0, 100_000.0, False),
     "china_gdp_growth_pct": (-50.0, 100.0, True),
     "sanctions_on_russia": (0.0, 1.0, True),
 }
 
-#: Default flat paths for drivers a scenario leaves out.
+#: Default flat paths for drivers a scenario leaves out. A driver without a default
+#: (``kazakhstan_gdp_usd_bn``, observed nominal GDP) is not given outside its dated span
+#: (``kzsim.drivers``).
 DRIVER_DEFAULTS: dict[str, float] = {
     "brent_usd_per_bbl": 80.0,
     "rub_per_usd": 30.0,

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 
+from kzsim.catalog import series_named
 from kzsim.contracts import russian_reactions
 from kzsim.contracts.land_protests import State
 from kzsim.dynamics import retention_from_half_life
@@ -23,6 +24,7 @@ from kzsim.rules.land_protests import (
     grievance,
     threshold_cascade,
 )
+from kzsim.series import RegionalSeries
 from tests.conftest import deep_merge, others_off, small_model
 
 REFORM = {"date": "2010-03", "kind": "land_reform", "effective": "2010-09", "detail": "Land Code"}
@@ -546,3 +548,27 @@ def test_disabled_rule_changes_nothing() -> None:
     assert land(model).regions_in_wave == 0 and not land(model).in_wave.any()
     assert not model.population.active.any()
     assert not any(e.kind in {"protest", "moratorium", "crackdown"} for e in model.log)
+
+
+def test_arrests_are_this_month_s_new_detentions_by_region() -> None:
+    model = land_model(
+        sinophobia=0.8,
+        wave_regions=100,
+        extra={"initial": {"kazakhstan": {"repression": 0.5}}},
+    )
+    population = model.population
+    population.hardship[:] = 1.0
+    population.legitimacy[:] = 0.0
+    for _ in range(2):
+        before = population.jail_months.copy()
+        model.step()
+        # New arrests: free (or freed) this month and jailed now, with a fresh term.
+        new = (population.jail_months > 0) & (before <= 1)
+        expected = np.bincount(population.region[new], minlength=population.counts.size)
+        np.testing.assert_array_equal(land(model).arrests, expected)
+        assert expected.sum() > 0
+    detentions = series_named("protest_detentions")
+    assert isinstance(detentions, RegionalSeries)
+    np.testing.assert_allclose(
+        detentions.read(model), land(model).arrests / population.counts * model.people()
+    )

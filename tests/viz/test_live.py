@@ -83,9 +83,15 @@ def test_figure_has_one_axis_per_panel_over_the_whole_horizon() -> None:
 
 
 def test_map_choices_are_the_headline_regional_series() -> None:
-    headline = [s.name for s in catalog.REGIONAL_SERIES if s.headline]
+    # Those with a finite range, the map's colour scale (not counts of persons).
+    headline = [
+        s.name
+        for s in catalog.REGIONAL_SERIES
+        if s.headline and catalog.declared_range(s.name) is not None
+    ]
     assert [variable for variable, _, _ in MAP_CHOICES.values()] == headline
     assert "Protest share" in MAP_CHOICES
+    assert "protest_participants" not in headline
 
 
 def test_map_has_a_tile_per_region_for_each_choice() -> None:
