@@ -21,14 +21,19 @@ from typing import TYPE_CHECKING, Annotated, TextIO
 import typer
 
 from kzsim.batch import commands as batch_commands
+from kzsim.calibration import commands as calibration_commands
 from kzsim.data import shipped_scenarios
 from kzsim.errors import EXIT_RUNTIME, KzsimError
+from kzsim.history import commands as history_commands
 from kzsim.scenario.renames import RenamedKeyWarning
 from kzsim.terminal import console, plain
 from kzsim.validation import commands as validation_commands
 from kzsim.viz import commands as viz_commands
 
 if TYPE_CHECKING:
+    import pandas as pd
+
+    from kzsim.ensemble import Ensemble, EnsemblePlan
     from kzsim.outputs import RunResult
 
 app = typer.Typer(
@@ -48,7 +53,8 @@ def run(
         int | None, typer.Option(min=0, max=2**63 - 1, help="random seed (default: the scenario's)")
     ] = None,
     out_dir: Annotated[
-        Path | None, typer.Option("--out", help="output folder (default: runs/<scenario>)")
+        Path | None,
+        typer.Option("--out", help="output folder (default: runs/<scenario>[_ensemble])"),
     ] = None,
     fmt: Annotated[str, typer.Option("--format", help="parquet or csv")] = "parquet",
     overrides: Annotated[
@@ -59,15 +65,31 @@ def run(
     overwrite: Annotated[
         bool, typer.Option("--overwrite", help="replace an earlier run folder at --out")
     ] = False,
+    posterior: Annotated[
+        Path | None,
+        typer.Option("--posterior", help="a kzsim calibrate folder: run over its posterior"),
+    ] = None,
+    draws: Annotated[
+        int | None, typer.Option("--draws", help="posterior draws (default: 50)")
+    ] = None,
+    seeds: Annotated[
+        int | None, typer.Option("--seeds", help="seeds per posterior draw (default: 1)")
+    ] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option("--workers", help="worker processes for --posterior (default: the cores)"),
+    ] = None,
 ) -> None:
     """Run a scenario: progress bar, summary table, and an output folder with series and plots.
 
-    An existing --out folder is replaced only if it holds an earlier run, nothing else, and
-    --overwrite is given.
+    With --posterior, an ensemble of --draws posterior draws x --seeds seeds, summarised by
+    medians and 90% bands. An existing --out folder is replaced only if it holds an earlier
+    output of the same kind, nothing else, and --overwrite is given.
     """
     from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
     from kzsim.api import run as run_scenario
+    from kzsim.ensemble import DEFAULT_DRAWS, plan_ensemble
     from kzsim.errors import InputError
     from kzsim.outputs import RUN, check_writable
     from kzsim.plots import headline_plots
@@ -75,6 +97,22 @@ def run(
 
     if fmt not in ("parquet", "csv"):
         raise InputError([f"--format: '{fmt}' is not a format (allowed: parquet, csv)"])
+    if posterior is not None:
+        plan = plan_ensemble(
+            scenario,
+            posterior,
+            DEFAULT_DRAWS if draws is None else draws,
+            1 if seeds is None else seeds,
+            seed,
+            overrides or (),
+            steps,
+        )
+        target = out_dir or Path("runs") / f"{scenario.stem}_ensemble"
+        run_ensemble(plan, target, fmt, workers, quiet, overwrite)
+        return
+    for option, value in (("--draws", draws), ("--seeds", seeds), ("--workers", workers)):
+        if value is not None:
+            raise InputError([f"{option}: needs --posterior (allowed: --posterior DIR {option} N)"])
     loaded = load_scenario(scenario, overrides or ())
     target = out_dir if out_dir is not None else Path("runs") / scenario.stem
     for note in check_writable(target, RUN, overwrite):
@@ -109,6 +147,76 @@ def run(
             f"seed {result.manifest['seed']}, {len(result.events)} events, "
             f"{result.manifest['wall_seconds']:.2f} s; written to {plain(written)}/"
         )
+
+
+def run_ensemble(
+    plan: EnsemblePlan,
+    target: Path,
+    fmt: str,
+    workers: int | None,
+    quiet: bool,
+    overwrite: bool,
+) -> None:
+    """Run a checked ensemble with a progress bar, write its folder and print its bands."""
+    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from kzsim.batch.executors import available_cores
+    from kzsim.ensemble import ENSEMBLE
+    from kzsim.errors import InputError
+    from kzsim.outputs import check_writable
+
+    if workers is not None and workers < 1:
+        raise InputError([f"--workers: {workers} is out of range (allowed: 1 or more)"])
+    for note in check_writable(target, ENSEMBLE, overwrite):
+        err.print(plain(note))
+    calibrated, citizens = plan.posterior.citizens, plan.scenario.population.citizens
+    if calibrated is not None and calibrated != citizens:
+        err.print(
+            f"note: the posterior was calibrated with {calibrated} simulated citizens; this "
+            f"scenario has {citizens}"
+        )
+    processes = min(workers or available_cores(), len(plan.members))
+    if quiet:
+        ensemble = plan.run(processes)
+    else:
+        columns = (
+            TextColumn(plain(plan.scenario.metadata.name), markup=False),
+            BarColumn(),
+            TextColumn("{task.completed}/{task.total} runs"),
+            TimeRemainingColumn(),
+        )
+        with Progress(*columns, console=err, transient=True) as bar:
+            task = bar.add_task("ensemble", total=len(plan.members))
+
+            def advance(done: int, total: int) -> None:
+                bar.update(task, completed=done, total=total)
+
+            ensemble = plan.run(processes, advance)
+    bands = ensemble.bands()
+    written = ensemble.write(target, fmt=fmt, overwrite=overwrite, bands=bands)  # type: ignore[arg-type]
+    if not quiet:
+        print_ensemble_summary(ensemble, bands)
+        info = ensemble.manifest
+        out.print(
+            f"{info['draws']} posterior draws x {info['seeds']} seed(s) (seed {info['seed']}), "
+            f"{info['wall_seconds']:.2f} s; written to {plain(written)}/"
+        )
+
+
+def print_ensemble_summary(ensemble: Ensemble, bands: pd.DataFrame) -> None:
+    """The headline series in the last month: median and 90% band over the members, with units."""
+    from rich.table import Table
+
+    name = plain(ensemble.scenario.metadata.name)
+    last = bands["date"].max()
+    table = Table(
+        title=f"{name}: headline series in {last} over posterior draws", title_justify="left"
+    )
+    for column in ("series", "unit", "median", "90% band"):
+        table.add_column(column, justify="left" if column in ("series", "unit") else "right")
+    for variable, unit, median, low, high in ensemble.summary(bands):
+        table.add_row(variable, unit, f"{median:.3g}", f"[{low:.3g}, {high:.3g}]")
+    out.print(table)
 
 
 def print_summary(result: RunResult) -> None:
@@ -198,6 +306,8 @@ def list_things(
 
 batch_commands.register(app)
 validation_commands.register(app)
+history_commands.register(app)
+calibration_commands.register(app)
 viz_commands.register(app)
 
 

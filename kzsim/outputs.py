@@ -53,9 +53,15 @@ from kzsim.scenario.schema import Scenario
 Format = Literal["parquet", "csv"]
 SERIES_COLUMNS = ["step", "date", "scope", "variable", "value"]
 EVENT_COLUMNS = ["step", "date", "kind", "actor", "detail"]
-FolderKind = Literal["run", "comparison", "sweep"]
+FolderKind = Literal["run", "comparison", "sweep", "ensemble", "history", "calibration"]
 #: The ``kind`` of a sweep folder's manifest (``kzsim.batch.store``).
 SWEEP_KIND = "kzsim-sweep"
+#: The ``kind`` of an ensemble folder's manifest (``kzsim.ensemble``).
+ENSEMBLE_KIND = "ensemble"
+#: The ``kind`` of a history folder's manifest (``kzsim history``).
+HISTORY_KIND = "history"
+#: The ``kind`` of a calibration folder's manifest (``kzsim calibrate``).
+CALIBRATION_KIND = "calibration"
 MANIFEST = "manifest.json"
 PLOTS = "plots"
 #: The page ``kzsim report`` writes into a run or comparison folder.
@@ -174,7 +180,7 @@ class RunResult:
         """``(series, first, last, min, max)`` of each headline series the run kept.
 
         The headline series are those the catalog flags (``kzsim.catalog.HEADLINE``), in catalog
-        order; regional ones by their national mean.
+        order; regional ones by their national value (mean or sum, as each declares).
         """
         rows = []
         for variable in HEADLINE_NAMES:
@@ -226,10 +232,21 @@ def write_table(frame: pd.DataFrame, path: Path, fmt: Format) -> None:
 
 
 def manifest_kind(manifest: Mapping[str, Any]) -> FolderKind:
-    """Which kind of folder a manifest describes: a sweep, a comparison, else a run."""
+    """Which kind of folder a manifest describes: a sweep, an ensemble, a comparison, else a run."""
     if manifest.get("kind") == SWEEP_KIND:
         return "sweep"
+    if manifest.get("kind") == ENSEMBLE_KIND:
+        return "ensemble"
+    if manifest.get("kind") == HISTORY_KIND:
+        return "history"
+    if manifest.get("kind") == CALIBRATION_KIND:
+        return "calibration"
     return "comparison" if "comparison" in manifest else "run"
+
+
+def with_article(noun: str) -> str:
+    """The noun with its indefinite article: "a run", "an ensemble"."""
+    return f"{'an' if noun[0] in 'aeiou' else 'a'} {noun}"
 
 
 def written_kind(folder: Path) -> FolderKind | None:
@@ -364,8 +381,8 @@ def check_replaceable(target: Path, kind: OutputKind, overwrite: bool) -> None:
     if found != kind.name:
         raise InputError(
             [
-                f"{target}: --out: holds a kzsim {found}, which a {kind.name} never replaces "
-                "(allowed: another --out)"
+                f"{target}: --out: holds a kzsim {found}, which {with_article(kind.name)} "
+                "never replaces (allowed: another --out)"
             ]
         )
     if not overwrite:

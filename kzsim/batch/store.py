@@ -149,21 +149,23 @@ class FolderLock:
     is there but not locked was left by a process that died, and is taken over with a notice.
     """
 
-    def __init__(self, folder: Path, descriptor: int) -> None:
+    def __init__(self, folder: Path, descriptor: int, name: str = LOCK_NAME) -> None:
         self.folder = folder
-        self.path = folder / LOCK_NAME
+        self.path = folder / name
         self.descriptor = descriptor
 
     @classmethod
-    def acquire(cls, folder: Path, command: str, notice: Notice | None = None) -> FolderLock:
-        """Take the lock of ``folder`` (an existing folder) for ``command``.
+    def acquire(
+        cls, folder: Path, command: str, notice: Notice | None = None, name: str = LOCK_NAME
+    ) -> FolderLock:
+        """Take the lock of ``folder`` (an existing folder) for ``command``, in file ``name``.
 
         Raises:
             FolderBusy: if another process holds it.
             KzsimError: if the lock file cannot be written (one line naming it).
 
         """
-        path = folder / LOCK_NAME
+        path = folder / name
         try:
             descriptor = _open_locked(path)
             if descriptor is None:
@@ -180,7 +182,7 @@ class FolderLock:
                 f"{folder}: taking over the lock of {stale or 'an unknown process'}, which "
                 "ended without releasing it"
             )
-        lock = cls(folder, descriptor)
+        lock = cls(folder, descriptor, name)
         _HELD[folder.resolve()] = lock
         return lock
 

@@ -17,6 +17,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from kzsim.plots import decimal_years
+from kzsim.validation.patterns import Pattern
 from kzsim.validation.suite import Outcome, Runs
 from kzsim.validation.variants import VARIANTS
 
@@ -45,6 +46,11 @@ def band(
     return years, np.quantile(paths, BAND, axis=1)
 
 
+def title(fact: Pattern) -> str:
+    """A figure's title: the fact, its label (emergent or scripted), its claim and sources."""
+    return textwrap.fill(f"{fact.code} ({fact.origin}): {fact.claim} ({fact.source})", width=95)
+
+
 def draw(outcome: Outcome, runs: Runs, seeds: Sequence[int], path: Path) -> Path:
     """Draw one fact's figure to ``path`` (PNG), written atomically; return the path."""
     import matplotlib
@@ -70,8 +76,7 @@ def draw(outcome: Outcome, runs: Runs, seeds: Sequence[int], path: Path) -> Path
         axis.set_ylabel(variable, fontsize=8)
         axis.tick_params(labelsize=8)
         axis.grid(alpha=0.3)
-    title = textwrap.fill(f"{fact.code}: {fact.claim} ({fact.source})", width=95)
-    axes[0, 0].set_title(title, fontsize=9)
+    axes[0, 0].set_title(title(fact), fontsize=9)
     axes[-1, 0].legend(fontsize=7, loc="best")
     figure.text(
         0.01,

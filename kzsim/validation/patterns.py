@@ -10,12 +10,20 @@ Thresholds are stated in each check's docstring. They are set from what the fact
 the model's output: "rises" and "falls" ask for a change larger than month-to-month noise, a
 "wave across several regions" is the land rule's own response level (3 regions), "nationwide" is
 more than half of the 17 regions.
+
+Each fact is labelled by where it comes from (:data:`Origin`). It is **scripted** when its cause
+is an input (a dated event, a driver path or a parameter) and a rule or event maps that input
+directly onto what the check tests, so that the check mostly confirms the code does what it says;
+it is **emergent** when what the check tests is written in no rule and arises from the interplay
+of rules or of many citizens. A fact with any scripted part is labelled scripted; its reason names
+the scripted part and, if there is one, the emergent part.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 
@@ -25,6 +33,9 @@ from kzsim.validation.runs import RunView
 START, END, BEFORE_BRI = "2010-01", "2023-12", "2013-08"
 #: Regions in a wave that make a multi-region wave, and a nationwide one.
 SEVERAL_REGIONS, NATIONWIDE_REGIONS = 3, 9
+
+#: Where a fact comes from: interacting rules, or an input mapped onto its effect by a rule.
+Origin = Literal["emergent", "scripted"]
 
 
 def sf1_tariff_prices_eaeu_support(run: RunView) -> bool:
@@ -210,6 +221,9 @@ class Pattern:
         contrast: variant in which it should not appear (None: the fact names no cause).
         figure: series shown in the fact's figure, one panel each.
         window: months shown in the figure.
+        origin: emergent or scripted (module docstring).
+        reason: why, in one line: which input sets the cause and which rule maps it onto the
+            effect, and the emergent part of a fact that is partly both.
         note: how to read the result (e.g. a fact that holds by construction).
 
     """
@@ -222,6 +236,8 @@ class Pattern:
     contrast: str | None
     figure: tuple[str, ...]
     window: tuple[str, str]
+    origin: Origin
+    reason: str
     note: str = ""
 
 
@@ -235,6 +251,13 @@ PATTERNS: tuple[Pattern, ...] = (
         "no_customs_union",
         ("applied_tariff", "eaeu_support_mean"),
         ("2010-01", "2012-12"),
+        origin="scripted",
+        reason=(
+            "the union's date is a parameter; the tariff follows a fixed schedule to the CET (TH1),"
+            " price pressure is a formula of that tariff and the exchange-rate drivers (TH2), and "
+            "price pressure is a direct negative input of EAEU support (E L86); the lag is the "
+            "opinion update's own adjustment"
+        ),
     ),
     Pattern(
         "SF2",
@@ -245,6 +268,12 @@ PATTERNS: tuple[Pattern, ...] = (
         "no_wto_exemptions",
         ("reexport_income",),
         ("2010-01", "2021-12"),
+        origin="scripted",
+        reason=(
+            "re-export income is a formula of the tariff gap times the Chinese import share (TH3): "
+            "the union's schedule closes the gap and the dated WTO exemption window (a parameter, "
+            "TH6) reopens part of it"
+        ),
     ),
     Pattern(
         "SF3",
@@ -255,6 +284,12 @@ PATTERNS: tuple[Pattern, ...] = (
         "stable_rouble",
         ("exports_to_russia_index", "producer_pressure"),
         ("2012-01", "2017-12"),
+        origin="scripted",
+        reason=(
+            "the rouble's fall is a driver path, and exports to Russia (q^epsilon) and producer "
+            "pressure (gain x (1 - q)) are direct formulas of the relative price q of Russian goods"
+            " it sets (TH7)"
+        ),
     ),
     Pattern(
         "SF4",
@@ -265,6 +300,14 @@ PATTERNS: tuple[Pattern, ...] = (
         "no_bri",
         ("china_investment_usd_bn", "alignment_china"),
         ("2010-01", "2023-12"),
+        origin="scripted",
+        reason=(
+            "the BRI is a dated event setting China's strategic interest, which lending appetite, "
+            "the offer rate and so project spending follow (BR1, BR7), and MV4 pulls alignment "
+            "toward China in proportion to that appetite; EAEU membership has no exit rule; "
+            "emergent part: whether the rise reaches 2 points, the net of that pull and the "
+            "aversion to China's growing leverage (MV1)"
+        ),
     ),
     Pattern(
         "SF5",
@@ -275,6 +318,12 @@ PATTERNS: tuple[Pattern, ...] = (
         "no_xinjiang",
         ("sinophobia_mean",),
         ("2012-01", "2020-12"),
+        origin="scripted",
+        reason=(
+            "the BRI announcement is no opinion input by design (E L54), and both steps are dated "
+            "inputs entering Sinophobia directly: land salience from the reform and the 2016-04 "
+            "auction event (LP2-LP3) and the Xinjiang salience events of 2017-10 and 2018-05 (LP6)"
+        ),
     ),
     Pattern(
         "SF6",
@@ -285,6 +334,13 @@ PATTERNS: tuple[Pattern, ...] = (
         "no_land_reform",
         ("regions_in_wave", "repression"),
         ("2015-06", "2017-06"),
+        origin="scripted",
+        reason=(
+            "the double response is the fact's source written as the land rule's default (response:"
+            " both, C L38), given in the month any 3-region wave starts (lag 0), and the moratorium"
+            " is what keeps the law out of force; the wave is the dated reform and auction salience"
+            " times Sinophobia in grievance (LP2), enough to activate citizens in 13-17 regions"
+        ),
     ),
     Pattern(
         "SF7",
@@ -295,6 +351,13 @@ PATTERNS: tuple[Pattern, ...] = (
         "historical",
         ("regions_in_wave", "protest_share"),
         ("2015-06", "2017-06"),
+        origin="scripted",
+        reason=(
+            "the cause is a parameter (mean Sinophobia 0.2) and the land rule writes grievance "
+            "linear in Sinophobia (LP2), so the same dated salience activates fewer citizens: a "
+            "smooth dose-response of one rule (0-2 regions in a wave at 0.2, 5-9 at 0.35, 13-15 "
+            "at 0.55), not an interaction"
+        ),
     ),
     Pattern(
         "SF8",
@@ -305,6 +368,12 @@ PATTERNS: tuple[Pattern, ...] = (
         "no_land_reform",
         ("china_agriculture_appetite",),
         ("2015-01", "2019-12"),
+        origin="scripted",
+        reason=(
+            "BR9 maps the national protest share and land salience directly onto China's "
+            "agriculture appetite (a 30% cut a month at a full wave, C L38); the protests come from"
+            " the dated reform and auction events (SF6)"
+        ),
     ),
     Pattern(
         "SF9",
@@ -315,6 +384,11 @@ PATTERNS: tuple[Pattern, ...] = (
         "no_corruption",
         ("failed_projects", "china_lending_appetite"),
         ("2010-01", "2023-12"),
+        origin="scripted",
+        reason=(
+            "leakage is drawn from a parameterised Beta and a failure hazard rising in it (BR4), "
+            "and each failure cuts lending appetite by 15% in its month by code (O L35-38)"
+        ),
     ),
     Pattern(
         "SF10",
@@ -325,7 +399,14 @@ PATTERNS: tuple[Pattern, ...] = (
         None,
         ("eaeu_member",),
         ("2010-01", "2023-12"),
-        "holds by construction: the events engine refuses every proposal (TH9; E L23, T L615-617)",
+        origin="scripted",
+        reason=(
+            "the proposal is a dated event and the tariff rule refuses every one in the month it is"
+            " made (TH9; E L23, T L615-617)"
+        ),
+        note=(
+            "holds by construction: the tariff rule refuses every proposal (TH9; E L23, T L615-617)"
+        ),
     ),
     Pattern(
         "SF11",
@@ -336,6 +417,13 @@ PATTERNS: tuple[Pattern, ...] = (
         "no_bri",
         ("security_leverage_russia", "china_economic_weight"),
         ("2010-01", "2023-12"),
+        origin="scripted",
+        reason=(
+            "Russia's security leverage is its initial 0.6 (a data input) drifting only with the "
+            "dated threat events (RL1), and China's economic weight sums stocks that the dated BRI "
+            "event (investment, debt), the legacy repayment schedule and the China growth driver "
+            "(imports) set"
+        ),
     ),
     Pattern(
         "SF12",
@@ -346,6 +434,12 @@ PATTERNS: tuple[Pattern, ...] = (
         "no_fuel_shock",
         ("regions_in_wave", "repression"),
         ("2021-07", "2022-12"),
+        origin="scripted",
+        reason=(
+            "the fuel price doubling is a dated event entering hardship at once (LP7) with a weight"
+            " calibrated on this very unrest, and the crackdown and the allied troops are the land "
+            "rule's coded answer to a wave nationwide after a crackdown (LP4, LP7)"
+        ),
     ),
 )
 

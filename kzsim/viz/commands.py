@@ -38,7 +38,12 @@ def report(
 def compare(
     scenario_a: Annotated[Path, typer.Argument(help="scenario A (YAML)")],
     scenario_b: Annotated[Path, typer.Argument(help="scenario B (YAML)")],
-    seeds: Annotated[int, typer.Option("--seeds", help="replications per arm")] = 10,
+    seeds: Annotated[
+        int | None,
+        typer.Option(
+            "--seeds", help="replications per arm (default: 10; per draw with --posterior: 1)"
+        ),
+    ] = None,
     seed: Annotated[
         int | None,
         typer.Option(
@@ -61,19 +66,32 @@ def compare(
     overwrite: Annotated[
         bool, typer.Option("--overwrite", help="replace an earlier comparison folder at --out")
     ] = False,
+    posterior: Annotated[
+        Path | None,
+        typer.Option("--posterior", help="a kzsim calibrate folder: draw parameters from it"),
+    ] = None,
+    draws: Annotated[
+        int | None, typer.Option("--draws", help="posterior draws (default: 50)")
+    ] = None,
 ) -> None:
     """Run two scenarios with common random numbers; print input and paired outcome differences.
 
-    A and B may be the same file: --set-a and --set-b then make the difference. An existing
-    --out folder is replaced only if it holds an earlier comparison, nothing else, and
-    --overwrite is given.
+    A and B may be the same file: --set-a and --set-b then make the difference. With
+    --posterior, the replications are --draws posterior draws x --seeds seeds, each the same
+    draw and seed in both arms. An existing --out folder is replaced only if it holds an
+    earlier comparison, nothing else, and --overwrite is given.
     """
     from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
+    from kzsim.ensemble import DEFAULT_DRAWS
+    from kzsim.errors import InputError
     from kzsim.outputs import check_writable
     from kzsim.viz.compare import run_comparison
     from kzsim.viz.compare_report import COMPARISON, write_comparison
 
+    if posterior is None and draws is not None:
+        raise InputError(["--draws: needs --posterior (allowed: --posterior DIR --draws N)"])
+    replications = seeds if seeds is not None else (10 if posterior is None else 1)
     target = out_dir or Path("runs") / f"compare_{scenario_a.stem}_vs_{scenario_b.stem}"
     for note in check_writable(target, COMPARISON, overwrite):
         err.print(plain(note))
@@ -84,18 +102,20 @@ def compare(
         TimeRemainingColumn(),
     )
     with Progress(*columns, console=err, transient=True) as bar:
-        task = bar.add_task("compare", total=2 * max(seeds, 1))
+        task = bar.add_task("compare", total=2 * max(replications, 1))
 
         def advance(done: int, total: int) -> None:
             bar.update(task, completed=done, total=total)
 
         comparison = run_comparison(
             (scenario_a, scenario_b),
-            seeds,
+            replications,
             seed,
             overrides or (),
             progress=advance,
             arm_overrides=(overrides_a or (), overrides_b or ()),
+            posterior=posterior,
+            draws=DEFAULT_DRAWS if draws is None else draws,
         )
     print_comparison(comparison)
     written = write_comparison(comparison, target, overwrite)
@@ -120,10 +140,11 @@ def print_comparison(comparison: Comparison) -> None:
         out.print(inputs)
     else:
         out.print("The two arms have the same inputs.")
-    deltas = Table(
-        title=f"Paired outcome deltas over {len(comparison.seeds)} common seeds",
-        title_justify="left",
-    )
+    drawn = comparison.manifest["comparison"].get("posterior")
+    pairs = f"{len(comparison.seeds)} common seeds"
+    if drawn:
+        pairs += f" and posterior draws ({len(drawn['draws'])} draws from {plain(drawn['folder'])})"
+    deltas = Table(title=f"Paired outcome deltas over {pairs}", title_justify="left")
     for column in ("outcome", "A mean", "B mean", "delta B - A", f"{INTERVAL_LEVEL:.0%} interval"):
         left = column == "outcome"
         deltas.add_column(column, justify="left" if left else "right", no_wrap=left)

@@ -22,6 +22,7 @@ import pandas as pd
 
 from kzsim.catalog import HEADLINE
 from kzsim.contract import Statistic
+from kzsim.ensemble import DEFAULT_DRAWS, paired_draws
 from kzsim.errors import InputError
 from kzsim.outputs import scenario_hash, versions
 from kzsim.plots import FIGURES
@@ -127,8 +128,14 @@ def run_comparison(
     overrides: Sequence[str] = (),
     progress: Callable[[int, int], None] | None = None,
     arm_overrides: tuple[Sequence[str], Sequence[str]] = ((), ()),
+    posterior: Path | None = None,
+    draws: int = DEFAULT_DRAWS,
 ) -> Comparison:
     """Run both arms for every replication seed and pair their outcomes.
+
+    With ``posterior``, the replications are ``draws`` particles drawn from that calibration's
+    posterior x ``replications`` seeds each; replication r of both arms has the same particle
+    and seed (``kzsim.ensemble.paired_draws``), which the manifest records.
 
     Args:
         files: the A and B scenario files (the same file twice compares two settings of it).
@@ -139,6 +146,8 @@ def run_comparison(
         progress: called as ``progress(done, total)`` after each run.
         arm_overrides: ``dotted.key=value`` applied to arm A only and to arm B only, after
             ``overrides``.
+        posterior: a ``kzsim calibrate`` folder to draw each replication's parameters from.
+        draws: posterior draws (with ``posterior``).
 
     """
     from kzsim.model import fresh_seed
@@ -154,16 +163,24 @@ def run_comparison(
     if base_seed is None:
         base_seed = next((s.metadata.seed for s in scenarios if s.metadata.seed is not None), None)
     base = fresh_seed() if base_seed is None else base_seed
-    seeds = replication_seeds(base, replications)
+    drawn: dict[str, Any] = {}
+    if posterior is None:
+        seeds = replication_seeds(base, replications)
+        arms = [scenarios] * replications
+    else:
+        given = ([*overrides, *arm_overrides[0]], [*overrides, *arm_overrides[1]])
+        paired = paired_draws(posterior, scenarios, files, given, draws, replications, base)
+        seeds = [m.seed for m in paired.members]
+        arms = paired.arms
+        drawn = {"posterior": paired.record()}
     started, clock = datetime.now(UTC), time.perf_counter()
     frames = []
-    collected = [collect_only_kept(s) for s in scenarios]
-    for index, seed in enumerate(seeds):
-        for arm, scenario, file in zip(ARMS, collected, files, strict=True):
-            series = run(scenario, seed=seed, source=str(file)).series
+    for index, (seed, pair) in enumerate(zip(seeds, arms, strict=True)):
+        for arm, scenario, file in zip(ARMS, pair, files, strict=True):
+            series = run(collect_only_kept(scenario), seed=seed, source=str(file)).series
             frames.append(series[["date", "variable", "value"]].assign(arm=arm, seed=seed))
             if progress is not None:
-                progress(2 * index + (arm == "B") + 1, 2 * replications)
+                progress(2 * index + (arm == "B") + 1, 2 * len(seeds))
     series = pd.concat(frames, ignore_index=True)[["arm", "seed", "date", "variable", "value"]]
     outcomes = outcome_table(series)
     manifest = {
@@ -176,6 +193,7 @@ def run_comparison(
             "scenario_hashes": [scenario_hash(s) for s in scenarios],
             "scenarios": [s.to_data() for s in scenarios],
             "interval_level": INTERVAL_LEVEL,
+            **drawn,
         },
         "versions": versions(),
         "started_utc": started.isoformat(timespec="seconds"),

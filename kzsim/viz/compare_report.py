@@ -129,10 +129,17 @@ def comparison_page(comparison: Comparison, figures: list[tuple[str, bytes]] | N
         )
     ]
     seeds = ", ".join(str(s) for s in comparison.seeds)
+    drawn = comparison.manifest["comparison"].get("posterior")
+    posterior = (
+        f" It also sets the same posterior draw in both arms ({len(drawn['draws'])} draws of "
+        f"{', '.join(drawn['parameters'])} from {drawn['folder']})."
+        if drawn
+        else ""
+    )
     overview = html.table(("arm", "file", "description", "period", "citizens"), arms) + (
         html.paragraph(
             f"{len(comparison.seeds)} replications with common random numbers: replication r "
-            f"of both arms uses the same seed ({seeds}).",
+            f"of both arms uses the same seed ({seeds}).{posterior}",
             "note",
         )
     )

@@ -1,8 +1,9 @@
 """Reading kzsim output folders back, and writing a file atomically.
 
-Three kinds of folder are recognised by their ``manifest.json``: a sweep (``kzsim sweep``: kind
-``kzsim-sweep``), a comparison (``kzsim compare``: a ``comparison`` entry) and otherwise a run
-(``kzsim run``). Every problem a user can cause is an ``InputError`` line.
+The kinds of folder are recognised by their ``manifest.json``: a sweep (``kzsim sweep``: kind
+``kzsim-sweep``), an ensemble (``kzsim run --posterior``: kind ``ensemble``), a history
+(``kzsim history``: kind ``history``), a comparison (``kzsim compare``: a ``comparison`` entry)
+and otherwise a run (``kzsim run``). Every problem a user can cause is an ``InputError`` line.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from kzsim.outputs import (
 )
 from kzsim.scenario.load import load_scenario
 
-ALLOWED_FOLDERS = "a folder written by kzsim run, kzsim compare or kzsim sweep"
+ALLOWED_FOLDERS = "a folder written by kzsim run, kzsim compare, kzsim sweep or kzsim history"
 
 
 def folder_kind(folder: Path) -> FolderKind:

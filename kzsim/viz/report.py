@@ -18,6 +18,14 @@ def report_html(folder: Path) -> str:
         from kzsim.viz.compare_report import comparison_page, load_comparison
 
         return comparison_page(load_comparison(folder))
+    if kind == "history":
+        from kzsim.history.folder import history_report
+
+        return history_report(folder)
+    if kind == "ensemble":
+        from kzsim.viz.ensemble_report import ensemble_page
+
+        return ensemble_page(folder, saved_plots(folder))
     from kzsim.batch.store import SweepFolder
     from kzsim.viz.sweep_report import sweep_page
 

@@ -1,25 +1,52 @@
-"""``kzsim check-patterns``: the table, the figures, exit 0 as a report, exit 2 for bad input."""
+"""``kzsim check-patterns``: the table, the figures, exit 1 when a fact fails, 2 for bad input."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from kzsim.cli import main
+from kzsim.validation import suite
+from kzsim.validation.patterns import PATTERNS
+from kzsim.validation.suite import Outcome, Runs
 
 QUICK = ["check-patterns", "--seeds", "1", "--citizens", "500", "--workers", "1"]
+
+
+def expected_exit(printed: str) -> int:
+    """The exit code a printed table calls for: 1 if any fact failed, else 0."""
+    return 1 if "FAIL" in printed else 0
+
+
+def scored(shares: dict[str, float]) -> Callable[..., tuple[list[Outcome], Runs]]:
+    """A stand-in for ``run_suite`` scoring every fact at once, without simulating.
+
+    Each fact shows in ``shares.get(code, 1.0)`` of the seeds and in none of its counterfactual.
+    """
+
+    def run_suite(base: dict[str, Any], seeds: Sequence[int], *args: Any, **kwargs: Any) -> Any:
+        outcomes = [
+            Outcome(p, len(seeds), shares.get(p.code, 1.0), None if p.contrast is None else 0.0)
+            for p in PATTERNS
+        ]
+        return outcomes, {}
+
+    return run_suite
 
 
 def test_prints_the_table_and_writes_one_figure_per_fact(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     figures = tmp_path / "figures"
-    assert main([*QUICK, "--figures", str(figures)]) == 0
+    code = main([*QUICK, "--figures", str(figures)])
     printed = capsys.readouterr().out
+    assert code == expected_exit(printed)
     for code in range(1, 13):
         assert f"SF{code} " in printed
-    for column in ("fact", "source", "reproduced", "counterfactual", "result"):
+    for column in ("fact", "origin", "source", "reproduced", "counterfactual", "result"):
         assert column in printed
     assert "facts pass" in printed and "by construction" in printed
     assert sorted(p.name for p in figures.glob("*.png")) == sorted(
@@ -28,12 +55,51 @@ def test_prints_the_table_and_writes_one_figure_per_fact(
     assert not list(figures.glob(".*"))  # no staging files left behind
 
 
-def test_a_failing_fact_is_reported_not_an_error(capsys: pytest.CaptureFixture[str]) -> None:
-    # without corruption no project fails: SF9 fails, and the command still succeeds
+def test_a_failing_fact_is_reported_and_exits_1(capsys: pytest.CaptureFixture[str]) -> None:
+    # without corruption no project fails: SF9 fails, the table is still printed, the exit is 1
     code = main([*QUICK, "--set", "rules.bri_loans.leakage_mean=0.001"])
     printed = capsys.readouterr().out
-    assert code == 0
-    assert "FAIL" in printed
+    assert code == 1
+    assert "FAIL" in printed and "facts pass" in printed
+
+
+@pytest.mark.parametrize(
+    ("shares", "code"),
+    [({}, 0), ({"SF11": 0.65}, 1), ({"SF3": 0.79}, 1)],
+    ids=["all pass", "SF11 fails", "SF3 just short"],
+)
+def test_exit_code_is_0_only_when_every_fact_passes(
+    shares: dict[str, float],
+    code: int,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setattr(suite, "run_suite", scored(shares))
+    assert main(QUICK) == code
+    printed = capsys.readouterr().out
+    assert printed.count("FAIL") == len(shares)
+    assert f"{12 - len(shares)} of 12 facts pass" in printed
+
+
+def test_the_help_gives_the_labels_and_exit_codes(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check-patterns", "--help"]) == 0
+    text = " ".join(capsys.readouterr().out.split())
+    assert "emergent or scripted" in text
+    assert "Exit code 0 when every fact passes, 1 when any fails, 2 for bad input." in text
+
+
+def test_the_table_shows_each_facts_origin(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(suite, "run_suite", scored({}))
+    main(QUICK)
+    lines = capsys.readouterr().out.splitlines()
+    (header,) = [line for line in lines if " origin " in line]
+    assert header.index(" fact ") < header.index(" origin ") < header.index(" source ")
+    for fact in PATTERNS:
+        (row,) = [line for line in lines if f" {fact.code} " in line]
+        source = f" {fact.source[:4]}"  # the first source line, e.g. " P L3"
+        assert row.index(f" {fact.code} ") < row.index(f" {fact.origin} ") < row.index(source)
 
 
 @pytest.mark.parametrize(
@@ -76,8 +142,10 @@ def test_a_replay_not_covering_2010_2023_is_refused(
 
 def test_output_settings_of_the_replay_do_not_matter(capsys: pytest.CaptureFixture[str]) -> None:
     thinned = ["--set", "outputs.every_months=12", "--set", "outputs.series=[applied_tariff]"]
-    assert main([*QUICK, *thinned]) == 0
-    assert "facts pass" in capsys.readouterr().out
+    code = main([*QUICK, *thinned])
+    printed = capsys.readouterr().out
+    assert "facts pass" in printed
+    assert code == expected_exit(printed)
 
 
 def test_missing_scenario_file_is_exit_2(

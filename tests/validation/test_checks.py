@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, get_args
 
 import numpy as np
 import pandas as pd
@@ -12,8 +12,11 @@ import pytest
 from kzsim.data import shipped_scenarios
 from kzsim.months import format_month, parse_month
 from kzsim.scenario.load import load_scenario
+from kzsim.validation.figures import title
 from kzsim.validation.patterns import (
     PATTERNS,
+    Origin,
+    Pattern,
     sf1_tariff_prices_eaeu_support,
     sf7_no_wave_under_low_sinophobia,
     sf9_failures_lower_appetite,
@@ -123,6 +126,25 @@ def test_every_pattern_names_known_variants_and_sources() -> None:
         assert fact.contrast is None or fact.contrast in VARIANTS
         assert " L" in fact.source
     assert set(needed_variants(PATTERNS)) == set(VARIANTS)
+
+
+@pytest.mark.parametrize("fact", PATTERNS, ids=[p.code for p in PATTERNS])
+def test_every_pattern_is_labelled_emergent_or_scripted_with_a_reason(fact: Pattern) -> None:
+    assert fact.origin in get_args(Origin)
+    assert len(fact.reason.split()) >= 8  # a reason, not a word
+    assert "\n" not in fact.reason  # one line
+
+
+def test_scripted_facts_name_the_input_behind_them() -> None:
+    inputs = ("dated", "driver", "parameter", "data input", "by design")
+    for fact in PATTERNS:
+        if fact.origin == "scripted":
+            assert any(word in fact.reason for word in inputs), fact.code
+
+
+@pytest.mark.parametrize("fact", PATTERNS, ids=[p.code for p in PATTERNS])
+def test_every_figure_title_carries_the_label(fact: Pattern) -> None:
+    assert title(fact).startswith(f"{fact.code} ({fact.origin}): ")
 
 
 def test_outcome_passes_only_with_enough_seeds_and_a_clean_counterfactual() -> None:

@@ -47,6 +47,13 @@ def test_sf3_rouble_collapse_cuts_exports_and_hurts_producers(
     assert_reproduced(outcomes["SF3"])
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="with GDP in nominal US$ (the 2015 devaluation included) China's investment and debt "
+    "are larger shares of GDP, so MV1-MV3's aversion to China's leverage outweighs MV4's money "
+    "pull: alignment with China rises by 2 points in only about 30% of the seeds; see "
+    "docs/validation.md, SF4",
+)
 def test_sf4_engagement_with_china_rises_without_exit_or_rupture(
     outcomes: dict[str, Outcome],
 ) -> None:
@@ -96,12 +103,6 @@ def test_sf10_no_single_currency(outcomes: dict[str, Outcome]) -> None:
     assert_reproduced(outcomes["SF10"])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="China's economic weight grows by 2 points or more in only about 60% of the seeds: "
-    "pre-BRI debt is repaid (T L884-887) while BRI investment accumulates, and Chinese equity "
-    "arises only from debt swaps; see docs/validation.md, SF11",
-)
 def test_sf11_security_stays_russian_while_chinas_economic_weight_grows(
     outcomes: dict[str, Outcome],
 ) -> None:

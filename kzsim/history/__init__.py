@@ -1,0 +1,1 @@
+"""The replay against observed history: targets, their evaluation, ``kzsim history``."""
