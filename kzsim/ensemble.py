@@ -16,12 +16,9 @@ and its parameter values), ``manifest.json`` and ``plots/*.png`` (each plot grou
 from __future__ import annotations
 
 import json
-import signal
 import time
 import zlib
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -32,7 +29,7 @@ import pandas as pd
 
 from kzsim.batch.seeds import derived_seed
 from kzsim.catalog import HEADLINE
-from kzsim.errors import InputError, KzsimError
+from kzsim.errors import InputError
 from kzsim.outputs import (
     ENSEMBLE_KIND,
     EVENT_COLUMNS,
@@ -48,6 +45,7 @@ from kzsim.outputs import (
     versions,
     write_table,
 )
+from kzsim.parallel import map_in_processes
 from kzsim.posterior import Posterior, draw_particles, load_posterior, particle_scenarios
 from kzsim.scenario.load import load_scenario
 from kzsim.scenario.schema import Scenario
@@ -192,45 +190,6 @@ def simulate(task: MemberTask) -> tuple[pd.DataFrame, pd.DataFrame]:
     return result.series, result.events
 
 
-def run_tasks(
-    tasks: Sequence[MemberTask],
-    workers: int,
-    progress: Callable[[int, int], None] | None = None,
-) -> list[tuple[pd.DataFrame, pd.DataFrame]]:
-    """Run every task, in ``workers`` processes (1: in this one); results in task order."""
-    from kzsim.batch.executors import pool_context
-
-    results = []
-
-    def record(result: tuple[pd.DataFrame, pd.DataFrame]) -> None:
-        results.append(result)
-        if progress is not None:
-            progress(len(results), len(tasks))
-
-    if workers <= 1:
-        for task in tasks:
-            record(simulate(task))
-        return results
-    pool = ProcessPoolExecutor(workers, mp_context=pool_context(), initializer=ignore_interrupts)
-    try:
-        for result in pool.map(simulate, tasks):
-            record(result)
-    except BrokenProcessPool:
-        raise KzsimError(
-            "a worker process died: killed, out of memory (try fewer --workers), or a script "
-            "runs the ensemble without the guard 'if __name__ == \"__main__\":' that "
-            "multiprocessing needs"
-        ) from None
-    finally:
-        pool.shutdown(cancel_futures=True)  # on Ctrl-C, only the runs under way finish
-    return results
-
-
-def ignore_interrupts() -> None:
-    """Leave Ctrl-C to the parent process, which stops the pool (a worker initializer)."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-
 @dataclass
 class EnsemblePlan:
     """A checked ensemble, ready to run: its scenario, posterior, members and their scenarios."""
@@ -252,7 +211,7 @@ class EnsemblePlan:
             MemberTask(self.particle_scenarios[m.particle], m.seed, self.steps)
             for m in self.members
         ]
-        outputs = run_tasks(tasks, workers, progress)
+        outputs = map_in_processes(simulate, tasks, workers, progress)
         series = pd.concat(
             [
                 s.assign(draw=m.draw, seed=m.seed)

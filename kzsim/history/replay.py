@@ -6,14 +6,13 @@ processes. A run keeps only the rows of the series the targets compare.
 
 from __future__ import annotations
 
-import multiprocessing
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
 
+from kzsim.parallel import map_in_processes
 from kzsim.scenario.load import load_scenario
 from kzsim.simulation import run
 
@@ -64,20 +63,4 @@ def run_replays(
 
     """
     tasks = [ReplayTask(scenario, seed, tuple(keep)) for seed in seeds]
-    runs: list[pd.DataFrame] = []
-
-    def record(frame: pd.DataFrame) -> None:
-        runs.append(frame)
-        if progress is not None:
-            progress(len(runs), len(tasks))
-
-    if workers <= 1:
-        for task in tasks:
-            record(simulate(task))
-        return runs
-    # Spawn explicitly: the platform default differs (and Mesa changes it when imported).
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=min(workers, len(tasks)), mp_context=context) as pool:
-        for frame in pool.map(simulate, tasks):  # in task order
-            record(frame)
-    return runs
+    return map_in_processes(simulate, tasks, workers, progress)

@@ -7,14 +7,13 @@ national series as one wide table indexed by month, and the event log.
 
 from __future__ import annotations
 
-import multiprocessing
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
 
+from kzsim.parallel import map_in_processes
 from kzsim.simulation import run
 from kzsim.validation.variants import VARIANTS
 
@@ -99,20 +98,5 @@ def run_all(
     for name in names:  # report invalid input here, not from inside a worker process
         VARIANTS[name].apply(base, run_overrides(citizens))
     tasks = [RunTask(base, v, s, citizens) for v in names for s in seeds]
-    views: dict[tuple[str, int], RunView] = {}
-
-    def record(view: RunView) -> None:
-        views[(view.variant, view.seed)] = view
-        if progress is not None:
-            progress(len(views), len(tasks))
-
-    if workers <= 1:
-        for task in tasks:
-            record(simulate(task))
-        return views
-    # Spawn explicitly: the platform default differs (and Mesa changes it when imported).
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        for view in pool.map(simulate, tasks, chunksize=2):
-            record(view)
-    return views
+    views = map_in_processes(simulate, tasks, workers, progress)
+    return {(view.variant, view.seed): view for view in views}
