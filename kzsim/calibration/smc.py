@@ -41,6 +41,8 @@ PROPOSALS, SIMULATIONS, PREDICTIVE = 0, 1, 2
 PYABC_LOGGER = "ABC"
 #: pyabc's id of the one ABC-SMC run a history database holds.
 RUN_ID = 1
+#: Each generation's epsilon is this weighted quantile of the distances of the one before.
+EPSILON_QUANTILE = 0.5
 
 #: ``simulate(parameters) -> summary statistics`` (a mapping of floats).
 Simulate = Callable[[Mapping[str, float]], dict[str, float]]
@@ -184,7 +186,7 @@ def _abc(problem: Problem, chosen: pyabc.sampler.Sampler) -> pyabc.ABCSMC:
             [math.inf, *problem.epsilon_schedule]
         )
     else:
-        eps = pyabc.epsilon.QuantileEpsilon(initial_epsilon=math.inf, alpha=0.5)
+        eps = pyabc.epsilon.QuantileEpsilon(initial_epsilon=math.inf, alpha=EPSILON_QUANTILE)
     priors = {key: bounded(prior) for key, prior in problem.priors.items()}
     return pyabc.ABCSMC(
         _Model(problem.simulate),
@@ -230,6 +232,8 @@ def run_smc(
     history = abc.load(url, RUN_ID) if db.is_file() else abc.new(url, {})
     if done and _stopped(problem, history):
         return history
+    if done and problem.epsilon_schedule is None:
+        abc.eps = _resumed_epsilon(history)
     for t in range(done, problem.generations):
         np.random.seed(derived_seed(problem.seed, PROPOSALS, t) % 2**32)  # noqa: NPY002
         history = abc.run(max_nr_populations=1)
@@ -238,6 +242,24 @@ def run_smc(
         if _stopped(problem, history):
             break
     return history
+
+
+def _resumed_epsilon(history: pyabc.History) -> pyabc.epsilon.Epsilon:
+    """The median rule, resumed: the next epsilon is the quantile of the last stored generation.
+
+    pyabc computes each epsilon at the end of the generation before, in memory; a new process
+    that loads the history would otherwise start the next generation at its initial (infinite)
+    epsilon and accept every proposal.
+    """
+    import pyabc
+    from pyabc.weighted_statistics import weighted_quantile
+
+    last = history.get_weighted_distances(t=history.max_t)
+    weights = last["w"].to_numpy(dtype=float)
+    quantile = weighted_quantile(
+        points=last["distance"].to_numpy(), weights=weights / weights.sum(), alpha=EPSILON_QUANTILE
+    )
+    return pyabc.epsilon.QuantileEpsilon(initial_epsilon=float(quantile), alpha=EPSILON_QUANTILE)
 
 
 def _stopped(problem: Problem, history: pyabc.History) -> bool:

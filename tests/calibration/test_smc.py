@@ -78,8 +78,13 @@ class _Interrupted(Exception):
     """Stands for a kill in the middle of a generation."""
 
 
-def test_an_interrupted_calibration_resumes_from_its_history(tmp_path: Path) -> None:
+@pytest.mark.parametrize("schedule", [True, False], ids=["epsilon schedule", "median rule"])
+def test_an_interrupted_calibration_resumes_from_its_history(
+    tmp_path: Path, schedule: bool
+) -> None:
     problem = dataclasses.replace(PROBLEM, particles=30, generations=4)
+    if not schedule:
+        problem = dataclasses.replace(problem, epsilon_schedule=None)
     stop = {"now": False}
 
     def simulate(parameters: Mapping[str, float]) -> dict[str, float]:
@@ -103,6 +108,8 @@ def test_an_interrupted_calibration_resumes_from_its_history(tmp_path: Path) -> 
     assert first[0].equals(again[0]) and np.array_equal(first[1], again[1])
     # one worker: the resumed calibration is the uninterrupted one
     whole = run_smc(problem, tmp_path / "whole.db", sampler(1))
+    epsilons = [h.get_all_populations()["epsilon"].tolist() for h in (whole, history)]
+    assert epsilons[0] == epsilons[1] and all(math.isfinite(e) for e in epsilons[1][2:])
     for t in range(4):
         a, b = _posterior(whole, t), _posterior(history, t)
         assert np.allclose(a[0].to_numpy(), b[0].to_numpy()) and np.allclose(a[1], b[1])
