@@ -15,6 +15,7 @@ import os
 import sys
 import warnings
 from collections.abc import Callable, Sequence
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, TextIO
 
@@ -22,8 +23,9 @@ import typer
 
 from kzsim.batch import commands as batch_commands
 from kzsim.calibration import commands as calibration_commands
-from kzsim.data import shipped_scenarios
+from kzsim.data import resolve_scenario, shipped_scenarios
 from kzsim.errors import EXIT_RUNTIME, KzsimError
+from kzsim.game import commands as game_commands
 from kzsim.history import commands as history_commands
 from kzsim.scenario.renames import RenamedKeyWarning
 from kzsim.terminal import console, plain
@@ -46,9 +48,31 @@ out = console()
 err = console(stderr=True)
 
 
+def _print_version(wanted: bool) -> None:
+    if wanted:
+        from importlib.metadata import version
+
+        out.print(f"kzsim {version('kzsim')}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    show_version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_print_version, is_eager=True, help="print the version and exit"
+        ),
+    ] = False,
+) -> None:
+    """kzsim: Kazakhstan between Russia and China, an agent-based simulation."""
+
+
 @app.command()
 def run(
-    scenario: Annotated[Path, typer.Argument(help="scenario YAML file")],
+    scenario: Annotated[
+        Path, typer.Argument(help="scenario YAML file, or a shipped scenario's name")
+    ],
     seed: Annotated[
         int | None, typer.Option(min=0, max=2**63 - 1, help="random seed (default: the scenario's)")
     ] = None,
@@ -65,6 +89,15 @@ def run(
     overwrite: Annotated[
         bool, typer.Option("--overwrite", help="replace an earlier run folder at --out")
     ] = False,
+    plot_format: Annotated[
+        str, typer.Option("--plot-format", help="plots as png, svg or both")
+    ] = "png",
+    plot_size: Annotated[
+        str,
+        typer.Option(
+            "--plot-size", help="report, slides (1920x1080) or WxH in pixels, e.g. 1600x900"
+        ),
+    ] = "report",
     posterior: Annotated[
         Path | None,
         typer.Option("--posterior", help="a kzsim calibrate folder: run over its posterior"),
@@ -92,11 +125,13 @@ def run(
     from kzsim.ensemble import DEFAULT_DRAWS, plan_ensemble
     from kzsim.errors import InputError
     from kzsim.outputs import RUN, check_writable
-    from kzsim.plots import headline_plots
+    from kzsim.plots import headline_plots, parse_plot_size, plot_suffixes
     from kzsim.scenario.load import load_scenario
 
     if fmt not in ("parquet", "csv"):
         raise InputError([f"--format: '{fmt}' is not a format (allowed: parquet, csv)"])
+    scenario = resolve_scenario(scenario)
+    suffixes, size = plot_suffixes(plot_format), parse_plot_size(plot_size)
     if posterior is not None:
         plan = plan_ensemble(
             scenario,
@@ -139,7 +174,7 @@ def run(
         target,
         fmt=fmt,  # type: ignore[arg-type]
         overwrite=overwrite,
-        extras=headline_plots,
+        extras=partial(headline_plots, suffixes=suffixes, size=size),
     )
     if not quiet:
         print_summary(result)
@@ -219,22 +254,43 @@ def print_ensemble_summary(ensemble: Ensemble, bands: pd.DataFrame) -> None:
     out.print(table)
 
 
+#: Key events the end-of-run summary prints; the report and events.parquet have them all.
+SUMMARY_EVENTS = 40
+
+
 def print_summary(result: RunResult) -> None:
-    """A compact end-of-run table: first, last, min and max of the headline series."""
+    """The end-of-run summary: the headline series and the story's key events.
+
+    The table gives each headline series' first, last, min and max with its unit; the key
+    events (``kzsim.story``) come each with its date and kind.
+    """
+    from rich import box
     from rich.table import Table
 
+    from kzsim.catalog import series_named
+    from kzsim.story import key_events
+
     name = plain(result.scenario.metadata.name)
-    table = Table(title=f"{name}: headline series", title_justify="left")
-    for column in ("series", "first", "last", "min", "max"):
-        table.add_column(column, justify="left" if column == "series" else "right")
+    table = Table(
+        title=f"{name}: headline series", title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False
+    )
+    table.add_column("series", no_wrap=True)
+    for column in ("first", "last", "min", "max"):
+        table.add_column(column, justify="right", no_wrap=True)
+    table.add_column("unit")
     for variable, *values in result.summary():
-        table.add_row(variable, *(f"{v:.3g}" for v in values))
+        table.add_row(variable, *(f"{v:.3g}" for v in values), series_named(variable).unit)
     out.print(table)
-    story = result.events
-    if not story.empty:
-        out.print(f"First events of {len(story)}:")
-        for row in story.head(8).itertuples():
-            out.print(f"  {plain(row.date)}  {plain(row.detail)}")
+    story = key_events(result.events)
+    if story.empty:
+        return
+    shown = story.head(SUMMARY_EVENTS)
+    width = max(len(str(kind)) for kind in shown["kind"])
+    out.print(f"Key events ({len(story)} of the {len(result.events)} logged):")
+    for row in shown.itertuples():
+        out.print(f"  {plain(row.date)}  {plain(row.kind):<{width}}  {plain(row.detail)}")
+    if len(story) > len(shown):
+        out.print(f"  ... {len(story) - len(shown)} more in the report and events.parquet")
 
 
 @app.command()
@@ -251,8 +307,9 @@ def validate(
     from kzsim.scenario.load import load_scenario
 
     problems: list[str] = []
-    for path in files:
+    for given in files:
         try:
+            path = resolve_scenario(given)
             if is_experiment_file(path):
                 out.print(f"ok: {plain(path)} ({plain(load_experiment(path).describe())})")
                 continue
@@ -309,6 +366,7 @@ validation_commands.register(app)
 history_commands.register(app)
 calibration_commands.register(app)
 viz_commands.register(app)
+game_commands.register(app)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

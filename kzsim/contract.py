@@ -34,14 +34,15 @@ FloatArray = npt.NDArray[np.float64]
 Scope = Literal["national", "kazakhstan", "russia", "china", "eaeu"]
 #: Figure groups of the headline plots.
 PlotGroup = Literal["trade", "prices", "debt", "alignment", "publics", "politics"]
-#: The title of each group's figure, in the order a report tells the story.
+#: The title of each group's figure, in the order a report tells the story: trade, loans,
+#: publics and protest, then the balancing between the powers.
 PLOT_GROUP_TITLES: dict[PlotGroup, str] = {
     "trade": "Tariff and import shares",
     "prices": "Consumer prices and re-export income",
     "debt": "Chinese loans",
-    "alignment": "Alignment, leverage and autonomy",
     "publics": "Public opinion and protest",
     "politics": "Land policy and Russia's irritation",
+    "alignment": "Alignment, leverage and autonomy",
 }
 PLOT_GROUPS: tuple[PlotGroup, ...] = tuple(PLOT_GROUP_TITLES)
 #: How one number summarises a series over a run: its last value, mean, maximum or minimum.

@@ -9,7 +9,8 @@ The engine knows no kind of event: it fires events, applies their effects and lo
 keeps the events fired this month in ``fired_this_month`` (in firing order) for the rules that own
 a kind's consequences. The land rule takes a ``land_reform`` event's effective month and decides
 the land question in the month of a ``land_decision`` event (the 2021 ban; C L71); the tariff
-rule refuses every ``single_currency_proposal`` (TH9; E L23, T L615-617).
+rule refuses every ``single_currency_proposal`` (TH9; E L23, T L615-617); bri_loans and
+land_protests obey a ``government_decision`` event's choice from its month on.
 """
 
 from __future__ import annotations

@@ -47,6 +47,7 @@ from typing import Any, Literal, cast, get_args
 import pandas as pd
 
 from kzsim.catalog import HEADLINE_NAMES
+from kzsim.contract import PLOT_GROUPS
 from kzsim.errors import InputError, os_failure
 from kzsim.scenario.schema import Scenario
 
@@ -64,6 +65,8 @@ HISTORY_KIND = "history"
 CALIBRATION_KIND = "calibration"
 MANIFEST = "manifest.json"
 PLOTS = "plots"
+#: The figures of a run by file name (no suffix): one per plot group, and the protest map.
+PLOT_NAMES: tuple[str, ...] = (*PLOT_GROUPS, "protest_by_region")
 #: The page ``kzsim report`` writes into a run or comparison folder.
 REPORT = "report.html"
 #: The work folder's name after ``.<target name>.``, its marker file and its two folders.
@@ -125,6 +128,7 @@ RUN = OutputKind(
         *(f"{table}.{fmt}" for table in ("series", "events") for fmt in get_args(Format)),
         MANIFEST,
         f"{PLOTS}/*.png",
+        *(f"{PLOTS}/{name}.svg" for name in PLOT_NAMES),  # a user's own SVGs are kept
         REPORT,
         temporary_siblings(REPORT),
     ),

@@ -124,3 +124,96 @@ def test_list_names_scenarios_and_rules(capsys: pytest.CaptureFixture[str]) -> N
 
 def test_unknown_option_is_a_usage_error(scenario_file: Path) -> None:
     assert main(["run", str(scenario_file), "--bogus"]) == 2
+
+
+def test_version_prints_the_installed_version(capsys: pytest.CaptureFixture[str]) -> None:
+    from importlib.metadata import version
+
+    assert main(["--version"]) == 0
+    assert capsys.readouterr().out.strip() == f"kzsim {version('kzsim')}"
+
+
+def test_run_finds_a_shipped_scenario_by_name(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)  # no land_reform_2016 file here
+    args = ["land_reform_2016", "--steps", "2", "--set", "population.citizens=300", "--quiet"]
+    assert main(["run", *args]) == 0
+    manifest = json.loads((tmp_path / "runs" / "land_reform_2016" / "manifest.json").read_text())
+    assert manifest["scenario"]["metadata"]["name"] == "land_reform_2016"
+    assert main(["validate", "land_reform_2016"]) == 0
+
+
+@pytest.mark.parametrize("command", ["run", "validate", "compare", "dashboard"])
+def test_a_name_that_is_neither_a_file_nor_shipped_lists_the_shipped_names(
+    command: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    args = [command, "land_reform_2061"] + (["land_reform_2016"] if command == "compare" else [])
+    assert main(args) == 2
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("land_reform_2061:1:1: file: not found")
+    assert "shipped scenario: " in lines[0] and "land_reform_2016" in lines[0]
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("given", ["{scenario}", "land_reform_2016"])
+def test_sweep_on_a_scenario_says_to_use_run(
+    given: str, scenario_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    name = given.format(scenario=scenario_file)
+    assert main(["sweep", name, "--out", str(tmp_path / "sweep")]) == 2
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert (
+        len(lines) == 1 and f"a scenario, not an experiment (allowed: kzsim run {name}" in lines[0]
+    )
+    assert not (tmp_path / "sweep").exists()
+
+
+def test_a_bad_set_names_the_set_argument_not_the_file(
+    scenario_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["run", str(scenario_file), "--set", "population.citizens=-5"]) == 2
+    line = capsys.readouterr().err.strip()
+    assert line.startswith("--set population.citizens=-5:") and str(scenario_file) not in line
+
+
+EVENTFUL = SMALL.replace("end: 2010-06", "end: 2010-12") + (
+    "events:\n"
+    "  - {date: 2010-01, kind: policy, actor: eaeu, detail: Customs Union common tariff applied}\n"
+    "  - {date: 2010-11, kind: shock, actor: russia, detail: Rouble collapses}\n"
+)
+
+
+def test_the_summary_shows_units_and_the_key_events_with_their_kinds(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "eventful.yaml"
+    path.write_text(EVENTFUL, encoding="utf-8")
+    assert main(["run", str(path), "--out", str(tmp_path / "out")]) == 0
+    printed = capsys.readouterr().out
+    rows = {line.split()[0]: line for line in printed.splitlines() if line.strip()}
+    assert rows["applied_tariff"].rstrip().endswith("share 0-1")
+    assert rows["debt_to_china_usd_bn"].rstrip().endswith("US$ bn")
+    story = printed[printed.index("Key events") :].splitlines()[1:]
+    assert [line.split()[:2] for line in story[:2]] == [
+        ["2010-01", "customs_union_joined"],
+        ["2010-11", "shock"],
+    ]
+    assert "Customs Union common tariff applied" in story[0]
+    assert "loan" not in printed[printed.index("Key events") :]
+    events = pd.read_parquet(tmp_path / "out" / "events.parquet")
+    assert (events["kind"] == "loan_accepted").any()  # the log keeps the routine lines
+
+
+def test_run_writes_svg_plots_for_slides(scenario_file: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    args = ["run", str(scenario_file), "--out", str(out), "--quiet", "--plot-format", "svg"]
+    assert main([*args, "--plot-size", "slides"]) == 0
+    suffixes = {p.suffix for p in (out / "plots").iterdir()}
+    assert suffixes == {".svg"}
+    assert main([*args, "--plot-size", "huge", "--out", str(tmp_path / "other")]) == 2
+    assert not (tmp_path / "other").exists()

@@ -112,6 +112,7 @@ def test_a_member_is_the_scenario_with_its_particle_and_seed(
     )
 
 
+@pytest.mark.slow
 def test_one_and_two_workers_give_the_same_ensemble(
     scenario_file: Path, posterior: Path, tmp_path: Path
 ) -> None:
@@ -125,6 +126,7 @@ def test_one_and_two_workers_give_the_same_ensemble(
     assert members[0] == members[1]
 
 
+@pytest.mark.slow
 def test_an_ensemble_folder_is_replaced_only_by_an_ensemble_with_overwrite(
     scenario_file: Path, posterior: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -56,6 +56,7 @@ def sweep(
     from kzsim.errors import KzsimError
 
     out, err = _consoles()
+    refuse_scenario(experiment)
     loaded = load_experiment(experiment)
     target = out_dir if out_dir is not None else loaded.out
     count = workers or available_cores()
@@ -99,6 +100,35 @@ def sweep(
         raise KzsimError(
             f"{len(failed)} of {len(runs)} runs failed (first: {first['run']}: {first['error']});"
             f" they are listed in {target}/runs.parquet and run again by the next sweep"
+        )
+
+
+def refuse_scenario(experiment: Path) -> None:
+    """Refuse a scenario file, or a shipped scenario's name, given as an experiment: one line.
+
+    Raises:
+        InputError: if ``experiment`` is a scenario (it has ``metadata`` and no ``factors`` or
+            ``design`` at the top).
+
+    """
+    import yaml
+
+    from kzsim.batch.experiment import is_experiment_file
+    from kzsim.data import resolve_scenario
+    from kzsim.errors import InputError
+    from kzsim.scenario.document import top_level_keys
+
+    try:
+        path = resolve_scenario(experiment)
+        keys = top_level_keys(path.read_text(encoding="utf-8"))
+    except (InputError, OSError, UnicodeDecodeError, yaml.YAMLError):
+        return  # load_experiment names the problem
+    if "metadata" in keys and not is_experiment_file(path):
+        raise InputError(
+            [
+                f"{experiment}:1:1: experiment: a scenario, not an experiment (allowed: kzsim "
+                f"run {experiment} runs it; an experiment has factors or design)"
+            ]
         )
 
 

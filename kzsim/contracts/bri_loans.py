@@ -350,6 +350,7 @@ READS = (
     "land_protests.land_salience",
     "russian_reactions.russian_irritation",
     "multi_vector.alignment_china",
+    "events.fired_this_month",
 )
 #: Channels this rule posts to (their owners apply the contributions).
 POSTS = ("citizens.legitimacy", "multi_vector.alignment")

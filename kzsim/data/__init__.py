@@ -12,3 +12,30 @@ def shipped_scenarios() -> list[Path]:
         if folder.is_dir():
             return sorted(folder.glob("*.yaml"))
     return []
+
+
+def resolve_scenario(given: Path) -> Path:
+    """The scenario file a command line argument names: a path, or a shipped scenario's name.
+
+    An existing file is itself; otherwise a bare name (``land_reform_2016``, with or without
+    ``.yaml``) is the shipped scenario of that name.
+
+    Raises:
+        InputError: if it is neither, in one line listing the shipped scenarios.
+
+    """
+    from kzsim.errors import InputError
+
+    if given.exists():
+        return given
+    if given.parent == Path("."):
+        for path in shipped_scenarios():
+            if given.name in (path.stem, path.name):
+                return path
+    names = ", ".join(path.stem for path in shipped_scenarios())
+    raise InputError(
+        [
+            f"{given}:1:1: file: not found (allowed: an existing YAML file, or a shipped "
+            f"scenario: {names})"
+        ]
+    )

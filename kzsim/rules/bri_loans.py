@@ -19,7 +19,11 @@ Each month:
    T L878-894, O L41) makes equity swaps the default and pulls alignment toward China.
 7. Offers and decisions (BR1, BR2, BR7; P L147-156, L206; C L52; E L41, L44; P L290-300): Poisson
    offers with rate ``offers_per_year / 12 * lending_appetite``; Kazakhstan accepts when its
-   utility plus logistic noise is positive. Accepted loans start disbursing next month.
+   utility plus logistic noise is positive. Accepted loans start disbursing next month. A
+   ``government_decision`` event with ``loan_offers`` replaces that choice from its month on
+   (the decision game): every offer accepted, every offer refused, or ``renegotiate``, the
+   Chinese-content share cut to ``content_tolerance`` before the utility decides. The noise is
+   drawn in every case, so a decision leaves the rule's random numbers where they were.
 8. Regions (BR3, BR8; P L287-307, L610-612; O L47): local jobs, visible Chinese presence and new
    real contact with Chinese projects for a share of the region's citizens.
 9. Recovery (BR1; P L14-29): lending appetite relaxes toward China's strategic interest with the
@@ -44,7 +48,7 @@ References:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
@@ -387,6 +391,8 @@ class Rule(BaseRule[Config, State]):
                 predisbursed=True,
             )
         self.last_distress_month: int | None = None
+        #: The government's standing decision on offers (None: the utility decides).
+        self.loan_policy: str | None = None
         self.monthly_service_usd_bn = 0.0
         self.state.debt_to_china_usd_bn = self.ledger.total_outstanding
 
@@ -512,6 +518,9 @@ class Rule(BaseRule[Config, State]):
     def _offers(self, model: KazakhstanModel, sinophobia: float) -> None:
         """BR1, BR2, BR7: China's offers arrive; Kazakhstan accepts or refuses each."""
         cfg, state = self.config, self.state
+        for event in model.events.fired_this_month:
+            if event.decision is not None and event.decision.loan_offers is not None:
+                self.loan_policy = event.decision.loan_offers
         count = int(
             self.rng.poisson(monthly_offer_rate(cfg.offers_per_year, state.china_lending_appetite))
         )
@@ -522,6 +531,8 @@ class Rule(BaseRule[Config, State]):
         )
         if offers.size == 0:
             return
+        if self.loan_policy == "renegotiate":
+            offers = replace(offers, content=np.minimum(offers.content, cfg.content_tolerance))
         presence = state.chinese_presence[offers.region]
         agriculture = offers.sector == AGRICULTURE
         utility = acceptance_utility(
@@ -541,6 +552,8 @@ class Rule(BaseRule[Config, State]):
         accept = self.rng.random(offers.size) < acceptance_probability(
             utility, cfg.accept_noise_scale
         )
+        if self.loan_policy in ("accept", "refuse"):
+            accept[:] = self.loan_policy == "accept"
         for i in range(offers.size):
             model.log_event(
                 "loan_accepted" if accept[i] else "loan_refused",

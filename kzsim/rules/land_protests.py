@@ -18,7 +18,8 @@ anti-government demands merge (LP5; C L39) because one grievance carries both: t
 Xinjiang term (LP6; C L37-39; T L1844-1851). A wave that is still nationwide after the government's
 own crackdown escalates (LP7; T L1443-1486): the government asks allies for troops (the CSTO,
 raising repression briefly and Russia's ``csto_gratitude``, RL5; T L286-307) and answers with elite
-change and reform (T L1933-1943, L2002-2022).
+change and reform (T L1933-1943, L2002-2022). A ``government_decision`` event replaces the
+configured ``response`` or ``outside_help`` from its month on (the decision game).
 
 References:
     domain-brief.md 3.3 (LP1-LP7) and 7; E L62; P L266-277; C L21, L37-39, L71; O L50;
@@ -46,6 +47,7 @@ from kzsim.rules.base import Rule as BaseRule
 
 if TYPE_CHECKING:
     from kzsim.model import KazakhstanModel
+    from kzsim.scenario.schema import GovernmentDecision
 
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
@@ -256,6 +258,10 @@ class Rule(BaseRule[Config, State]):
         self.last_escalation_month: int | None = None
         #: Month of the government's crackdown on the current wave, if any.
         self.wave_crackdown_month: int | None = None
+        #: The government's answer to waves and its request for allied troops: the
+        #: configuration's until a ``government_decision`` event replaces them.
+        self.response = config.response
+        self.outside_help = config.outside_help
         self._salience_retention = retention_from_half_life(config.salience_half_life_months)
         self._crackdown_retention = retention_from_half_life(config.crackdown_half_life_months)
         self._help_retention = retention_from_half_life(config.outside_help_half_life_months)
@@ -294,6 +300,8 @@ class Rule(BaseRule[Config, State]):
     def _take_land_events(self, model: KazakhstanModel) -> bool:
         """Note the effective month of this month's ``land_reform`` event, if any (LP1).
 
+        A ``government_decision`` event's answer to waves and request for troops are taken too.
+
         Returns:
             Whether a ``land_decision`` event fired this month (LP4).
 
@@ -304,7 +312,16 @@ class Rule(BaseRule[Config, State]):
                 assert event.effective is not None
                 self.reform_effective_month = parse_month(event.effective)
             decision_due = decision_due or event.kind == "land_decision"
+            if event.decision is not None:
+                self._obey(event.decision)
         return decision_due
+
+    def _obey(self, decision: GovernmentDecision) -> None:
+        """Take the government's answer to waves and its request for troops from a decision."""
+        if decision.protest_response is not None:
+            self.response = decision.protest_response
+        if decision.outside_help is not None:
+            self.outside_help = decision.outside_help
 
     def _advance_policy(self, model: KazakhstanModel) -> None:
         state = self.state
@@ -447,7 +464,7 @@ class Rule(BaseRule[Config, State]):
         responded = False
         policy = LandPolicy(state.land_policy_state)
         concedable = policy in (LandPolicy.REFORM_PENDING, LandPolicy.IN_FORCE)
-        if config.response in ("concede", "both") and concedable:
+        if self.response in ("concede", "both") and concedable:
             state.land_policy_state = int(LandPolicy.MORATORIUM)
             self.moratorium_end_month = model.month + config.moratorium_months
             state.land_salience *= 1.0 - config.concession_salience_cut
@@ -459,7 +476,7 @@ class Rule(BaseRule[Config, State]):
                 f"{format_month(self.moratorium_end_month)}",
             )
             responded = True
-        if config.response in ("repress", "both"):
+        if self.response in ("repress", "both"):
             added = min(config.crackdown_step, 1.0 - state.repression)
             state.repression += added
             self.crackdown_excess += added
@@ -492,7 +509,7 @@ class Rule(BaseRule[Config, State]):
         ):
             return
         escalated = False
-        if config.response in ("repress", "both") and config.outside_help:
+        if self.response in ("repress", "both") and self.outside_help:
             added = min(config.outside_help_repression, 1.0 - state.repression)
             state.repression += added
             self.help_excess += added
@@ -505,7 +522,7 @@ class Rule(BaseRule[Config, State]):
                 f"{regions} regions persisted through a crackdown (T L1464-1478)",
             )
             escalated = True
-        if config.response in ("concede", "both"):
+        if self.response in ("concede", "both"):
             self._shift_legitimacy(model, config.elite_change_legitimacy_gain)
             model.log_event(
                 "elite_change",

@@ -339,8 +339,44 @@ class Condition(Frozen):
 
 
 EventKind = Literal[
-    "policy", "announcement", "shock", "land_reform", "land_decision", "single_currency_proposal"
+    "policy",
+    "announcement",
+    "shock",
+    "land_reform",
+    "land_decision",
+    "single_currency_proposal",
+    "government_decision",
 ]
+
+
+class GovernmentDecision(Frozen):
+    """A choice the government's rule would otherwise make itself, standing from the event's month.
+
+    A ``government_decision`` event carries one; the rule that owns the choice obeys it (the
+    decision game, ``kzsim play``, saves its decisions so).
+    """
+
+    loan_offers: Literal["accept", "refuse", "renegotiate"] | None = Field(
+        None,
+        description="bri_loans: China's offers are all accepted, all refused, or weighed by "
+        "the model's utility after the Chinese-content share is cut to the tolerated level "
+        "(BR7; E L41; P L290-300)",
+    )
+    protest_response: Literal["concede", "repress", "both"] | None = Field(
+        None, description="land_protests: the answer to a multi-region wave (LP4; C L38)"
+    )
+    outside_help: bool | None = Field(
+        None,
+        description="land_protests: whether a wave nationwide after a crackdown brings a "
+        "request for allied (CSTO) troops (LP7; T L1464-1478)",
+    )
+
+    @model_validator(mode="after")
+    def _something(self) -> GovernmentDecision:
+        choices = (self.loan_offers, self.protest_response, self.outside_help)
+        if all(choice is None for choice in choices):
+            raise ValueError("give at least one of loan_offers, protest_response, outside_help")
+        return self
 
 
 class Event(Frozen):
@@ -353,6 +389,9 @@ class Event(Frozen):
     detail: str = Field(min_length=1)
     effects: tuple[Effect, ...] = ()
     effective: Month | None = Field(None, description="land_reform: when the law takes effect")
+    decision: GovernmentDecision | None = Field(
+        None, description="government_decision: the choice the rules obey from this month"
+    )
     once: bool = Field(True, description="conditional events: fire only the first time")
 
     @model_validator(mode="after")
@@ -361,6 +400,8 @@ class Event(Frozen):
             raise ValueError("give exactly one of date or when")
         if (self.kind == "land_reform") != (self.effective is not None):
             raise ValueError("effective is required for land_reform and only for it")
+        if (self.kind == "government_decision") != (self.decision is not None):
+            raise ValueError("decision is required for government_decision and only for it")
         return self
 
 
@@ -461,6 +502,7 @@ __all__ = [
     "DriverName",
     "Effect",
     "Event",
+    "GovernmentDecision",
     "Metadata",
     "NetworkConfig",
     "NonNegative",

@@ -4,6 +4,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import solara
 
 from kzsim.viz.dashboard import Dashboard
@@ -15,4 +17,4 @@ def Page() -> None:
     """The dashboard of the scenario ``kzsim dashboard`` was started with."""
     settings = solara.use_memo(DashboardSettings.from_environment, [])
     scenario = solara.use_memo(settings.load, [])
-    Dashboard(scenario, settings.seed)
+    Dashboard(scenario, settings.seed, Path(settings.scenario))

@@ -36,8 +36,8 @@ def report(
 
 
 def compare(
-    scenario_a: Annotated[Path, typer.Argument(help="scenario A (YAML)")],
-    scenario_b: Annotated[Path, typer.Argument(help="scenario B (YAML)")],
+    scenario_a: Annotated[Path, typer.Argument(help="scenario A (YAML or a shipped name)")],
+    scenario_b: Annotated[Path, typer.Argument(help="scenario B (YAML or a shipped name)")],
     seeds: Annotated[
         int | None,
         typer.Option(
@@ -83,6 +83,7 @@ def compare(
     """
     from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
+    from kzsim.data import resolve_scenario
     from kzsim.ensemble import DEFAULT_DRAWS
     from kzsim.errors import InputError
     from kzsim.outputs import check_writable
@@ -92,6 +93,7 @@ def compare(
     if posterior is None and draws is not None:
         raise InputError(["--draws: needs --posterior (allowed: --posterior DIR --draws N)"])
     replications = seeds if seeds is not None else (10 if posterior is None else 1)
+    scenario_a, scenario_b = resolve_scenario(scenario_a), resolve_scenario(scenario_b)
     target = out_dir or Path("runs") / f"compare_{scenario_a.stem}_vs_{scenario_b.stem}"
     for note in check_writable(target, COMPARISON, overwrite):
         err.print(plain(note))
@@ -173,9 +175,10 @@ def dashboard(
     ] = None,
 ) -> None:
     """Open the interactive dashboard: sliders, play/step/reset, live plots, map and event log."""
+    from kzsim.data import resolve_scenario
     from kzsim.viz import server
 
-    path = scenario if scenario is not None else default_dashboard_scenario()
+    path = resolve_scenario(scenario) if scenario is not None else default_dashboard_scenario()
     settings = server.DashboardSettings(str(path), list(overrides or ()), seed)
     settings.load()  # every problem in the file or the overrides, before the server starts
     loopback = server.check_address(host, port)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from kzsim.catalog import HEADLINE
+from kzsim.catalog import HEADLINE, REGIONAL_SERIES, declared_range
 from kzsim.contract import Statistic
 from kzsim.ensemble import DEFAULT_DRAWS, paired_draws
 from kzsim.errors import InputError
@@ -59,6 +59,16 @@ class Outcome:
 #: What ``kzsim compare`` reports: each headline series, in catalog order, by the statistic its
 #: declaration names (``statistic=``; the last month's value unless it says otherwise).
 OUTCOMES: tuple[Outcome, ...] = tuple(Outcome(s.name, s.statistic) for s in HEADLINE)
+#: Regional series of the comparison's maps: every headline regional series with a finite range
+#: (those of a run's report), by the statistic each declares.
+MAP_SERIES: tuple[Outcome, ...] = tuple(
+    Outcome(s.name, s.statistic)
+    for s in REGIONAL_SERIES
+    if s.headline and declared_range(s.name) is not None
+)
+#: Columns of a comparison's events (the first replication's log of each arm) and maps.
+EVENT_COLUMNS = ["arm", "step", "date", "kind", "actor", "detail"]
+REGION_COLUMNS = ["arm", "seed", "region", "variable", "value"]
 #: National series kept for the plots and the outcomes.
 KEPT_VARIABLES: tuple[str, ...] = tuple(
     dict.fromkeys(
@@ -80,6 +90,9 @@ class Comparison:
         deltas: per outcome ``A, B, delta, low, high, replications`` (means, and the interval).
         series: ``arm, seed, date, variable, value`` of the national series kept.
         manifest: versions, seeds, files, scenario hashes and data, time stamps.
+        events: ``arm, step, date, kind, actor, detail``: the event log of each arm's first
+            replication.
+        regions: ``arm, seed, region, variable, value``: each map series' statistic per region.
 
     """
 
@@ -91,6 +104,8 @@ class Comparison:
     deltas: pd.DataFrame
     series: pd.DataFrame
     manifest: dict[str, Any]
+    events: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=EVENT_COLUMNS))
+    regions: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=REGION_COLUMNS))
 
     @property
     def labels(self) -> tuple[str, str]:
@@ -109,12 +124,12 @@ def check_same_period(files: tuple[Path, Path], scenarios: tuple[Scenario, Scena
     """Both arms must cover the same months, so that their series pair up date by date."""
     a, b = (s.metadata for s in scenarios)
     problems = []
-    for field in ("start", "end"):
-        if getattr(a, field) != getattr(b, field):
+    for key in ("start", "end"):
+        if getattr(a, key) != getattr(b, key):
             _, marks = read_yaml_file(files[1])
             problems.append(
-                f"{marks.where(('metadata', field))}: metadata.{field}: {getattr(b, field)} "
-                f"differs from {files[0]}'s {getattr(a, field)} (allowed: the same period in "
+                f"{marks.where(('metadata', key))}: metadata.{key}: {getattr(b, key)} "
+                f"differs from {files[0]}'s {getattr(a, key)} (allowed: the same period in "
                 "both arms)"
             )
     if problems:
@@ -174,11 +189,19 @@ def run_comparison(
         arms = paired.arms
         drawn = {"posterior": paired.record()}
     started, clock = datetime.now(UTC), time.perf_counter()
-    frames = []
+    frames, logs, maps = [], [], []
     for index, (seed, pair) in enumerate(zip(seeds, arms, strict=True)):
         for arm, scenario, file in zip(ARMS, pair, files, strict=True):
-            series = run(collect_only_kept(scenario), seed=seed, source=str(file)).series
-            frames.append(series[["date", "variable", "value"]].assign(arm=arm, seed=seed))
+            result = run(collect_only_kept(scenario), seed=seed, source=str(file))
+            regions = [r.id for r in scenario.population.regions]
+            regional = result.series["scope"].isin(regions)
+            national = result.series[~regional]
+            frames.append(national[["date", "variable", "value"]].assign(arm=arm, seed=seed))
+            maps.append(
+                region_statistics(result.series[regional], regions).assign(arm=arm, seed=seed)
+            )
+            if index == 0:
+                logs.append(result.events.assign(arm=arm))
             if progress is not None:
                 progress(2 * index + (arm == "B") + 1, 2 * len(seeds))
     series = pd.concat(frames, ignore_index=True)[["arm", "seed", "date", "variable", "value"]]
@@ -208,16 +231,38 @@ def run_comparison(
         deltas=paired_deltas(outcomes),
         series=series,
         manifest=manifest,
+        events=pd.concat(logs, ignore_index=True)[EVENT_COLUMNS],
+        regions=pd.concat(maps, ignore_index=True)[REGION_COLUMNS],
     )
 
 
 def collect_only_kept(scenario: Scenario) -> Scenario:
-    """The scenario recording only the national series a comparison uses.
+    """The scenario recording only the series a comparison uses: the national ones and the maps'.
 
     Outputs choose what is recorded, never what happens, so the runs are the same.
     """
-    outputs = scenario.outputs.model_copy(update={"series": KEPT_VARIABLES, "regional": False})
+    kept = tuple(dict.fromkeys([*KEPT_VARIABLES, *(m.variable for m in MAP_SERIES)]))
+    outputs = scenario.outputs.model_copy(update={"series": kept, "regional": True})
     return scenario.model_copy(update={"outputs": outputs})
+
+
+def region_statistics(regional: pd.DataFrame, regions: Sequence[str]) -> pd.DataFrame:
+    """Each map series' statistic over the months, per region: ``region, variable, value``.
+
+    Args:
+        regional: a run's long series rows of the regional scopes, in date order.
+        regions: the region ids, in the scenario's order.
+
+    """
+    rows: list[tuple[str, str, float]] = []
+    for outcome in MAP_SERIES:
+        values = regional[regional["variable"] == outcome.variable]
+        by_region = dict(tuple(values.groupby("scope", sort=False)["value"]))
+        rows.extend(
+            (region, outcome.variable, outcome.of(by_region.get(region, pd.Series(dtype=float))))
+            for region in regions
+        )
+    return pd.DataFrame(rows, columns=["region", "variable", "value"])
 
 
 def outcome_table(series: pd.DataFrame) -> pd.DataFrame:

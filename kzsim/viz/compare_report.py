@@ -2,17 +2,22 @@
 
 ``kzsim compare`` writes ``inputs.csv`` (the input differences), ``outcomes.csv`` (every arm,
 seed and outcome), ``deltas.csv`` (the paired deltas with their intervals), ``series.parquet``
-(the national series kept, by arm and seed), ``plots/*.png``, ``manifest.json`` and
-``report.html`` (``COMPARISON`` lists them). ``kzsim report`` rebuilds the page from these files.
+(the national series kept, by arm and seed), ``events.csv`` (each arm's event log, first
+replication), ``regions.csv`` (the maps' statistic per region, arm and seed), ``plots/*.png``,
+``manifest.json`` and ``report.html`` (``COMPARISON`` lists them). ``kzsim report`` rebuilds the
+page from these files.
 """
 
 from __future__ import annotations
 
 import json
+import math
+from html import escape
 from pathlib import Path
 
 import pandas as pd
 
+from kzsim.catalog import declared_range, series_label
 from kzsim.errors import InputError
 from kzsim.outputs import (
     MANIFEST,
@@ -24,11 +29,23 @@ from kzsim.outputs import (
 )
 from kzsim.plots import FIGURES
 from kzsim.scenario.load import load_scenario
+from kzsim.story import key_events, monthly_labels
 from kzsim.viz import html
-from kzsim.viz.compare import ARMS, INTERVAL_LEVEL, Comparison, interval_text, paired_deltas
+from kzsim.viz.compare import (
+    ARMS,
+    EVENT_COLUMNS,
+    INTERVAL_LEVEL,
+    MAP_SERIES,
+    REGION_COLUMNS,
+    Comparison,
+    interval_text,
+    paired_deltas,
+)
 from kzsim.viz.differences import scenario_differences, show
 from kzsim.viz.figures import band_figure, png, quantile_bands
 from kzsim.viz.folders import read_manifest, read_table
+from kzsim.viz.run_report import STATISTIC_WORDS, timeline
+from kzsim.viz.tiles import tile_map_svg
 
 #: Everything a comparison folder may hold: what ``write_comparison`` and ``kzsim report`` write.
 COMPARISON = OutputKind(
@@ -38,6 +55,8 @@ COMPARISON = OutputKind(
         "outcomes.csv",
         "deltas.csv",
         "series.parquet",
+        "events.csv",
+        "regions.csv",
         f"{PLOTS}/*.png",
         MANIFEST,
         REPORT,
@@ -61,6 +80,8 @@ def write_comparison(comparison: Comparison, out: Path, overwrite: bool = False)
         comparison.outcomes.to_csv(folder / "outcomes.csv", index=False)
         comparison.deltas.to_csv(folder / "deltas.csv", index=False)
         comparison.series.to_parquet(folder / "series.parquet", index=False)
+        comparison.events.to_csv(folder / "events.csv", index=False)
+        comparison.regions.to_csv(folder / "regions.csv", index=False)
         (folder / PLOTS).mkdir()
         figures = comparison_pngs(comparison)
         for name, data in figures:
@@ -94,6 +115,11 @@ def load_comparison(folder: Path) -> Comparison:
         deltas=paired_deltas(outcomes, float(entry.get("interval_level", INTERVAL_LEVEL))),
         series=read_table(folder / "series", ["arm", "seed", "date", "variable", "value"]),
         manifest=info,
+        **{
+            name: read_table(folder / name, columns)
+            for name, columns in (("events", EVENT_COLUMNS), ("regions", REGION_COLUMNS))
+            if (folder / f"{name}.csv").exists()  # folders of kzsim before 0.1 have neither
+        },
     )
 
 
@@ -104,13 +130,76 @@ def comparison_pngs(comparison: Comparison) -> list[tuple[str, bytes]]:
         label: bands[bands["arm"] == arm]
         for arm, label in zip(ARMS, comparison.labels, strict=True)
     }
+    marks = both_arms_marks(comparison)
     figures = []
     for name, (title, variables) in FIGURES.items():
         present = [v for v in variables if (comparison.series["variable"] == v).any()]
         if present:
-            figure = band_figure(f"{title}: median and 5-95% band", present, groups)
+            figure = band_figure(f"{title}: median and 5-95% band", present, groups, marks)
             figures.append((name, png(figure)))
     return figures
+
+
+def both_arms_marks(comparison: Comparison) -> list[tuple[str, str]]:
+    """The plot marks of both arms' key events: once where the arms agree, else each with its arm.
+
+    ``(2015-03, "A: Rouble collapses")`` and ``(2015-03, "B: Tenge floats")``.
+    """
+    labels = {}
+    for arm in ARMS:
+        log = comparison.events[comparison.events["arm"] == arm].drop(columns="arm")
+        labels[arm] = dict(monthly_labels(key_events(log)))
+    marks = []
+    for date in sorted(set(labels["A"]) | set(labels["B"])):
+        a, b = labels["A"].get(date), labels["B"].get(date)
+        if a == b:
+            marks.append((date, str(a)))
+        else:
+            marks.extend((date, f"{arm}: {text}") for arm, text in (("A", a), ("B", b)) if text)
+    return marks
+
+
+def events_section(comparison: Comparison) -> str:
+    """Each arm's key events, side by side, and where the full logs are."""
+    if comparison.events.empty:
+        return html.paragraph("This comparison folder keeps no event logs.", "note")
+    columns = []
+    for arm, label in zip(ARMS, comparison.labels, strict=True):
+        log = comparison.events[comparison.events["arm"] == arm].drop(columns="arm")
+        columns.append(f"<div><h3>{escape(label)}</h3>{timeline(key_events(log))}</div>")
+    note = html.paragraph(
+        "Key events of each arm's first replication (seed "
+        f"{comparison.seeds[0]}); every line of both logs is in events.csv.",
+        "note",
+    )
+    return note + '<div class="maps">' + "".join(columns) + "</div>"
+
+
+def maps_section(comparison: Comparison) -> str:
+    """For each map series, both arms' tile maps on one range: the mean over replications."""
+    if comparison.regions.empty:
+        return html.paragraph("This comparison folder keeps no regional values.", "note")
+    a = comparison.scenarios[0]
+    names = {r.id: r.name for r in a.population.regions}
+    means = comparison.regions.groupby(["arm", "variable", "region"], sort=False)["value"].mean()
+    maps = []
+    for outcome in MAP_SERIES:
+        low, high = declared_range(outcome.variable) or (0.0, 1.0)
+        for arm, label in zip(ARMS, comparison.labels, strict=True):
+            values = {
+                region: float(means.get((arm, outcome.variable, region), math.nan))
+                for region in names
+            }
+            title = (
+                f"{label}: {series_label(outcome.variable)}, {STATISTIC_WORDS[outcome.statistic]}"
+            )
+            maps.append(tile_map_svg(values, title, low, high, names, "{:.3f}"))
+    note = html.paragraph(
+        f"Each map: the mean over the {len(comparison.seeds)} replications of each region's "
+        "value; both arms of a series share one colour range.",
+        "note",
+    )
+    return note + '<div class="maps">' + "".join(maps) + "</div>"
 
 
 def comparison_page(comparison: Comparison, figures: list[tuple[str, bytes]] | None = None) -> str:
@@ -171,5 +260,7 @@ def comparison_page(comparison: Comparison, figures: list[tuple[str, bytes]] | N
             ("inputs", "Input differences", inputs),
             ("deltas", "Paired outcome deltas", deltas),
             ("plots", "Both arms with bands", plots),
+            ("story", "Key events of both arms", events_section(comparison)),
+            ("maps", "Regional maps of both arms", maps_section(comparison)),
         ],
     )

@@ -15,8 +15,16 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from kzsim.catalog import REGIONAL_SERIES, SERIES
-from kzsim.plots import axis_limits, decimal_years, headline_plots
+from kzsim.plots import (
+    MARKS_HEIGHT,
+    REPORT_SIZE,
+    decimal_years,
+    headline_plots,
+    mark_events,
+    marks_axes,
+    place_panels,
+    style_value_axis,
+)
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -29,7 +37,6 @@ BAND_QUANTILES = (0.05, 0.5, 0.95)
 PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#17becf")
 #: Line styles of the groups, so that identical lines stay visible.
 STYLES = ("-", "--", ":", "-.")
-UNITS: dict[str, str] = {s.name: s.unit for s in SERIES} | {s.name: s.unit for s in REGIONAL_SERIES}
 
 
 def png(fig: Figure, dpi: int = 90) -> bytes:
@@ -64,24 +71,31 @@ def quantile_bands(frame: pd.DataFrame, by: Sequence[str] = ()) -> pd.DataFrame:
     return bands.reset_index()
 
 
-def band_figure(title: str, variables: Sequence[str], groups: Mapping[str, pd.DataFrame]) -> Figure:
+def band_figure(
+    title: str,
+    variables: Sequence[str],
+    groups: Mapping[str, pd.DataFrame],
+    marks: Sequence[tuple[str, str]] = (),
+) -> Figure:
     """One panel per variable: each group's median line and its 5-95% band.
 
-    A variable with a finite declared range is drawn on it (:func:`kzsim.plots.axis_limits`).
+    A variable is drawn as a run's figures draw it (:func:`kzsim.plots.style_value_axis`): on
+    its declared range, with its unit, a coded one with its codes named.
 
     Args:
         title: the figure title.
         variables: the variables to draw, one panel each.
         groups: group label -> bands as from :func:`quantile_bands` (``variable, date, q05,
             q50, q95``).
+        marks: key events as ``(YYYY-MM, label)``, marked on every panel.
 
     """
     from matplotlib.figure import Figure
 
-    height = 1.7 * len(variables) + 0.9
-    fig = Figure(figsize=(8, height))
-    # fixed margins: constrained layout would double the drawing time
-    fig.subplots_adjust(left=0.15, right=0.98, top=1 - 0.5 / height, bottom=0.4 / height)
+    size = REPORT_SIZE
+    height = 1.7 * len(variables) + 0.9 + (MARKS_HEIGHT if marks else 0.0)
+    fig = Figure(figsize=(size.width, height))
+    place_panels(fig, size, bool(marks), left=1.7)
     axes = fig.subplots(len(variables), 1, sharex=True, squeeze=False)[:, 0]
     for ax, variable in zip(axes, variables, strict=True):
         for index, (label, bands) in enumerate(groups.items()):
@@ -92,14 +106,13 @@ def band_figure(title: str, variables: Sequence[str], groups: Mapping[str, pd.Da
             years = decimal_years(rows["date"].astype(str))
             ax.fill_between(years, rows["q05"], rows["q95"], color=colour, alpha=0.2, lw=0)
             ax.plot(years, rows["q50"], color=colour, ls=style, lw=1.5, label=label)
-        unit = UNITS.get(variable, "")
-        ax.set_ylabel(f"{variable.replace('_', ' ')}\n({unit})" if unit else variable, fontsize=8)
-        limits = axis_limits(variable)
-        if limits is not None:
-            ax.set_ylim(*limits)
-        ax.grid(alpha=0.3)
+        style_value_axis(ax, variable, size)
     axes[0].legend(fontsize=8, loc="best")
-    fig.suptitle(title)
+    axes[-1].set_xlabel("year", fontsize=size.text_pt)
+    if marks:
+        placed = [(float(decimal_years(pd.Series([d]))[0]), label) for d, label in marks]
+        mark_events(marks_axes(fig, axes[0], size), list(axes), placed, size)
+    fig.suptitle(title, y=1 - 0.08 / height, va="top")
     return fig
 
 

@@ -34,8 +34,14 @@ def report_html(folder: Path) -> str:
 
 
 def saved_plots(folder: Path) -> list[tuple[str, bytes]] | None:
-    """The figures ``kzsim run`` saved in ``folder/plots`` (None if it saved none)."""
-    paths = sorted((folder / "plots").glob("*.png"))
+    """The PNGs ``kzsim run`` saved in ``folder/plots``, in story order (None if none)."""
+    from kzsim.plots import PLOT_ORDER
+
+    def story_order(path: Path) -> tuple[int, str]:
+        known = path.stem in PLOT_ORDER
+        return (PLOT_ORDER.index(path.stem) if known else len(PLOT_ORDER), path.stem)
+
+    paths = sorted((folder / "plots").glob("*.png"), key=story_order)
     return [(path.stem, path.read_bytes()) for path in paths] or None
 
 

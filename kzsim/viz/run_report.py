@@ -8,10 +8,11 @@ from html import escape
 
 import pandas as pd
 
-from kzsim.catalog import REGIONAL_SERIES, declared_range, series_label
+from kzsim.catalog import REGIONAL_SERIES, declared_range, series_label, series_named
 from kzsim.contract import Statistic
 from kzsim.outputs import RunResult
 from kzsim.series import RegionalSeries
+from kzsim.story import displayed_log, key_events
 from kzsim.viz import html
 from kzsim.viz.differences import changed_from_defaults, show
 from kzsim.viz.figures import headline_pngs
@@ -50,7 +51,8 @@ def run_page(result: RunResult, figures: list[tuple[str, bytes]] | None = None) 
         ("summary", "Scenario summary", summary_section(result)),
         ("plots", "Headline plots", plots_section(result, figures)),
         ("map", "Regional map", map_section(result)),
-        ("events", "Event log", timeline(result.events)),
+        ("story", "Key events", timeline(key_events(result.events))),
+        ("events", "Event log", timeline(displayed_log(result.events))),
         ("inputs", "Parameters that differ from the defaults", inputs_section(result)),
     ]
     return html.page(f"kzsim run report: {meta.name}", subtitle, sections)
@@ -79,7 +81,10 @@ def summary_section(result: RunResult) -> str:
     return (
         html.table(("item", "value"), ((item, str(value)) for item, value in facts))
         + "<h3>Headline series</h3>"
-        + html.table(("series", "first", "last", "min", "max"), result.summary())
+        + html.table(
+            ("series", "unit", "first", "last", "min", "max"),
+            ((name, series_named(name).unit, *values) for name, *values in result.summary()),
+        )
     )
 
 

@@ -2,9 +2,11 @@
 
 The scenario to open travels to the app module (``kzsim.viz.app``) in an environment variable,
 because Solara imports that module itself. Solara's telemetry, its version check against PyPI
-and the Font Awesome stylesheet are switched off. The one request that leaves the machine is
-Solara's own: its proxy fetches the front-end bundle from the jsDelivr CDN on the first page
-load and caches it (``SOLARA_ASSETS_PROXY_CACHE_DIR``), so later sessions work offline.
+and the Font Awesome stylesheet are switched off. Solara's front-end bundles come from the
+``solara-assets`` package, which the ``dashboard`` extra pins to the release whose bundles are
+those the pinned ``solara`` asks for: the page reaches no host but this server. If a bundle is
+missing anyway (another solara installed), one line says what to install and Solara's proxy
+falls back to its CDN quietly.
 """
 
 from __future__ import annotations
@@ -12,7 +14,9 @@ from __future__ import annotations
 import errno
 import ipaddress
 import json
+import logging
 import os
+import re
 import socket
 import warnings
 from dataclasses import asdict, dataclass, field
@@ -21,6 +25,9 @@ from pathlib import Path
 from kzsim.errors import InputError, KzsimError
 from kzsim.scenario.load import load_scenario
 from kzsim.scenario.schema import Scenario
+from kzsim.terminal import console
+
+err = console(stderr=True)
 
 #: Environment variable carrying the dashboard settings to the app module.
 SETTINGS_VARIABLE = "KZSIM_DASHBOARD"
@@ -31,6 +38,10 @@ SOLARA_ENVIRONMENT = {
     "SOLARA_CHECK_HOOKS": "off",  # Mesa 3.3's SolaraViz trips Solara's hook-order lint
 }
 APP_MODULE = "kzsim.viz.app"
+#: A front-end bundle in Solara's page template: ``{{cdn}}/<package>@<version>/``.
+BUNDLE = re.compile(r"\{\{\s*cdn\s*\}\}/((?:@[\w.-]+/)?[\w.-]+@\d+\.\d+\.\d+[\w.-]*)/")
+#: What installs the bundles the page template asks for.
+ASSETS_INSTALL = "pip install -e '.[dashboard]' (matching solara and solara-assets)"
 
 
 @dataclass(frozen=True)
@@ -114,6 +125,31 @@ def check_address(host: str, port: int) -> bool:
     return ipaddress.ip_address(str(address[0]).split("%")[0]).is_loopback
 
 
+def missing_bundles(template: str, cache: Path) -> list[str]:
+    """The bundles (``package@version``) the page template asks for that ``cache`` lacks."""
+    wanted = dict.fromkeys(BUNDLE.findall(template))
+    return [bundle for bundle in wanted if not (cache / bundle).is_dir()]
+
+
+def warn_on_missing_bundles() -> None:
+    """Say in one line which front-end bundles are not installed, and quiet Solara's fallback.
+
+    Without them the page needs Solara's CDN; offline it stays blank.
+    """
+    import solara.server
+    from solara.server.settings import assets
+
+    template = Path(solara.server.__file__).parent / "templates" / "solara.html.j2"
+    missing = missing_bundles(template.read_text(encoding="utf-8"), assets.proxy_cache_dir)
+    if missing:
+        err.print(
+            f"warning: Solara's front-end files {', '.join(missing)} are not in "
+            f"{assets.proxy_cache_dir}, so the page needs the internet; install them: "
+            f"{ASSETS_INSTALL}"
+        )
+        logging.getLogger("Solara.cdn").setLevel(logging.ERROR)
+
+
 def serve(settings: DashboardSettings, host: str, port: int) -> None:
     """Run the Solara server until interrupted (on an address ``check_address`` accepted)."""
     settings.to_environment()
@@ -130,7 +166,7 @@ def serve(settings: DashboardSettings, host: str, port: int) -> None:
         raise KzsimError(
             f"kzsim dashboard: {error} (install the extra: pip install 'kzsim[dashboard]')"
         ) from None
-
+    warn_on_missing_bundles()
     try:
         run.main(
             args=[

@@ -56,6 +56,7 @@ def write(folder: Path, data: dict[str, Any], name: str = "tiny.yaml") -> Path:
     return path
 
 
+@pytest.mark.slow
 def test_calibrate_writes_a_complete_posterior_folder(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -116,10 +116,12 @@ def test_cli_prints_both_tables_and_writes_the_folder(
     assert sorted(p.name for p in out.iterdir()) == sorted(
         [
             "deltas.csv",
+            "events.csv",
             "inputs.csv",
             "manifest.json",
             "outcomes.csv",
             "plots",
+            "regions.csv",
             "report.html",
             "series.parquet",
         ]
@@ -130,7 +132,7 @@ def test_cli_prints_both_tables_and_writes_the_folder(
     assert len(manifest["comparison"]["seeds"]) == 2
     page = (out / "report.html").read_text(encoding="utf-8")
     assert_self_contained(page)
-    assert section_ids(page) == ["arms", "inputs", "deltas", "plots"]
+    assert section_ids(page) == ["arms", "inputs", "deltas", "plots", "story", "maps"]
     assert page.count('src="data:image/png') == len(list((out / "plots").glob("*.png"))) > 0
     assert main(["report", str(out), "-o", str(tmp_path / "again.html")]) == 0
     again = (tmp_path / "again.html").read_text(encoding="utf-8")

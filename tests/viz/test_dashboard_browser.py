@@ -1,5 +1,7 @@
-"""The dashboard in a real headless Chromium: it loads, a lever changes a plotted value, and the
-browser console stays free of errors. A screenshot is kept under ``tests/viz/artifacts/``.
+"""The dashboard in a real headless Chromium, offline: it loads with every request to another
+host than 127.0.0.1 refused (and the server's own outgoing requests sent to a dead proxy), a
+lever changes a plotted value, and the browser console stays free of errors. A screenshot is
+kept under ``tests/viz/artifacts/``.
 
 Chromium is Debian's (``/usr/bin/chromium``), driven by Playwright; no browser is downloaded.
 The test skips only when that executable is absent (``.ci/run`` installs it).
@@ -8,7 +10,6 @@ The test skips only when that executable is absent (``.ci/run`` installs it).
 from __future__ import annotations
 
 import os
-import re
 import signal
 import socket
 import subprocess
@@ -17,12 +18,16 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 import pytest
 
+if TYPE_CHECKING:
+    from playwright.sync_api import Page, Route
+
 from kzsim.scenario.load import load_scenario
 from kzsim.viz.levers import DashboardModel
-from tests.viz.solara_assets import ensure_packages, packages_in
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_FLAGS = [
@@ -40,6 +45,11 @@ SCENARIO = Path(__file__).parents[2] / "scenarios" / "historical_2010_2023.yaml"
 OVERRIDES = ["population.citizens=2000"]
 SEED = 7
 STEPS = 3
+#: Where the server's own outgoing requests go: a port nothing listens on.
+DEAD_PROXY = "http://127.0.0.1:9"
+OFFLINE = {
+    name: DEAD_PROXY for name in ("HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy")
+} | {"NO_PROXY": "", "no_proxy": ""}
 
 pytestmark = pytest.mark.skipif(
     not CHROMIUM.exists(), reason=f"Debian chromium is not installed ({CHROMIUM} is missing)"
@@ -71,11 +81,13 @@ def wait_for_page(url: str, server: subprocess.Popen[str], seconds: float = 90) 
 
 @pytest.fixture(scope="module")
 def dashboard() -> Iterator[str]:
-    """``kzsim dashboard`` serving the historical replay; yields its URL."""
+    """``kzsim dashboard`` serving the historical replay offline; yields its URL.
+
+    On the way out, the server's output must hold no complaint about a missing bundle or an
+    unreachable URL.
+    """
     port = free_port()
-    cache = ARTIFACTS / "solara-cdn"
-    cache.mkdir(parents=True, exist_ok=True)
-    environment = os.environ | {"SOLARA_ASSETS_PROXY_CACHE_DIR": str(cache)}
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("SOLARA_")} | OFFLINE
     command = [sys.executable, "-c", "from kzsim.cli import entry; entry()", "dashboard"]
     command += [str(SCENARIO), "--port", str(port), "--seed", str(SEED)]
     command += [f"--set={o}" for o in OVERRIDES]
@@ -84,8 +96,7 @@ def dashboard() -> Iterator[str]:
     )
     url = f"http://127.0.0.1:{port}/"
     try:
-        problems = ensure_packages(cache, packages_in(wait_for_page(url, server)))
-        assert not problems, f"Solara's front-end assets are missing: {problems}"
+        wait_for_page(url, server)
         yield url
     finally:
         server.send_signal(signal.SIGINT)
@@ -94,7 +105,24 @@ def dashboard() -> Iterator[str]:
         except subprocess.TimeoutExpired:
             server.kill()
             server.wait()
-    assert server.returncode == 0, "Ctrl-C should stop the dashboard cleanly"
+    output = server.stdout.read() if server.stdout else ""
+    assert server.returncode == 0, f"Ctrl-C should stop the dashboard cleanly:\n{output}"
+    for complaint in ("Could not load URL", "front-end files", "Traceback"):
+        assert complaint not in output, output
+
+
+def refuse_other_hosts(page: Page, refused: list[str]) -> None:
+    """Abort every request to a host other than 127.0.0.1, and note it."""
+
+    def route(request_route: Route) -> None:
+        url = request_route.request.url
+        if urlsplit(url).hostname == "127.0.0.1" or url.startswith("data:"):
+            request_route.continue_()
+        else:
+            refused.append(url)
+            request_route.abort()
+
+    page.route("**/*", route)
 
 
 def expected_tariff(months_to_converge: int) -> str:
@@ -106,22 +134,26 @@ def expected_tariff(months_to_converge: int) -> str:
     return f"{model.datacollector.model_vars['kazakhstan|applied_tariff'][-1]:.4g}"
 
 
-def test_a_lever_changes_the_plotted_tariff_without_console_errors(
+@pytest.mark.slow
+def test_offline_a_lever_changes_the_plotted_tariff_and_the_views_work(
     dashboard: str, tmp_path: Path
 ) -> None:
     from playwright.sync_api import expect, sync_playwright
 
     problems: list[str] = []
+    refused: list[str] = []
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch_persistent_context(
             str(tmp_path / "profile"),
             executable_path=str(CHROMIUM),
             headless=True,
             args=CHROMIUM_FLAGS,
-            viewport={"width": 1400, "height": 1000},
+            viewport={"width": 1280, "height": 800},  # a projector's
+            accept_downloads=True,
         )
         try:
             page = browser.new_page()
+            refuse_other_hosts(page, refused)
             page.on(
                 "console",
                 lambda m: (
@@ -133,6 +165,10 @@ def test_a_lever_changes_the_plotted_tariff_without_console_errors(
             page.goto(dashboard)
             progress = page.get_by_test_id("progress")
             expect(progress).to_contain_text("Month 0 of 168", timeout=60_000)
+            expect(page).to_have_title("kzsim: historical_2010_2023")
+            for internal in ("Play Interval", "Render Interval", "Use Threads"):
+                expect(page.get_by_text(internal)).to_have_count(0)
+            expect(page.get_by_text("About this scenario")).to_be_visible()
             step = page.get_by_role("button", name="Step")
             tariff = page.locator("[data-series=applied_tariff]")
 
@@ -142,32 +178,65 @@ def test_a_lever_changes_the_plotted_tariff_without_console_errors(
                     expect(progress).to_contain_text(f"Month {month} of 168", timeout=20_000)
                 return tariff.inner_text()
 
-            slider = page.locator(".v-slider", has_text="Months to CET").get_by_role("slider")
+            lever = page.locator(".v-slider", has_text="Months to CET")
+            slider = lever.get_by_role("slider")
             start = int(slider.get_attribute("aria-valuenow") or "0")
+            expect(lever).to_contain_text(f"Months to CET: {start}")
             before = run_months()
             assert before == expected_tariff(start)
+            expect(page.get_by_test_id("overlay")).to_have_count(0)
 
             slider.focus()
             page.keyboard.press("ArrowRight")
             page.keyboard.press("ArrowRight")
             expect(slider).to_have_attribute("aria-valuenow", str(start + 2))
+            expect(lever).to_contain_text(f"Months to CET: {start + 2}")
             page.get_by_role("button", name="Reset").click()
             expect(progress).to_contain_text("Month 0 of 168", timeout=20_000)
             after = run_months()
             assert after != before
             assert after == expected_tariff(start + 2)
-
-            page.get_by_role("button", name="Protest share").click()
-            expect(page.locator("svg.tile-map")).to_have_attribute(
-                "aria-label", re.compile("^Protest share by region")
+            expect(page.get_by_test_id("overlay")).to_contain_text(
+                f"the run before the last Reset ({STEPS} months, Months to CET = {start},"
             )
-            assert page.locator("svg.tile-map g.tile").count() == 17
-            expect(page.locator("table.events")).to_contain_text("customs_union_joined")
+            page.get_by_role("button", name="Prepare downloads").click()
+            with page.expect_download() as download:
+                page.get_by_role("link", name="Series to 2010-03 (CSV)").click()
+            csv = Path(download.value.path()).read_text()
+            assert csv.startswith("step,date,scope,variable,value\n") and "2010-03" in csv
+            keep(page, "dashboard.png")
 
-            ARTIFACTS.mkdir(exist_ok=True)
-            screenshot = ARTIFACTS / "dashboard.png"
-            page.screenshot(path=str(screenshot), full_page=True)
-            print(f"dashboard screenshot: {screenshot}")
+            page.get_by_role("button", name="Regional map").click()
+            tiles = page.locator("svg.tile-map")
+            expect(tiles).to_have_attribute("aria-label", "Protest share by region, 2010-03")
+            assert page.locator("svg.tile-map g.tile").count() == 17
+            page.get_by_role("button", name="peak").click()
+            expect(tiles).to_have_attribute(
+                "aria-label", "Protest share by region, peak to 2010-03"
+            )
+            page.get_by_role("button", name="month").click()
+            page.locator(".v-slider", has_text="Month:").get_by_role("slider").focus()
+            page.keyboard.press("ArrowRight")
+            expect(tiles).to_have_attribute("aria-label", "Protest share by region, 2010-02")
+            keep(page, "dashboard_map.png")
+
+            page.get_by_role("button", name="Event log").click()
+            events = page.locator("table.events")
+            expect(events).to_contain_text("customs_union_joined")
+            total = events.locator("tr").count()
+            page.locator(".v-select", has_text="Kinds shown").click()
+            page.locator(".v-overlay .v-list-item", has_text="customs_union_joined").click()
+            expect(page.get_by_test_id("event-count")).to_contain_text(f"1 of {total} events")
+            page.keyboard.press("Escape")
+            keep(page, "dashboard_events.png")
         finally:
             browser.close()
+    assert not refused, f"the page asked other hosts: {refused[:5]}"
     assert not problems, "\n".join(problems)
+
+
+def keep(page: Page, name: str) -> None:
+    """A screenshot of the page, kept as a test artefact."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / name))
+    print(f"dashboard screenshot: {ARTIFACTS / name}")

@@ -10,12 +10,15 @@ import pytest
 
 from kzsim.api import run
 from kzsim.cli import main
-from kzsim.plots import headline_plots
+from kzsim.plots import PLOT_ORDER, headline_plots
 from kzsim.scenario.load import load_scenario
 from tests.conftest import small_scenario
 from tests.viz.pages import assert_self_contained, section_ids
 
+#: The scenario's words for the rule's own customs_union_joined line of 2010-01.
+UNION = "Customs Union common tariff applied (events_outside_seeds.csv)"
 EVENTS = [
+    {"date": "2010-01", "kind": "policy", "actor": "eaeu", "detail": UNION},
     {"date": "2010-02", "kind": "policy", "detail": "first <policy> & more"},
     {"date": "2011-03", "kind": "shock", "actor": "russia", "detail": "a shock"},
 ]
@@ -38,7 +41,7 @@ def test_run_report_is_one_self_contained_page(
     page = (run_folder / "report.html").read_text(encoding="utf-8")
     assert f"{run_folder / 'report.html'}" in capsys.readouterr().out
     assert_self_contained(page)
-    assert section_ids(page) == ["summary", "plots", "map", "events", "inputs"]
+    assert section_ids(page) == ["summary", "plots", "map", "story", "events", "inputs"]
     assert page.count('src="data:image/png') == len(list((run_folder / "plots").glob("*.png")))
     assert page.count('<g class="tile"') == 4 * 17
 
@@ -48,8 +51,12 @@ def test_timeline_lists_every_event_escaped(run_folder: Path, tmp_path: Path) ->
     assert main(["report", str(run_folder), "-o", str(out)]) == 0
     page = out.read_text(encoding="utf-8")
     events = pd.read_parquet(run_folder / "events.parquet")
-    timeline = page[page.index('<ul class="timeline">') :]
-    assert timeline.count('<span class="date">') == len(events)
+    timeline = page[page.index('<section id="events">') :]
+    # every line once: the rule's customs_union_joined line is merged into the scenario's
+    assert (events["kind"] == "customs_union_joined").sum() == 1
+    assert timeline.count('<span class="date">') == len(events) - 1
+    assert timeline.count("Customs Union common tariff applied") == 1
+    assert "Kazakhstan applies the common external tariff" not in timeline
     assert "first &lt;policy&gt; &amp; more" in timeline
     assert re.search(r'<li class="year">2010</li>.*<li class="year">2011</li>', timeline)
 
@@ -109,3 +116,22 @@ def test_output_that_is_a_folder_is_refused(
 ) -> None:
     assert main(["report", str(run_folder), "-o", str(tmp_path)]) == 2
     assert "-o: is a folder" in capsys.readouterr().err
+
+
+def test_the_key_events_tell_the_story_without_the_routine_lines(run_folder: Path) -> None:
+    main(["report", str(run_folder)])
+    page = (run_folder / "report.html").read_text(encoding="utf-8")
+    story = page[page.index('<section id="story">') : page.index('<section id="events">')]
+    assert "customs_union_joined (kazakhstan)</span> " + UNION in story
+    assert "a shock" in story and "first &lt;policy&gt; &amp; more" in story
+    assert "loan" not in story  # loan offers are routine: in the log, not the story
+
+
+def test_the_report_shows_the_plots_in_story_order(run_folder: Path) -> None:
+    main(["report", str(run_folder)])
+    page = (run_folder / "report.html").read_text(encoding="utf-8")
+    captions = re.findall(r"<figcaption class='note'>([^<]*)</figcaption>", page)
+    names = [c.replace(" ", "_") for c in captions]
+    assert names == [n for n in PLOT_ORDER if n in names]
+    assert names.index("trade") < names.index("debt") < names.index("publics")
+    assert names[-1] == "alignment"

@@ -1,0 +1,1 @@
+"""The decision game: students govern Kazakhstan at the decision points the model raises."""
