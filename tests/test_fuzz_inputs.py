@@ -180,6 +180,7 @@ def load(path: Path) -> Any:
     return yaml.safe_load(path.read_text(encoding="utf-8"))
 
 
+@pytest.mark.slow
 @FUZZ
 @given(
     data=st.sampled_from(SCENARIOS).flatmap(lambda p: mutated(load(p))),
@@ -203,6 +204,7 @@ def with_absolute_scenario(path: Path) -> Any:
     return data
 
 
+@pytest.mark.slow
 @FUZZ
 @given(data=st.sampled_from(EXPERIMENTS).flatmap(lambda p: mutated(with_absolute_scenario(p))))
 def test_mutated_experiments_validate_or_fail_cleanly(

@@ -228,13 +228,13 @@ def test_an_interrupted_sweep_resumes_to_the_same_results(tmp_path: Path) -> Non
     path = write_experiment(tmp_path, data)
     folder = tmp_path / "sweep"
     process = subprocess.Popen(sweep_command(path, folder, 1), stderr=subprocess.PIPE, text=True)
-    wait_for_shards(folder, 3)
+    wait_for_shards(folder, 1)  # early, so that the sweep cannot end first on a busy machine
     process.send_signal(signal.SIGINT)
     _, err = process.communicate(timeout=60)
     assert process.returncode == 130, err
     assert "run the same command to resume" in err and "Traceback" not in err
     runs = pd.read_parquet(folder / "runs.parquet")
-    assert 3 <= (runs["status"] == "ok").sum() < 16
+    assert 1 <= (runs["status"] == "ok").sum() < 16
     assert set(runs["status"]) <= {"ok", "pending"}
     assert main(["sweep", str(path), "--out", str(folder), "--workers", "2", "--quiet"]) == 0
     run_experiment(load_experiment(data), tmp_path / "clean", workers=2)

@@ -37,6 +37,7 @@ def scored(shares: dict[str, float]) -> Callable[..., tuple[list[Outcome], Runs]
     return run_suite
 
 
+@pytest.mark.slow
 def test_prints_the_table_and_writes_one_figure_per_fact(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
