@@ -118,6 +118,7 @@ def png_size(path: Path) -> tuple[int, int]:
     return int.from_bytes(header[:4], "big"), int.from_bytes(header[4:], "big")
 
 
+@pytest.mark.slow
 def test_plots_as_svg_and_png_at_a_size_for_slides(result: RunResult, tmp_path: Path) -> None:
     written = headline_plots(result, tmp_path, ("png", "svg"), parse_plot_size("slides"))
     assert {p.suffix for p in written} == {".png", ".svg"}

@@ -19,6 +19,7 @@ from tests.batch.test_runner import assert_same_sweep, sweep_command, wait_for_s
 LONGER = {"replications": 8, "scenario": {"metadata": {"end": "2013-12"}}}
 
 
+@pytest.mark.slow
 def test_a_second_sweep_on_a_folder_in_use_exits_2_and_changes_nothing(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -57,6 +58,7 @@ def test_a_second_sweep_on_a_folder_in_use_exits_2_and_changes_nothing(
     assert_same_sweep(tmp_path / "clean", folder)  # only the first sweep's results
 
 
+@pytest.mark.slow
 def test_the_lock_of_a_killed_sweep_is_reported_and_taken_over(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
