@@ -9,6 +9,8 @@ user text passes through :func:`plain`.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 from rich.console import Console
 
@@ -35,3 +37,18 @@ def plain(text: object) -> str:
 def console(stderr: bool = False, width: int | None = None) -> Console:
     """A console that prints text as it is: no markup, no highlighting, long lines unwrapped."""
     return Console(stderr=stderr, width=width, soft_wrap=True, markup=False, highlight=False)
+
+
+@contextmanager
+def run_counter(err: Console, total: int | None = None) -> Iterator[Callable[[int, int], None]]:
+    """A transient "runs done/total" bar on ``err``; yields its ``progress(done, total)``."""
+    from rich.progress import BarColumn, Progress, TextColumn
+
+    columns = (TextColumn("runs"), BarColumn(), TextColumn("{task.completed}/{task.total}"))
+    with Progress(*columns, console=err, transient=True) as bar:
+        task = bar.add_task("runs", total=total)
+
+        def advance(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        yield advance

@@ -14,6 +14,21 @@ def shipped_scenarios() -> list[Path]:
     return []
 
 
+def shipped_scenario(name: str) -> Path:
+    """The shipped scenario of that name, the default of the commands that take one.
+
+    Raises:
+        InputError: if it is not installed, in one line.
+
+    """
+    from kzsim.errors import InputError
+
+    for path in shipped_scenarios():
+        if path.stem == name:
+            return path
+    raise InputError([f"SCENARIO: {name}.yaml is not installed (allowed: a path)"])
+
+
 def resolve_scenario(given: Path) -> Path:
     """The scenario file a command line argument names: a path, or a shipped scenario's name.
 

@@ -91,19 +91,20 @@ def play(
     series and events and the debrief page (debrief.html). When the answers run out or on
     Ctrl-C, what was played so far is saved and the command says where.
     """
-    from kzsim.data import resolve_scenario
+    from kzsim.data import resolve_scenario, shipped_scenario
     from kzsim.game.ask import Prompter, keyboard
     from kzsim.game.play import play as play_game
     from kzsim.game.play import start
-    from kzsim.history.commands import check_options, default_scenario
+    from kzsim.history.commands import DEFAULT_SCENARIO
     from kzsim.model import fresh_seed
     from kzsim.outputs import check_writable
     from kzsim.scenario.load import load_scenario
     from kzsim.terminal import console, plain
+    from kzsim.validation.commands import check_run_options
 
     out, err = console(), console(stderr=True)
-    check_options(1, citizens, 1)
-    path = default_scenario() if scenario is None else resolve_scenario(scenario)
+    check_run_options(1, citizens, 1)
+    path = shipped_scenario(DEFAULT_SCENARIO) if scenario is None else resolve_scenario(scenario)
     overrides = [] if citizens is None else [f"population.citizens={citizens}"]
     loaded = load_scenario(path, overrides)
     target = out_dir if out_dir is not None else Path("runs") / f"{path.stem}_game"

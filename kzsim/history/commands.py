@@ -20,38 +20,8 @@ if TYPE_CHECKING:
     from kzsim.history.targets import Target
     from kzsim.scenario.schema import Scenario
 
-#: Most seeds a history may use.
-MAX_SEEDS = 1000
 #: The replay ``kzsim history`` runs when no scenario is given.
 DEFAULT_SCENARIO = "historical_2010_2023"
-
-
-def default_scenario() -> Path:
-    """The shipped historical replay."""
-    from kzsim.data import shipped_scenarios
-    from kzsim.errors import InputError
-
-    for path in shipped_scenarios():
-        if path.stem == DEFAULT_SCENARIO:
-            return path
-    raise InputError([f"SCENARIO: {DEFAULT_SCENARIO}.yaml is not installed (allowed: a path)"])
-
-
-def check_options(seeds: int, citizens: int | None, workers: int) -> None:
-    """Every out-of-range option, one line each (exit 2)."""
-    from kzsim.errors import InputError
-    from kzsim.validation.commands import citizens_range
-
-    problems = []
-    low, high = citizens_range()
-    if citizens is not None and not low <= citizens <= high:
-        problems.append(f"--citizens: {citizens} is out of range (allowed: {low} to {high})")
-    if not 1 <= seeds <= MAX_SEEDS:
-        problems.append(f"--seeds: {seeds} is out of range (allowed: 1 to {MAX_SEEDS})")
-    if workers < 1:
-        problems.append(f"--workers: {workers} is out of range (allowed: 1 or more)")
-    if problems:
-        raise InputError(problems)
 
 
 def needed_period(targets: tuple[Target, ...]) -> tuple[str, str]:
@@ -128,18 +98,18 @@ def register(app: typer.Typer) -> None:
         import time
         from datetime import UTC, datetime
 
-        from rich.progress import BarColumn, Progress, TextColumn
-
+        from kzsim.data import shipped_scenario
         from kzsim.history.evaluate import history_table, score
         from kzsim.history.folder import HISTORY, write_history
         from kzsim.history.replay import run_overrides, run_replays
         from kzsim.history.targets import load_targets
         from kzsim.outputs import check_writable
         from kzsim.scenario.load import load_scenario
-        from kzsim.terminal import console, plain
+        from kzsim.terminal import console, plain, run_counter
+        from kzsim.validation.commands import check_run_options
 
-        check_options(seeds, citizens, workers)
-        path = scenario if scenario is not None else default_scenario()
+        check_run_options(seeds, citizens, workers)
+        path = scenario if scenario is not None else shipped_scenario(DEFAULT_SCENARIO)
         loaded = load_scenario(path, overrides or ())
         targets = load_targets()
         check_series(targets)
@@ -152,18 +122,7 @@ def register(app: typer.Typer) -> None:
             err.print(plain(note))
         started, clock = datetime.now(UTC), time.perf_counter()
         keep = sorted({t.series for t in targets if t.series is not None})
-        with Progress(
-            TextColumn("runs"),
-            BarColumn(),
-            TextColumn("{task.completed}/{task.total}"),
-            console=err,
-            transient=True,
-        ) as bar:
-            task = bar.add_task("runs", total=seeds)
-
-            def advance(done: int, total: int) -> None:
-                bar.update(task, completed=done, total=total)
-
+        with run_counter(err, seeds) as advance:
             runs = run_replays(replay.to_data(), range(1, seeds + 1), keep, workers, advance)
         table = history_table(targets, runs)
         share, distance = score(table)

@@ -32,6 +32,25 @@ def citizens_range() -> tuple[int, int]:
     return low, high
 
 
+def check_run_options(seeds: int, citizens: int | None, workers: int) -> None:
+    """Every out-of-range option of a command that runs the replay, one line each (exit 2).
+
+    ``citizens`` None is the scenario's own number.
+    """
+    from kzsim.errors import InputError
+
+    problems = []
+    low, high = citizens_range()
+    if citizens is not None and not low <= citizens <= high:
+        problems.append(f"--citizens: {citizens} is out of range (allowed: {low} to {high})")
+    if not 1 <= seeds <= MAX_SEEDS:
+        problems.append(f"--seeds: {seeds} is out of range (allowed: 1 to {MAX_SEEDS})")
+    if workers < 1:
+        problems.append(f"--workers: {workers} is out of range (allowed: 1 or more)")
+    if problems:
+        raise InputError(problems)
+
+
 def check_horizon(path: Path, data: dict[str, Any]) -> None:
     """The checks read 2010-01 to 2023-12: a replay must cover them (else one line, exit 2)."""
     from kzsim.errors import InputError
@@ -95,43 +114,20 @@ def register(app: typer.Typer) -> None:
 
         Exit code 0 when every fact passes, 1 when any fails, 2 for bad input.
         """
-        from rich.progress import BarColumn, Progress, TextColumn
-
-        from kzsim.data import shipped_scenarios
-        from kzsim.errors import InputError
+        from kzsim.data import shipped_scenario
         from kzsim.scenario.load import load_scenario
-        from kzsim.terminal import console, plain
+        from kzsim.terminal import console, plain, run_counter
         from kzsim.validation.suite import run_suite
 
-        problems = []
-        low, high = citizens_range()
-        if not low <= citizens <= high:
-            problems.append(f"--citizens: {citizens} is out of range (allowed: {low} to {high})")
-        if not 1 <= seeds <= MAX_SEEDS:
-            problems.append(f"--seeds: {seeds} is out of range (allowed: 1 to {MAX_SEEDS})")
-        if workers < 1:
-            problems.append(f"--workers: {workers} is out of range (allowed: 1 or more)")
-        if problems:
-            raise InputError(problems)
+        check_run_options(seeds, citizens, workers)
         if scenario is None:
-            (scenario,) = [p for p in shipped_scenarios() if p.stem == "historical_2010_2023"]
+            scenario = shipped_scenario("historical_2010_2023")
         base = load_scenario(scenario, overrides or ()).to_data()
         check_horizon(scenario, base)
         folder = figures_folder(figures) if figures is not None else None
         err = console(stderr=True)
         clock = time.perf_counter()
-        with Progress(
-            TextColumn("runs"),
-            BarColumn(),
-            TextColumn("{task.completed}/{task.total}"),
-            console=err,
-            transient=True,
-        ) as bar:
-            task = bar.add_task("runs", total=None)
-
-            def advance(done: int, total: int) -> None:
-                bar.update(task, completed=done, total=total)
-
+        with run_counter(err) as advance:
             outcomes, runs = run_suite(
                 base, range(1, seeds + 1), citizens, workers, progress=advance
             )

@@ -175,10 +175,12 @@ def dashboard(
     ] = None,
 ) -> None:
     """Open the interactive dashboard: sliders, play/step/reset, live plots, map and event log."""
-    from kzsim.data import resolve_scenario
+    from kzsim.data import resolve_scenario, shipped_scenario
     from kzsim.viz import server
 
-    path = resolve_scenario(scenario) if scenario is not None else default_dashboard_scenario()
+    path = (
+        resolve_scenario(scenario) if scenario is not None else shipped_scenario(DASHBOARD_DEFAULT)
+    )
     settings = server.DashboardSettings(str(path), list(overrides or ()), seed)
     settings.load()  # every problem in the file or the overrides, before the server starts
     loopback = server.check_address(host, port)
@@ -190,17 +192,6 @@ def dashboard(
         )
     out.print(f"kzsim dashboard on http://{plain(shown)}:{port} (Ctrl-C stops it)")
     server.serve(settings, host, port)
-
-
-def default_dashboard_scenario() -> Path:
-    """The shipped historical replay."""
-    from kzsim.data import shipped_scenarios
-    from kzsim.errors import InputError
-
-    for path in shipped_scenarios():
-        if path.stem == DASHBOARD_DEFAULT:
-            return path
-    raise InputError([f"SCENARIO: {DASHBOARD_DEFAULT}.yaml is not installed (allowed: a path)"])
 
 
 def register(app: typer.Typer) -> None:
