@@ -172,17 +172,19 @@ def test_offline_a_lever_changes_the_plotted_tariff_and_the_views_work(
             step = page.get_by_role("button", name="Step")
             tariff = page.locator("[data-series=applied_tariff]")
 
-            def run_months() -> str:
+            def run_months(expected: str) -> str:
                 for month in range(1, STEPS + 1):
                     step.click()
                     expect(progress).to_contain_text(f"Month {month} of 168", timeout=20_000)
+                # The plot's value is rendered after the month counter: wait for it.
+                expect(tariff).to_have_text(expected, timeout=20_000)
                 return tariff.inner_text()
 
             lever = page.locator(".v-slider", has_text="Months to CET")
             slider = lever.get_by_role("slider")
             start = int(slider.get_attribute("aria-valuenow") or "0")
             expect(lever).to_contain_text(f"Months to CET: {start}")
-            before = run_months()
+            before = run_months(expected_tariff(start))
             assert before == expected_tariff(start)
             expect(page.get_by_test_id("overlay")).to_have_count(0)
 
@@ -193,7 +195,7 @@ def test_offline_a_lever_changes_the_plotted_tariff_and_the_views_work(
             expect(lever).to_contain_text(f"Months to CET: {start + 2}")
             page.get_by_role("button", name="Reset").click()
             expect(progress).to_contain_text("Month 0 of 168", timeout=20_000)
-            after = run_months()
+            after = run_months(expected_tariff(start + 2))
             assert after != before
             assert after == expected_tariff(start + 2)
             expect(page.get_by_test_id("overlay")).to_contain_text(
