@@ -277,7 +277,7 @@ def print_summary(result: RunResult) -> None:
     table.add_column("series", no_wrap=True)
     for column in ("first", "last", "min", "max"):
         table.add_column(column, justify="right", no_wrap=True)
-    table.add_column("unit")
+    table.add_column("unit", no_wrap=True)
     for variable, *values in result.summary():
         table.add_row(variable, *(f"{v:.3g}" for v in values), series_named(variable).unit)
     out.print(table)

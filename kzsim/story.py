@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from kzsim.terminal import plain
+
 #: Kinds of the rules' routine lines, left out of the story (they stay in the event log).
 ROUTINE_KINDS = frozenset(
     {
@@ -114,7 +116,11 @@ def merge_restatements(rows: list[dict[str, object]]) -> list[dict[str, object]]
 
 
 def short_label(detail: str, limit: int = LABEL_CHARS) -> str:
-    """An event's detail cut to a plot label: up to its first clause, at most ``limit`` long."""
+    """An event's detail cut to a plot label: up to its first clause, at most ``limit`` long.
+
+    Escape sequences and control characters are dropped (a user's text, drawn literally).
+    """
+    detail = plain(detail)
     cut = min((detail.find(end) for end in _LABEL_ENDS if end in detail), default=len(detail))
     label = detail[:cut].strip()
     return label if len(label) <= limit else label[: limit - 1].rstrip() + "…"

@@ -32,7 +32,7 @@ def test_a_view_gives_only_the_declared_fields_and_refuses_writes() -> None:
 def test_a_rule_reads_only_the_states_it_declares() -> None:
     model = small_model()
     rules = {rule.name: rule for rule in model.rules}
-    assert rules["multi_vector"].read(bri.State).debt_to_china_usd_bn >= 0.0
+    assert rules["multi_vector"].read(bri.State).china_investment_usd_bn >= 0.0
     with pytest.raises(AttributeError, match="does not declare in READS"):
         rules["tariff_harmonisation"].read(bri.State)
     with pytest.raises(AttributeError, match="does not declare"):
@@ -113,7 +113,13 @@ CHANNEL_TARGETS = {
     "citizens.legitimacy": ("citizens", {"legitimacy"}),
     "multi_vector.alignment": (
         "multi_vector",
-        {"alignment_russia", "alignment_china", "alignment_west"},
+        {
+            "alignment_russia",
+            "alignment_china",
+            "alignment_west",
+            "engagement_china_economic",
+            "engagement_china_political",
+        },
     ),
     "russian_reactions.csto_gratitude": ("russian_reactions", {"csto_gratitude"}),
 }

@@ -21,7 +21,6 @@ import os
 import re
 import shlex
 import shutil
-import signal
 import socket
 import subprocess
 import sys
@@ -32,6 +31,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+from tests.processes import stop_with_ctrl_c
 
 ROOT = Path(__file__).parents[1]
 DOCS = ROOT / "docs"
@@ -148,12 +149,7 @@ def run_dashboard(block: Block, folder: Path) -> str:
                 time.sleep(0.3)
         return f"did not serve within {DASHBOARD_SECONDS} s"
     finally:
-        server.send_signal(signal.SIGINT)
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+        stop_with_ctrl_c(server)
 
 
 def run_page(page: Path, folder: Path) -> tuple[list[str], list[str]]:

@@ -19,7 +19,7 @@ from kzsim.scenario.schema import Scenario
 SIX_MONTHS = {"name": "t", "start": "2010-01", "end": "2010-06"}
 #: Every rule, with opinion's and land_protests' keys swapped against the canonical order.
 RULES = {name: {} for name in ("tariff_harmonisation", "bri_loans", "land_protests", "opinion")}
-RULES |= {"multi_vector": {}, "russian_reactions": {}}
+RULES |= {"multi_vector": {}, "russian_reactions": {}, "oil_routes": {}}
 
 
 def scenario(**sections: Any) -> Scenario:
@@ -39,7 +39,7 @@ def test_the_default_schedule_is_the_canonical_order() -> None:
 
 def test_the_model_runs_the_rules_in_schedule_order() -> None:
     order = ("russian_reactions", "opinion", "tariff_harmonisation", "land_protests")
-    order += ("multi_vector", "bri_loans")
+    order += ("multi_vector", "oil_routes", "bri_loans")
     model = KazakhstanModel(scenario(schedule=list(order)), seed=1)
     assert tuple(rule.name for rule in model.rules) == order
 

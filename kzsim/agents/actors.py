@@ -16,6 +16,7 @@ import numpy as np
 from pydantic import BaseModel
 
 from kzsim.contracts import INITIAL_OWNERS
+from kzsim.contracts import bri_loans as bri
 from kzsim.months import parse_month
 
 if TYPE_CHECKING:
@@ -89,7 +90,12 @@ class Kazakhstan(StateActor):
     GDP is nominal, US$ bn at current prices: in the months the observed GDP driver
     (``kazakhstan_gdp_usd_bn``) is given, it is that value; in the others :func:`nominal_gdp_step`
     moves it on from the value it has, with the tenge rate where the scenario's tenge path gives
-    it (first to last dated point) and relative purchasing-power parity elsewhere. Budget stress
+    it (first to last dated point) and relative purchasing-power parity elsewhere. Outside the
+    observed span the real growth is the growth driver plus the growth Chinese project spending
+    adds (``bri_loans.bri_growth_pct``, last month's; O L44); inside it the observed GDP already
+    holds whatever the projects added. After 2023 (the projection of
+    ``scenarios/baseline_2024_2035.yaml``) GDP in US$ therefore grows at real growth plus US
+    inflation, the tenge following relative purchasing-power parity. Budget stress
     ``B = clip(0.6 (1 - P_oil / P_ref))``: ~60% of the budget comes from oil (P L219-220) and
     ``P_ref`` is the 2010-2013 average Brent price.
     """
@@ -127,7 +133,7 @@ class Kazakhstan(StateActor):
         else:
             self.gdp_usd_bn = nominal_gdp_step(
                 self.gdp_usd_bn,
-                drivers["kazakhstan_gdp_growth_pct"],
+                drivers["kazakhstan_gdp_growth_pct"] + self.model.state(bri.State).bri_growth_pct,
                 drivers["kazakhstan_cpi_inflation_pct"],
                 self.kzt_per_usd_before,
                 kzt_per_usd,
@@ -144,7 +150,6 @@ class Russia(StateActor):
     key = "russia"
 
     media_reach: float
-    transit_dependence: float
 
 
 class China(StateActor):
@@ -156,7 +161,11 @@ class China(StateActor):
 
 
 class Eaeu(StateActor):
-    """The Eurasian Economic Union / Eurasian Economic Commission."""
+    """The Eurasian Economic Union / Eurasian Economic Commission.
+
+    ``integration_depth`` (0-1) is set by events (the union's stages) and read by
+    tariff_harmonisation: it weights Russia's membership leverage (TH8; P L396-400, L590-594).
+    """
 
     key = "eaeu"
 

@@ -6,7 +6,7 @@ arrays (design.md, "Publics at scale"), and every update is vectorised over all 
 Heterogeneity follows the brief's list (domain-brief.md section 2): region, ethnicity (ethnic
 Russians ~20% nationally, up to 49% in the north; T L1335, L1577), urban/rural, exposure to Russian
 media (55% of the population in the Russian information space in 2009; C L19), contact with Chinese
-projects (O L47; P L305-307).
+projects (O L47).
 
 References:
     Watts, D. J., Strogatz, S. H. (1998). Collective dynamics of 'small-world' networks. Nature 393.
@@ -110,6 +110,10 @@ class Population:
 
     Attributes are arrays of length ``size``; ``starts`` and ``counts`` give each region's slice.
     Attitude anchors (``anchor_<attitude>``) are the Friedkin-Johnsen prior opinions x(0).
+    Each citizen stands for the persons of its region divided by the region's citizens (a few
+    thousand at 5,000 citizens): ``active`` and ``jailed`` are shares 0-1 of those persons
+    (protesting this month, serving a jail term for protest), so that a region's mean is the
+    share of its persons (docs/decisions.md, "Protest in persons").
     """
 
     region: IntArray
@@ -125,8 +129,8 @@ class Population:
     risk_aversion: FloatArray
     protest_threshold: FloatArray
     susceptibility: FloatArray
-    active: BoolArray
-    jail_months: IntArray
+    active: FloatArray
+    jailed: FloatArray
     anchors: dict[str, FloatArray]
     baseline_hardship: FloatArray
     network: sp.csr_matrix
@@ -213,8 +217,8 @@ class Population:
             risk_aversion=risk_aversion,
             protest_threshold=protest_threshold,
             susceptibility=susceptibility,
-            active=np.zeros(n, dtype=np.bool_),
-            jail_months=np.zeros(n, dtype=np.int64),
+            active=np.zeros(n),
+            jailed=np.zeros(n),
             anchors={name: values.copy() for name, values in attitudes.items()},
             baseline_hardship=hardship.copy(),
             network=network,

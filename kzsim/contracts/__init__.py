@@ -15,6 +15,7 @@ from kzsim.contracts import (
     bri_loans,
     land_protests,
     multi_vector,
+    oil_routes,
     opinion,
     russian_reactions,
     tariff_harmonisation,
@@ -27,6 +28,7 @@ CONTRACTS: dict[str, ModuleType] = {
     module.__name__.rpartition(".")[2]: module
     for module in (
         tariff_harmonisation,
+        oil_routes,
         bri_loans,
         land_protests,
         opinion,
@@ -47,6 +49,8 @@ RULE_CONFIGS: dict[str, type[RuleConfig]] = {
 SCHEDULE_REASONS: dict[str, str] = {
     "tariff_harmonisation": "first: this month's tariffs, prices, import shares and regional "
     "trade losses follow from this month's drivers (exchange rates, inflation)",
+    "oil_routes": "oil export routes, CPC disruptions and Kazakh oil held up follow from this "
+    "month's events; the threat that drives diversification is last month's",
     "bri_loans": "capital need, debt, regional project jobs and Chinese presence follow from "
     "this month's budget stress",
     "opinion": "hardship and attitudes follow from this month's prices, trade losses, jobs and "

@@ -106,7 +106,7 @@ class Config(RuleConfig):
         0.5,
         ge=0.0,
         le=1.0,
-        description="share of transport offers routing around Russia; P L157; C L26-27 (A)",
+        description="share of transport offers routing around Russia; P L157 (A)",
     )
     # --- Kazakhstan's decision (BR7) ---
     accept_need: float = Field(
@@ -119,7 +119,7 @@ class Config(RuleConfig):
         2.0, ge=0.0, le=50.0, description="utility per unit debt-to-China/GDP; T L882-887 (A)"
     )
     accept_sinophobia: float = Field(
-        2.0, ge=0.0, le=20.0, description="utility per unit Sinophobia x visibility; P L305-312 (A)"
+        2.0, ge=0.0, le=20.0, description="utility per unit Sinophobia x visibility; P L307-312 (A)"
     )
     accept_irritation: float = Field(
         1.0, ge=0.0, le=20.0, description="utility per unit Russian irritation; P L598-600 (A)"
@@ -149,6 +149,29 @@ class Config(RuleConfig):
         le=500.0,
         description="thousand jobs per US$ bn a year of local spending (A); P L287-290",
     )
+    # --- benefits: transit fees and growth (BR5; P L249-251, L610-613; O L44) ---
+    transit_fee_yield: float = Field(
+        0.1,
+        ge=0.0,
+        le=1.0,
+        description="per year, transit fees net of maintenance per US$ of completed transport "
+        "project value at full loads in both directions; P L249-251 (A)",
+    )
+    return_load_share: float = Field(
+        0.5,
+        ge=0.0,
+        le=1.0,
+        description="share, load of trains returning to China relative to the full outbound "
+        "trains; P L612-613 'back half empty'",
+    )
+    growth_per_investment: float = Field(
+        0.2,
+        ge=0.0,
+        le=1.0,
+        description="pp of real growth a year per pp of GDP of Chinese project spending a year; "
+        "a decade of replay spending gives a few % of GDP, inside 'up to 9%' with reforms "
+        "(O L44) (A)",
+    )
     local_hiring_quota: float = Field(
         0.3,
         ge=0.0,
@@ -165,7 +188,8 @@ class Config(RuleConfig):
         5.0,
         ge=0.0,
         le=100.0,
-        description="residents newly in contact per local job and month; P L305-307, O L47 (A)",
+        description="residents newly in contact per local job and month; contact matters, "
+        "O L47 (A)",
     )
     contact_gain: float = Field(
         0.2, ge=0.0, le=1.0, description="share of the gap to full contact closed per touch (A)"
@@ -206,13 +230,18 @@ class Config(RuleConfig):
     )
     # --- hostility and agriculture (BR9) ---
     protest_baseline_share: float = Field(
-        0.05, ge=0.0, le=1.0, description="national protest share China ignores, background (A)"
+        2e-5,
+        ge=0.0,
+        le=1.0,
+        description="share of the population protesting that China ignores (2 per 100,000: "
+        "background, below the regional wave level of land_protests); (A)",
     )
     protest_full_share: float = Field(
-        0.12,
+        3e-4,
         gt=0.0,
         le=1.0,
-        description="national protest share with full effect, a nationwide wave (A)",
+        description="share of the population protesting with full effect (30 per 100,000: the "
+        "2016 wave, land_protests_2016.csv: 2,000-4,999 nationwide of ~17.7 million); (A)",
     )
     protest_appetite_drop: float = Field(
         0.05,
@@ -264,7 +293,61 @@ class Config(RuleConfig):
         "fall 2014-2020 (T L884-887)",
     )
     distress_threshold: float = Field(
-        0.1, ge=0.0, le=2.0, description="annual service / exports triggering distress (A)"
+        0.15,
+        ge=0.0,
+        le=2.0,
+        description="annual public external debt service / exports triggering distress; the "
+        "IMF-World Bank LIC-DSF threshold for medium debt-carrying capacity (A)",
+    )
+    # --- other creditors: Eurobonds, IFIs, other bilateral (public external debt) ---
+    legacy_public_share: float = Field(
+        0.1,
+        ge=0.0,
+        le=1.0,
+        description="share of the legacy debt to China owed by public or publicly guaranteed "
+        "debtors; calibrated: all PPG debt was US$ 2.5 bn in 2009 against ~19 bn owed to China "
+        "(external_debt_2009_2017.csv), the rest is owed by companies (A)",
+    )
+    other_debt_initial_usd_bn: float = Field(
+        0.6,
+        ge=0.0,
+        le=500.0,
+        description="US$ bn of public external debt owed to other creditors at start; "
+        "calibrated: 2009 PPG 2.49 bn less the public part of the legacy debt to China "
+        "(external_debt_2009_2017.csv)",
+    )
+    other_borrowing_per_need: float = Field(
+        0.045,
+        ge=0.0,
+        le=0.5,
+        description="share of GDP a year borrowed from other creditors per unit capital need; "
+        "E L31, L41; calibrated to PPG debt 2010-2017 (external_debt_2009_2017.csv) (A)",
+    )
+    other_maturity_years: float = Field(
+        20.0,
+        gt=0.0,
+        le=40.0,
+        description="years, mean maturity of other creditors' debt (repaid at 1/maturity a "
+        "year) (A)",
+    )
+    other_rate: float = Field(
+        0.05, ge=0.0, le=0.2, description="per year, interest on other creditors' debt (A)"
+    )
+    # --- Chinese equity (BR10; P L177-180, L224-229; T L961) ---
+    china_equity_initial_usd_bn: float = Field(
+        10.0,
+        ge=0.0,
+        le=500.0,
+        description="US$ bn of Chinese equity at start (oil stakes: P L224-229, T L961); about "
+        "half of the ~US$ 20 bn of Chinese FDI stated for 1991-2019 "
+        "(external_debt_2009_2017.csv) (A)",
+    )
+    equity_share_of_spending: float = Field(
+        0.2,
+        ge=0.0,
+        le=1.0,
+        description="share of Chinese project spending that is Chinese equity (stakes such as "
+        "COSCO's 49% of Khorgos, P L177-180) (A)",
     )
     distress_cooldown_months: int = Field(
         12, ge=1, le=240, description="months between lender decisions (A)"
@@ -388,10 +471,26 @@ class State(RuleState):
         headline=True,
         group="debt",
     )
-    debt_service_ratio: float = var(
+    other_creditors_debt_usd_bn: float = var(
+        0.0,
+        unit="US$ bn",
+        description="public external debt owed to creditors other than China (Eurobonds, IFIs, "
+        "other bilateral)",
+        high=None,
+    )
+    public_external_debt_usd_bn: float = var(
+        0.0,
+        unit="US$ bn",
+        description="public and publicly guaranteed external debt, all creditors (World Bank "
+        "IDS concept)",
+        high=None,
+        headline=True,
+        group="debt",
+    )
+    debt_service_to_exports: float = var(
         0.0,
         unit="share of exports",
-        description="annual service / exports",
+        description="annual public external debt service / exports",
         high=None,
         headline=True,
         group="debt",
@@ -399,8 +498,23 @@ class State(RuleState):
     china_equity_usd_bn: float = var(
         0.0,
         unit="US$ bn",
-        description="Chinese equity from debt-for-equity swaps",
+        description="Chinese equity: stakes at start, stakes taken with project spending and "
+        "debt-for-equity swaps",
         scope="china",
+        high=None,
+    )
+    transit_revenue_usd_bn: float = var(
+        0.0,
+        unit="US$ bn a year",
+        description="transit fees on the corridor capital of completed Chinese-financed "
+        "transport projects (BR5)",
+        high=None,
+    )
+    bri_growth_pct: float = var(
+        0.0,
+        unit="% a year",
+        description="real growth added by Chinese project spending (O L44); added to GDP "
+        "outside the observed GDP span",
         high=None,
     )
     china_agriculture_signed_usd_bn: float = var(
@@ -458,8 +572,13 @@ def _debt_to_gdp(m: KazakhstanModel) -> float:
     return float(state.debt_to_china_usd_bn / m.kazakhstan.gdp_usd_bn)
 
 
-def _project_jobs(m: KazakhstanModel) -> float:
-    return float(m.state(State).project_jobs.sum())
+def _public_debt_to_gdp(m: KazakhstanModel) -> float:
+    state: State = m.state(State)
+    return float(state.public_external_debt_usd_bn / m.kazakhstan.gdp_usd_bn)
+
+
+def _jobs_persons(m: KazakhstanModel) -> float:
+    return float(1000.0 * m.state(State).project_jobs.sum())
 
 
 # Readers are named functions, not lambdas: mypy cannot infer a lambda's argument type here,
@@ -475,11 +594,19 @@ DERIVED = (
         low=0.0,
     ),
     Series(
-        "project_jobs_thousands",
+        "public_debt_to_gdp",
         "kazakhstan",
-        "thousand jobs",
+        "share of GDP",
+        "public external debt over GDP (nominal, US$)",
+        _public_debt_to_gdp,
+        low=0.0,
+    ),
+    Series(
+        "bri_jobs_persons",
+        "kazakhstan",
+        "persons",
         "local jobs on Chinese-financed projects, all regions (BR3)",
-        _project_jobs,
+        _jobs_persons,
         low=0.0,
     ),
 )

@@ -16,6 +16,20 @@ if TYPE_CHECKING:
     from kzsim.model import KazakhstanModel
 
 
+#: The government's possible answers to a wave and the measures each takes (LP4, LP7): the land
+#: moratorium (if a reform is pending or in force), an economic concession on fuel prices (if the
+#: fuel price has risen), the dismissal of ministers or the government, a crackdown.
+Response = Literal["concede", "repress", "both", "concede_economic", "dismiss", "all"]
+MEASURES: dict[str, frozenset[str]] = {
+    "concede": frozenset({"moratorium"}),
+    "repress": frozenset({"crackdown"}),
+    "both": frozenset({"moratorium", "crackdown"}),
+    "concede_economic": frozenset({"moratorium", "fuel"}),
+    "dismiss": frozenset({"dismissal"}),
+    "all": frozenset({"moratorium", "fuel", "dismissal", "crackdown"}),
+}
+
+
 class Config(RuleConfig):
     """Parameters of the land-policy state machine and the protest engine."""
 
@@ -53,13 +67,34 @@ class Config(RuleConfig):
         2.3, ge=0.0, le=20.0, description="k, dimensionless; Epstein (2002)"
     )
     activation_threshold: float = Field(
-        0.1, ge=0.0, le=1.0, description="T, grievance units; Epstein (2002)"
+        0.45,
+        ge=0.0,
+        le=1.0,
+        description="T, grievance units; Epstein (2002); level set so that calm years stay below "
+        "one person in 10,000 active (A)",
+    )
+    activation_spread: float = Field(
+        0.03,
+        ge=0.0,
+        le=1.0,
+        description="tau, grievance units; logistic spread of net grievance among the persons "
+        "one citizen stands for: the active share is sigma((G - R P - T) / tau); 0 gives "
+        "Epstein's (2002) all-or-nothing rule (A)",
+    )
+    crowd_per_100k: float = Field(
+        1000.0,
+        gt=0.0,
+        le=100_000.0,
+        description="persons per 100,000; the active share among a citizen's ties that counts as "
+        "one unit in Epstein's cop-to-active ratio and in the Granovetter thresholds (100,000 "
+        "gives the papers' shares of everyone); size (A)",
     )
     min_active_share: float = Field(
         0.1,
         gt=0.0,
         le=1.0,
-        description="share; floor on the neighbour active share, the lone activist (A)",
+        description="share of crowd_per_100k; floor on the ties' active share, the lone activist "
+        "(A)",
     )
     follower_min_grievance: float = Field(
         0.25, ge=0.0, le=2.0, description="g_min, grievance units; threshold engine (A)"
@@ -68,16 +103,26 @@ class Config(RuleConfig):
         2, ge=1, le=10, description="rounds of threshold contagion per month (A)"
     )
     arrest_rate_per_repression: float = Field(
-        1.0,
+        0.3,
         ge=0.0,
         le=10.0,
-        description="monthly detention probability of an active citizen per unit repression (A)",
+        description="monthly share of active persons detained per unit repression; size (A), "
+        "near the calibrated 0.40 of model v1 (docs/calibration.md)",
     )
-    max_jail_months: int = Field(
-        6, ge=1, le=120, description="months; jail term uniform on 1..max (Epstein's J) (A)"
+    mean_jail_months: float = Field(
+        3.5,
+        ge=1.0,
+        le=120.0,
+        description="months; mean jail term, a share 1/mean of the jailed is released each month "
+        "(Epstein's J; the mean of a uniform 1..6) (A)",
     )
-    wave_share: float = Field(
-        0.1, ge=0.0, le=1.0, description="share of a region's citizens active for a wave (A)"
+    wave_per_100k: float = Field(
+        20.0,
+        ge=0.0,
+        le=100_000.0,
+        description="persons active per 100,000 of a region for a wave; set so that the 2016 "
+        "rallies reported with numbers (Atyrau ~1,000, Oral ~200, Aktobe 'hundreds') make waves "
+        "and 'a few dozen' (Aktau) does not (land_protests_2016.csv) (A)",
     )
     wave_regions: int = Field(
         3,
@@ -92,8 +137,12 @@ class Config(RuleConfig):
         description="months of wave before the response; protests 24 Apr, moratorium 5 May "
         "2016 (events_outside_seeds.csv)",
     )
-    response: Literal["concede", "repress", "both"] = Field(
-        "both", description="the government's answer to a wave; both in 2016 (C L38)"
+    response: Response = Field(
+        "all",
+        description="the government's answer to a wave, a set of measures (MEASURES): 'all' in "
+        "2016 (moratorium and suppression, C L38; ministers resigned, events_outside_seeds.csv "
+        "2016-05-05) and 2022 (fuel price caps, trend.az 2022-01-06; government dismissed, "
+        "events_outside_seeds.csv 2022-01-05; crackdown, T L1455-1457)",
     )
     response_cooldown_months: int = Field(
         12, ge=0, le=600, description="months before the government responds again (A)"
@@ -161,12 +210,41 @@ class Config(RuleConfig):
         description="legitimacy 0-1 added to every citizen by elite change and reform after a "
         "nationwide wave (T L1933-1943, L2002-2022), size (A)",
     )
+    fuel_concession_share: float = Field(
+        1.0,
+        ge=0.0,
+        le=1.0,
+        description="share 0-1 of the fuel price rise rolled back by an economic concession; "
+        "LPG capped at 50-70 tenge/l on 6 Jan 2022 after ~60 in 2021 and 120 on 1 Jan "
+        "(https://en.trend.az/casia/kazakhstan/3537233.html; events_outside_seeds.csv 2022-01-02)",
+    )
+    fuel_concession_half_life_months: float = Field(
+        12.0,
+        ge=0.5,
+        le=600.0,
+        description="months; the concession fades (caps set for 180 days, trend.az 2022-01-06, "
+        "then lifted step by step), length (A)",
+    )
+    fuel_rise_window_months: int = Field(
+        12,
+        ge=1,
+        le=120,
+        description="months; an economic concession is granted only if the fuel price index is "
+        "above its lowest value in this window (A)",
+    )
+    dismissal_legitimacy_gain: float = Field(
+        0.03,
+        ge=0.0,
+        le=1.0,
+        description="legitimacy 0-1 added to every citizen when ministers or the government are "
+        "dismissed (events_outside_seeds.csv 2016-05-05, 2022-01-05), size (A)",
+    )
     ban_sinophobia_threshold: float = Field(
         0.5,
         ge=0.0,
         le=1.0,
         description="national mean Sinophobia above which the moratorium ends in a ban "
-        "(C L71; O L50), level (A)",
+        "(anti-Chinese sentiment led to a ban, C L71; tight grip on leases, O L50), level (A)",
     )
 
 
@@ -180,14 +258,15 @@ READS = (
     "citizens.network",
     "citizens.region",
     "russia.media_reach",
-    "kazakhstan.xinjiang_salience",
+    "opinion.xinjiang_felt_salience",
+    "kazakhstan.fuel_price_index",
     "events.fired_this_month",
 )
 #: Channels this rule posts to: the legitimacy gained by concessions and elite change and lost
 #: to crackdowns (owner opinion), Russia's gratitude for allied troops (owner russian_reactions).
 POSTS = ("citizens.legitimacy", "russian_reactions.csto_gratitude")
 #: The citizens' arrays (kzsim.agents.population) this rule owns and alone writes.
-CITIZENS = ("active", "jail_months")
+CITIZENS = ("active", "jailed")
 
 
 @dataclass
@@ -195,8 +274,9 @@ class State(RuleState):
     """Land policy, its salience, protest waves and the state's repression.
 
     The rule also owns two citizen arrays, kept in the population (``model.population``) with
-    the other citizen attributes: ``active`` (protesting this month) and ``jail_months`` (months
-    left of a jail term for protest). The reform's effective month, the moratorium's end and the
+    the other citizen attributes: ``active`` and ``jailed``, the shares 0-1 of the persons each
+    citizen stands for who protest this month and who serve a jail term for protest. The
+    reform's effective month, the moratorium's end and the
     response's cooldowns are the rule's own bookkeeping (``kzsim.rules.land_protests.Rule``),
     read by no other rule and no output.
     """
@@ -218,7 +298,7 @@ class State(RuleState):
     regions_in_wave: int = var(
         0,
         unit="regions",
-        description="regions whose active share exceeds the wave level",
+        description="regions whose persons active per 100,000 exceed the wave level",
         high=17,
     )
     repression: float = var(
@@ -231,29 +311,45 @@ class State(RuleState):
         unit="share 0-1",
         description="public salience of land sales to foreigners",
     )
+    fuel_price_concession: float = var(
+        0.0,
+        unit="share 0-1",
+        description="share of the fuel price rise rolled back by the government (read by opinion)",
+    )
     in_wave: FloatArray = regional_var(
         unit="0/1", description="the region is in a protest wave this month", series=False
     )
+    participants: FloatArray = regional_var(
+        unit="citizens",
+        description="citizen-equivalents protesting this month, those detained included (the "
+        "active shares of the persons each citizen stands for, summed by region)",
+        high=None,
+        series=False,
+    )
     arrests: FloatArray = regional_var(
         unit="citizens",
-        description="simulated citizens detained for protest this month (new arrests)",
+        description="citizen-equivalents detained for protest this month (new arrests: the "
+        "detained shares of the persons each citizen stands for, summed by region)",
         high=None,
         series=False,
     )
 
 
+def _per_citizen(m: KazakhstanModel, totals: FloatArray) -> FloatArray:
+    counts = m.population.counts
+    return np.divide(totals, counts, out=np.zeros(counts.size), where=counts > 0)
+
+
 def _protest_share(m: KazakhstanModel) -> FloatArray:
-    return m.population.regional_mean(m.population.active)
+    return _per_citizen(m, m.state(State).participants)
 
 
 def _jailed_share(m: KazakhstanModel) -> FloatArray:
-    return m.population.regional_mean(m.population.jail_months > 0)
+    return m.population.regional_mean(m.population.jailed)
 
 
 def _detained_share(m: KazakhstanModel) -> FloatArray:
-    state = m.state(State)
-    counts = m.population.counts
-    return np.divide(state.arrests, counts, out=np.zeros(counts.size), where=counts > 0)
+    return _per_citizen(m, m.state(State).arrests)
 
 
 # Readers are named functions, not lambdas: mypy cannot infer a lambda's argument type here,
@@ -264,7 +360,7 @@ DERIVED_REGIONAL = (
     RegionalSeries(
         "protest_share",
         "share 0-1",
-        "citizens active in protest",
+        "share of the region's persons protesting this month (those detained included)",
         _protest_share,
         low=0.0,
         high=1.0,
@@ -286,7 +382,7 @@ DERIVED_REGIONAL = (
     RegionalSeries(
         "jailed_share",
         "share 0-1",
-        "citizens serving a jail term for protest",
+        "share of the region's persons serving a jail term for protest",
         _jailed_share,
         low=0.0,
         high=1.0,

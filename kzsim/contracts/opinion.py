@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -9,9 +11,10 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from pydantic import Field
 
-from kzsim.contract import Channel, FloatArray, RuleState
+from kzsim.contract import Channel, FloatArray, RuleState, var
 from kzsim.contracts.base import RuleConfig
 from kzsim.dynamics import half_life_from_rate
+from kzsim.scenario.regions import ethnic_weights
 from kzsim.series import RegionalSeries, Series
 
 if TYPE_CHECKING:
@@ -30,6 +33,14 @@ class Config(RuleConfig):
         le=600.0,
         description="months; half-life of the gap to target hardship (3.11: 0.2 closed per "
         "month); (A)",
+    )
+    hardship_adaptation_half_life_months: float | None = Field(
+        12.0,
+        ge=0.5,
+        le=600.0,
+        description="months; half-life of the reference people adapt to: every pressure on "
+        "hardship counts against it, so a lasting shock's effect fades (hedonic adaptation, "
+        "Frederick and Loewenstein 1999); null = no adaptation (shocks last); size (A)",
     )
     hardship_price_weight: float = Field(
         1.0,
@@ -63,6 +74,14 @@ class Config(RuleConfig):
         description="hardship per unit relative fuel price rise above its reference; LP7 "
         "T L1443-1447; calibrated on January 2022 (docs/calibration.md)",
     )
+    fuel_oil_region_boost: float = Field(
+        0.5,
+        ge=0.0,
+        le=5.0,
+        description="relative extra fuel-price hardship in oil regions (the January 2022 unrest "
+        "began in Zhanaozen and Aktau over the gas price, data/events_outside_seeds.csv "
+        "2022-01-02); size (A)",
+    )
     fuel_adaptation_half_life_months: float | None = Field(
         6.0,
         ge=0.5,
@@ -87,7 +106,9 @@ class Config(RuleConfig):
         0.15,
         ge=0.0,
         le=1.0,
-        description="Sinophobia per unit Chinese presence without contact; P L305-307, O L47; (A)",
+        description="Sinophobia per unit Chinese presence without contact: opposition arises "
+        "where people have had little contact with China (O L47), whatever the actual numbers "
+        "(P L305-307); size (A)",
     )
     sinophobia_contact_weight: float = Field(
         0.2,
@@ -101,12 +122,27 @@ class Config(RuleConfig):
         le=1.0,
         description="Sinophobia per unit land salience; LP2 E L62, P L271-273; size (A)",
     )
+    land_lease_boost: float = Field(
+        0.5,
+        ge=0.0,
+        le=5.0,
+        description="relative extra land salience felt in regions with Chinese land leases "
+        "(western Kazakhstan, T L1797); size (A)",
+    )
     sinophobia_xinjiang_weight: float = Field(
         0.12,
         ge=0.0,
         le=1.0,
-        description="Sinophobia per unit Xinjiang salience; LP6 C L31-32, L37, T L1818-1822; "
-        "size (A)",
+        description="Sinophobia per unit felt Xinjiang salience; LP6 C L31-32, L37, "
+        "T L1818-1822; size (A)",
+    )
+    xinjiang_salience_half_life_months: float | None = Field(
+        12.0,
+        ge=0.5,
+        le=600.0,
+        description="months; half-life of the felt Xinjiang salience after the last rise of "
+        "the reported salience: attention fades unless renewed (A; renewal as when social "
+        "media kept circulating news, C L37); null = no fading",
     )
     xinjiang_kazakh_boost: float = Field(
         1.0,
@@ -127,28 +163,40 @@ class Config(RuleConfig):
         description="legitimacy loss per unit repression above its initial level; C L38; (A)",
     )
     eaeu_price_weight: float = Field(
-        1.5,
+        1.0,
         ge=0.0,
         le=10.0,
-        description="EAEU support loss per unit price_pressure; TH2 E L86; size (A)",
+        description="EAEU support loss per unit price_pressure; TH2 E L86; calibrated (EDB "
+        "2012-2015 levels; SF1 needs at least about 0.9)",
     )
     eaeu_threat_weight: float = Field(
+        0.03,
+        ge=0.0,
+        le=1.0,
+        description="EAEU support loss per unit threat perception; RL4 E L19, L86; small: "
+        "support held at 84% and 80% after Crimea (EDB 2014, 2015); calibrated",
+    )
+    eaeu_sanctions_weight: float = Field(
+        0.02,
+        ge=0.0,
+        le=1.0,
+        description="EAEU support loss per unit sanctions on Russia; RL4 E L19 ('some say'); "
+        "small for the same EDB 2014-2015 levels; size (A)",
+    )
+    survey_response_sd: float = Field(
+        0.15,
+        ge=0.0,
+        le=1.0,
+        description="attitude units (share 0-1); SD of the transient part of a survey answer "
+        "(ordered logit; Zaller 1992): P(answer support) rises from 0 to 1 around x = 0.5; "
+        "0 = support above 0.5; "
+        "size (A), with the EDB 2012-2015 changes (targets/eaeu_support_edb_2012_2015.csv)",
+    )
+    eaeu_affinity_weight: float = Field(
         0.3,
         ge=0.0,
         le=1.0,
-        description="EAEU support loss per unit threat perception; RL4 E L19, L86; size (A)",
-    )
-    eaeu_sanctions_weight: float = Field(
-        0.1,
-        ge=0.0,
-        le=1.0,
-        description="EAEU support loss per unit sanctions on Russia; RL4 E L19; size (A)",
-    )
-    eaeu_affinity_weight: float = Field(
-        0.5,
-        ge=0.0,
-        le=1.0,
-        description="EAEU support per unit change of Russia affinity; E L86; size (A)",
+        description="EAEU support per unit change of Russia affinity; E L86; calibrated",
     )
     affinity_media_weight: float = Field(
         0.2,
@@ -157,15 +205,25 @@ class Config(RuleConfig):
         description="Russia affinity per unit media exposure x reach; C L19-21; size (A)",
     )
     affinity_threat_weight: float = Field(
-        0.3,
+        0.1,
         ge=0.0,
         le=1.0,
-        description="Russia affinity loss per unit threat perception; RL3 T L1569-1583; (A)",
+        description="Russia affinity loss per unit threat perception; RL3 T L1569-1583; small: "
+        "approval of Russia's leadership stayed 55-87% to 2017 (T L1765-1767); size (A)",
+    )
+    affinity_threat_media_damping: float = Field(
+        0.5,
+        ge=0.0,
+        le=1.0,
+        description="share of the threat's effect on Russia affinity that full exposure to "
+        "Russian media cancels (support for the 2022 invasion put down to Russian state TV, "
+        "T L1771-1779); size (A)",
     )
 
 
 READS = (
     "drivers.sanctions_on_russia",
+    "land_protests.fuel_price_concession",
     "kazakhstan.budget_stress",
     "kazakhstan.fuel_price_index",
     "kazakhstan.xinjiang_salience",
@@ -193,7 +251,7 @@ CITIZENS = ("hardship", "sinophobia", "legitimacy", "eaeu_support", "russia_affi
 
 @dataclass
 class State(RuleState):
-    """Opinion owns no scalar state: it owns citizen arrays, kept in the population.
+    """The felt Xinjiang salience, and the citizen arrays, kept in the population.
 
     Owned (this rule alone updates them; one value per citizen, in ``model.population``):
 
@@ -209,25 +267,100 @@ class State(RuleState):
 
     owner = "opinion"
 
+    xinjiang_felt_salience: float = var(
+        0.0,
+        unit="share 0-1",
+        description="Xinjiang detentions' salience as the public feels it: follows each rise of "
+        "kazakhstan.xinjiang_salience, then fades with a half-life (C L37)",
+    )
+
+
+@dataclass
+class _Weights:
+    """One population's citizen weights for one month, and their regional totals."""
+
+    population: weakref.ref[Any]
+    month: int
+    citizens: FloatArray
+    totals: FloatArray
+
+
+#: The weights last computed (every regional series of a month reads the same ones).
+_LAST: list[_Weights] = []
+
+
+def _citizen_weights(model: KazakhstanModel) -> _Weights:
+    """The persons each citizen stands for relative to 2009, computed once per month."""
+    population = model.population
+    if _LAST and _LAST[0].population() is population and _LAST[0].month == model.month:
+        return _LAST[0]
+    weights = ethnic_weights(model.scenario.population.regions, model.month)
+    citizens = weights[population.region, population.ethnicity]
+    totals = np.bincount(
+        population.region, weights=citizens, minlength=population.counts.size
+    ).astype(np.float64)
+    _LAST[:] = [_Weights(weakref.ref(population), model.month, citizens, totals)]
+    return _LAST[0]
+
+
+def persons_weighted_mean(model: KazakhstanModel, values: Any) -> FloatArray:
+    """Each region's mean of ``values`` over its persons, by the persons each citizen stands for.
+
+    Citizens keep the ethnic group they were drawn with in 2009; a citizen of group g in region r
+    counts ``s_rg(t) / s_rg(2009)`` (:func:`kzsim.scenario.regions.ethnic_weights`), so that
+    a region's mean follows its ethnic composition as it moves toward the 2021 census
+    (emigration of ethnic Russians, C L13).
+    """
+    weights = _citizen_weights(model)
+    population = model.population
+    sums = np.bincount(
+        population.region, weights=weights.citizens * values, minlength=population.counts.size
+    )
+    means: FloatArray = np.divide(
+        sums, weights.totals, out=np.zeros_like(sums), where=weights.totals > 0
+    )
+    return means
+
 
 def _regional_mean(attribute: str) -> Callable[[KazakhstanModel], FloatArray]:
     """Return a reader of the regional means of one citizen attribute."""
 
     def read(model: KazakhstanModel) -> FloatArray:
-        population = model.population
-        return population.regional_mean(getattr(population, attribute))
+        return persons_weighted_mean(model, getattr(model.population, attribute))
 
     return read
 
 
-#: EAEU support above which a citizen counts as a supporter (the barometer's "support").
+#: EAEU support above which a citizen's answer is "support" (the barometer's "support").
 SUPPORTER_LEVEL = 0.5
 
 
+def supporter_probability(support: FloatArray, response_sd: float) -> FloatArray:
+    """The probability that a citizen answers "support" in a survey (ordered logit).
+
+    The answer is the attitude plus a transient logistic part with SD ``response_sd`` (the
+    considerations at hand when asked; Zaller 1992), read against :data:`SUPPORTER_LEVEL`:
+    ``1 / (1 + exp(-(x - 0.5) / b))`` with ``b = sd sqrt(3) / pi``; with ``sd = 0``, 1 above
+    0.5 and 0 otherwise.
+
+    Reference: Zaller, J. R. (1992). The Nature and Origins of Mass Opinion. Cambridge UP.
+    """
+    if response_sd == 0.0:
+        answers: FloatArray = (support > SUPPORTER_LEVEL).astype(np.float64)
+        return answers
+    scale = response_sd * math.sqrt(3.0) / math.pi
+    probability: FloatArray = np.tanh((support - SUPPORTER_LEVEL) / (2.0 * scale))
+    probability += 1.0
+    probability *= 0.5
+    return probability
+
+
 def _eaeu_supporters(model: KazakhstanModel) -> FloatArray:
-    """The share of each region's citizens whose EAEU support exceeds :data:`SUPPORTER_LEVEL`."""
-    population = model.population
-    return population.regional_mean(population.eaeu_support > SUPPORTER_LEVEL)
+    """The expected share of each region's adults answering "support" (EDB barometer)."""
+    response_sd = model.scenario.rules.opinion.survey_response_sd
+    return persons_weighted_mean(
+        model, supporter_probability(model.population.eaeu_support, response_sd)
+    )
 
 
 #: Series derived from the citizens' attributes this rule owns.
@@ -267,7 +400,7 @@ DERIVED_REGIONAL = (
     RegionalSeries(
         "eaeu_supporters_share",
         "share 0-1",
-        "share of citizens whose EAEU support exceeds 0.5 (the EDB barometer's % supporting)",
+        "expected share of adults answering 'support' for the EAEU (the EDB barometer's %)",
         _eaeu_supporters,
         low=0.0,
         high=1.0,

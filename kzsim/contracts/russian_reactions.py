@@ -29,12 +29,14 @@ class Config(RuleConfig):
         description="irritation per unit rise of alignment_west in a month; RL2 C L25-27, L62, "
         "T L1593-1595; size (A)",
     )
-    irritation_per_china_shift: float = Field(
-        2.0,
+    irritation_per_exit_signal: float = Field(
+        3.0,
         ge=0.0,
         le=100.0,
-        description="irritation per unit rise of alignment_china in a month; C L47-49, "
-        "P L403-405; size (A)",
+        description="irritation per unit rise of threat perception made by events: a threatened "
+        "Kazakhstan says it may leave Russian-led organisations, and Russia answers (RL3 "
+        "P L465-470, T L1579-1583); size (A), set so a Crimea-size rise (0.2) crosses the "
+        "rhetoric threshold",
     )
     irritation_per_sanctions: float = Field(
         0.02,
@@ -57,11 +59,20 @@ class Config(RuleConfig):
         le=1.0,
         description="rise of threat perception per episode; RL3 T L1569-1583; size (A)",
     )
+    threat_per_cpc_disruption: float = Field(
+        0.1,
+        ge=0.0,
+        le=1.0,
+        description="rise of threat perception per unit of new CPC disruption (share of capacity "
+        "lost): Russia's hold on the route Kazakh oil takes (T L943-956); size (A): a full halt "
+        "weighs half a rhetoric episode",
+    )
     threat_half_life_months: float = Field(
         24.0,
         gt=0.0,
         le=600.0,
-        description="months; half-life of a rhetoric episode's effect on threat perception; (A)",
+        description="months; half-life of the threat a rhetoric episode or a CPC disruption adds; "
+        "(A)",
     )
     security_self_reliance_per_threat: float = Field(
         0.2,
@@ -75,7 +86,8 @@ class Config(RuleConfig):
         gt=0.0,
         le=600.0,
         description="months; half-life of the gap between security leverage and its target "
-        "(arms and training change slowly, T L1383-1389); (A)",
+        "(Russia's ~60% share of Central Asian arms imports held for ten years, T L1383-1389); "
+        "(A)",
     )
     gratitude_half_life_months: float = Field(
         2.0,
@@ -89,7 +101,7 @@ class Config(RuleConfig):
 READS = (
     "drivers.sanctions_on_russia",
     "multi_vector.alignment_west",
-    "multi_vector.alignment_china",
+    "oil_routes.cpc_disruption",
 )
 #: Channels this rule posts to (their owners apply the contributions).
 POSTS: tuple[str, ...] = ()
@@ -102,7 +114,8 @@ class State(RuleState):
     """Russia's security hold, irritation and CSTO gratitude; Kazakhstan's threat perception.
 
     Besides the rule, the scenario's events write ``security_leverage_russia`` and
-    ``threat_perception`` (the rule keeps their changes), and other rules step up
+    ``threat_perception`` (the rule keeps their changes, and reads a rise of threat perception made
+    by events as a Kazakh exit signal), and other rules step up
     ``csto_gratitude`` only through the channel ``russian_reactions.csto_gratitude``.
     """
 

@@ -80,32 +80,46 @@ class Config(RuleConfig):
         description="share 0-1; Kazakhstan's WTO final bound average (tariffs.csv T_TRADEGOV)",
     )
     base_import_share_russia: float = Field(
-        0.40,
+        0.44,
         gt=0.0,
         lt=1.0,
-        description="share of imports at base (pre-union) prices; (A) within 37.3-43% (2018, "
-        "2021; trade_partners.csv)",
+        description="share of imports at base prices and start-month GDP; calibrated to Russia's "
+        "import share 42.7% (2011) to 33.3% (2014) and 38.9% (2017) "
+        "(trade_partners_2009_2017.csv, IMF DOTS)",
     )
     base_import_share_china: float = Field(
-        0.15,
+        0.135,
         gt=0.0,
         lt=1.0,
-        description="share of imports at base (pre-union) prices; (A) near the unverified 2011 "
-        "13% (SOURCES.md), below ~17% (2013, derived; trade_partners.csv)",
+        description="share of imports at base prices and start-month GDP; calibrated to China's "
+        "import share 13.2-17.9% (2011-2017, trade_partners_2009_2017.csv, IMF DOTS)",
     )
     armington_sigma: float = Field(
-        3.0,
+        1.15,
         gt=1.0,
         le=10.0,
-        description="elasticity of substitution between sources; (A), sweep 1.5-6",
+        description="elasticity of substitution between sources; calibrated: Russia's value "
+        "share barely moved when the rouble lost half its US$ value in 2014-2016 (E L21; "
+        "trade_partners_2009_2017.csv), so close to 1; (A) range 1.1-3",
     )
     china_supply_elasticity: float = Field(
-        0.6,
+        0.5,
         ge=0.0,
         le=5.0,
-        description="elasticity of China's Armington weight to China's real GDP (its supply "
-        "grows with its economy; E L33, C L47); calibrated: China's import share ~0.17 (2013) "
-        "to 0.22 (2022), trade_partners.csv; 0 = fixed weights",
+        description="elasticity of China's Armington weight to China's real GDP: its supply "
+        "grows with its economy (A); China the second import partner (E L33); calibrated on "
+        "China's import share 2011-2017 (trade_partners_2009_2017.csv); 0 = fixed weights",
+    )
+    non_eaeu_income_elasticity: float = Field(
+        0.7,
+        ge=0.0,
+        le=3.0,
+        description="elasticity of the Chinese and other (non-EAEU) Armington weights to "
+        "Kazakhstan's nominal GDP in US$ relative to the first month (TH10): purchasing "
+        "capacity limits Kazakhstan as a market for China (E L33), the slump and two "
+        "devaluations of 2014-2015 (E L70) cut non-EAEU imports more; size (A), calibrated on "
+        "Russia's import share falling "
+        "2011-2014 and rising 2015-2017 (trade_partners_2009_2017.csv); 0 = no income effect",
     )
     import_price_pass_through: float = Field(
         0.35,
@@ -144,8 +158,9 @@ class Config(RuleConfig):
         0.5,
         ge=0.0,
         le=1.0,
-        description="share of the exempt-line gap removed by EAEU anti-re-export measures "
-        "(tariffs.csv T_TRADEGOV note); size (A)",
+        description="share of the exempt-line gap removed by EAEU anti-re-export measures at "
+        "full integration depth, scaled by eaeu.integration_depth (0.4 at the EEU's 0.8; "
+        "tariffs.csv T_TRADEGOV note: the EAEU Treaty requires such measures); size (A)",
     )
     months_to_open_border: int = Field(
         18,
@@ -175,20 +190,20 @@ class Config(RuleConfig):
         "closed per month); (A)",
     )
     ntb_base_hazard_per_month: float = Field(
-        0.04,
+        0.012,
         ge=0.0,
         le=1.0,
-        description="probability per month at zero irritation; 'from time to time' (E L25, L70); "
-        "size (A)",
+        description="probability per month at zero irritation: one episode in about 7 years; "
+        "bans used 'occasionally' (E L70), on dairy products and fruit (E L25); size (A)",
     )
     ntb_irritation_gain: float = Field(
-        2.0,
+        1.0,
         ge=0.0,
         le=20.0,
         description="relative hazard increase per unit of Russia's irritation; (A)",
     )
     ntb_mean_duration_months: float = Field(
-        6.0,
+        4.0,
         ge=1.0,
         le=120.0,
         description="months, mean of the geometric duration; bans 'lifted or eased' (E L25); "
@@ -207,6 +222,30 @@ class Config(RuleConfig):
         description="share of exports to Russia lost at full sanctions on Russia: Russia bans "
         "EU-origin goods entering through Kazakhstan once it refuses counter-sanctions (RL6; "
         "T L218-228); size (A)",
+    )
+    parallel_import_sanctions_threshold: float = Field(
+        0.5,
+        ge=0.0,
+        lt=1.0,
+        description="sanctions level (driver, 0-1) above which Russia routes imports through "
+        "Kazakhstan: the replay's 2014-2021 level (0.5, sectoral and financial sanctions) brings "
+        "none, the 2022 package (1.0) does; (A)",
+    )
+    parallel_import_gain: float = Field(
+        0.3,
+        ge=0.0,
+        le=2.0,
+        description="proportional rise of exports to Russia at full parallel-import demand and "
+        "no secondary-sanction risk (TH11); size (A) set so exports to Russia rise about 20% in "
+        "2022 (the reported +22% Jan-Oct 2022 is not in the shipped sources)",
+    )
+    secondary_sanction_risk_half_life_months: float = Field(
+        12.0,
+        gt=0.0,
+        le=600.0,
+        description="months; half-life of the gap between the secondary-sanction risk and "
+        "Russia's parallel-import demand: the risk grows as Western enforcement catches up and "
+        "Kazakhstan will not be a 'tool' to evade sanctions (T L1975-1977); size (A)",
     )
     export_price_elasticity: float = Field(
         1.5,
@@ -244,7 +283,8 @@ class Config(RuleConfig):
         0.3,
         ge=0.0,
         le=1.0,
-        description="weight of union membership (P L7, L399-400, L590-594); (A)",
+        description="weight of union membership times the union's integration depth "
+        "(eaeu.integration_depth; P L7, L396-400, L590-594); (A)",
     )
     leverage_weight_transit: float = Field(
         0.3,
@@ -287,15 +327,18 @@ class Config(RuleConfig):
 
 
 #: What the rule reads of others: exchange rates, inflation, China's growth and sanctions (drivers),
-#: oil transit through Russia, Russia's irritation (NTB hazard) and the single-currency proposals
-#: fired this month (TH9).
+#: Kazakhstan's nominal GDP in US$ (purchasing power, TH10), the union's integration depth (TH3,
+#: TH8), oil transit through Russia, Russia's irritation (NTB hazard) and the single-currency
+#: proposals fired this month (TH9).
 READS = (
     "drivers.kzt_per_usd",
     "drivers.rub_per_usd",
     "drivers.china_gdp_growth_pct",
     "drivers.kazakhstan_cpi_inflation_pct",
     "drivers.sanctions_on_russia",
-    "russia.transit_dependence",
+    "kazakhstan.gdp_usd_bn",
+    "eaeu.integration_depth",
+    "oil_routes.transit_dependence_russia",
     "russian_reactions.russian_irritation",
     "events.fired_this_month",
 )
@@ -374,6 +417,11 @@ class State(RuleState):
         unit="index, start = 1",
         description="volume of exports to Russia (TH7, E L70)",
         high=None,
+    )
+    secondary_sanction_risk: float = var(
+        0.0,
+        unit="share 0-1",
+        description="risk of secondary sanctions capping re-exports to Russia (TH11)",
     )
     ntb_active: bool = var(
         False,

@@ -33,7 +33,7 @@ def context(model: KazakhstanModel) -> list[str]:
 
     return [
         f"debt to China US$ {value('debt_to_china_usd_bn'):.2f} bn, debt service "
-        f"{value('debt_service_ratio'):.1%} of exports",
+        f"{value('debt_service_to_exports'):.1%} of exports",
         f"alignment (shares 0-1): Russia {value('alignment_russia'):.2f}, China "
         f"{value('alignment_china'):.2f}, West {value('alignment_west'):.2f}; Russian irritation "
         f"{value('russian_irritation'):.2f} (0-1)",
@@ -43,14 +43,20 @@ def context(model: KazakhstanModel) -> list[str]:
     ]
 
 
-def question(point: DecisionPoint, moment: Moment) -> list[str]:
-    """The whole question as the player reads it: heading, what happened, state, choices."""
+def situation(point: DecisionPoint, moment: Moment) -> list[str]:
+    """The question without its choices: heading, question, what happened, the state."""
     lines = [f"== {moment.date}: {point.title} ==", point.question]
     shown = moment.lines[:SHOWN_LINES]
     lines += [f"  {plain(line)}" for line in shown]
     if len(moment.lines) > len(shown):
         lines.append(f"  ... and {len(moment.lines) - len(shown)} more")
     lines += [f"  {line}" for line in context(moment.model)]
+    return lines
+
+
+def question(point: DecisionPoint, moment: Moment) -> list[str]:
+    """The whole question as the player reads it: heading, what happened, state, choices."""
+    lines = situation(point, moment)
     lines += [f"  {number}. {c.label}" for number, c in enumerate(point.choices, start=1)]
     lines.append(f"  (the model's own government {point.default})")
     return lines

@@ -139,15 +139,22 @@ def play(
     raise typer.Exit(EXIT_CTRL_C if "Ctrl-C" in game.interrupted else EXIT_INPUT_ENDED)
 
 
-def finish(game: Game, target: Path, overwrite: bool, out: Console) -> None:
-    """Run the played game and the model's own government, save the game, print the debrief."""
-    from kzsim.game.debrief import debrief, terminal_lines
+def conclude(game: Game) -> tuple[RunResult, RunResult, Debrief]:
+    """A finished game's run, the run of the model's own government (same seed), the debrief."""
+    from kzsim.game.debrief import debrief
     from kzsim.simulation import run
-    from kzsim.terminal import plain
 
     played = run(game.played(), seed=game.seed)
     default = run(game.scenario, seed=game.seed)
-    report = debrief(game, played, default)
+    return played, default, debrief(game, played, default)
+
+
+def finish(game: Game, target: Path, overwrite: bool, out: Console) -> None:
+    """Run the played game and the model's own government, save the game, print the debrief."""
+    from kzsim.game.debrief import terminal_lines
+    from kzsim.terminal import plain
+
+    played, default, report = conclude(game)
     written = save(game, target, overwrite, played, default, report)
     for line in terminal_lines(report):
         out.print(plain(line))

@@ -5,6 +5,12 @@ the run of the scenario as it stands (the model's own government, same seed); th
 history (``kzsim.history`` targets) beside both where the played period covers it; and the
 decisions with the sources of the mechanism behind each. Printed at the end of ``kzsim play``
 and written as ``debrief.html`` in the game's folder.
+
+The grade is against history, not against a goal: of the observed targets the played period
+covers (those ``kzsim history`` scores, its excluded observations left out), how many the
+player's run meets within the target's tolerance, the test of ``kzsim history``, beside the
+count of the model's own government. It says how close the path stayed to what happened, not
+whether it was wise; with one seed it carries the run's noise.
 """
 
 from __future__ import annotations
@@ -39,19 +45,47 @@ UNITS = {s.name: s.unit for s in SERIES} | {s.name: s.unit for s in REGIONAL_SER
 
 
 @dataclass(frozen=True)
+class Grade:
+    """The grade against history: observed targets met within their tolerance.
+
+    Attributes:
+        you: targets the player's run meets.
+        model: targets the model's own government's run meets.
+        of: the targets the played period covers (excluded observations left out).
+
+    """
+
+    you: int
+    model: int
+    of: int
+
+    def line(self) -> str:
+        """The grade in one line, saying what is graded against what."""
+        if not self.of:
+            return "grade against history: the played period covers no scored observed target"
+        return (
+            f"grade against history: you meet {self.you} of {self.of} observed targets within "
+            f"their tolerance (as kzsim history scores them), the model's government "
+            f"{self.model} of {self.of}"
+        )
+
+
+@dataclass(frozen=True)
 class Debrief:
-    """The debrief's tables, as rows.
+    """The debrief's tables, as rows, and the grade.
 
     Attributes:
         consequences: ``(series, unit, statistic, you, model's government, difference)``.
         history: ``(target, when, unit, observed, you, model's government, source)``.
         decisions: ``(date, decision point, your choice, the model's government, sources)``.
+        grade: the observed targets each run meets.
 
     """
 
     consequences: list[tuple[str, str, str, float, float, float]]
     history: list[tuple[str, str, str, float, float, float, str]]
     decisions: list[tuple[str, str, str, str, str]]
+    grade: Grade
 
 
 def outcome(result: RunResult, name: str, statistic: str) -> float:
@@ -62,9 +96,11 @@ def outcome(result: RunResult, name: str, statistic: str) -> float:
 
 def history_rows(
     played: RunResult, default: RunResult
-) -> list[tuple[str, str, str, float, float, float, str]]:
-    """Every observed target the played period covers, beside the two runs' values."""
+) -> tuple[list[tuple[str, str, str, float, float, float, str]], Grade]:
+    """Every observed target the played period covers, beside the two runs' values; the grade."""
     rows = []
+    met = [0, 0]
+    scored = 0
     for target, observation in fitted(load_targets(), include_excluded=True):
         if target.name in LEFT_OUT_TARGETS:
             continue
@@ -75,6 +111,11 @@ def history_rows(
             )
         except InputError:  # outside the played period, or a series the run does not keep
             continue
+        if observation.excluded is None and target.tolerance is not None:
+            scored += 1
+            for index, value in enumerate((you, model)):
+                normalised = target.tolerance.normalised(value, observation.low, observation.high)
+                met[index] += normalised <= 1.0
         rows.append(
             (
                 target.name,
@@ -86,7 +127,7 @@ def history_rows(
                 observation.source,
             )
         )
-    return rows
+    return rows, Grade(met[0], met[1], scored)
 
 
 def debrief(game: Game, played: RunResult, default: RunResult) -> Debrief:
@@ -99,7 +140,8 @@ def debrief(game: Game, played: RunResult, default: RunResult) -> Debrief:
         (t.date, t.point.title, t.choice.label, t.point.default, "; ".join(t.point.sources))
         for t in game.taken
     ]
-    return Debrief(consequences, history_rows(played, default), decisions)
+    rows, grade = history_rows(played, default)
+    return Debrief(consequences, rows, decisions, grade)
 
 
 def terminal_lines(report: Debrief) -> list[str]:
@@ -112,6 +154,7 @@ def terminal_lines(report: Debrief) -> list[str]:
         )
     if report.history:
         lines.append("== Against history ==")
+        lines.append(f"  {report.grade.line()}")
         for name, when, unit, observed, you, model, _ in report.history:
             lines.append(
                 f"  {name} {when} ({unit}): observed {observed:.4g}, you {you:.4g}, "
@@ -196,7 +239,7 @@ def html_page(game: Game, report: Debrief, paths: bytes | None = None) -> str:
                     else ""
                 ),
             ),
-            ("history", "Against history", history),
+            ("history", "Against history", paragraph(report.grade.line(), "grade") + history),
             ("decisions", "Your decisions and the mechanisms behind them", decisions),
         ),
     )

@@ -8,7 +8,7 @@ choice is written as scenario events, so that a played game is a scenario file:
   offers to accept, how to answer a protest wave, whether to ask allies for troops), become a
   ``government_decision`` event the rule obeys from that month on;
 - everything else is a dated event with structured effects on the state (Russia's irritation,
-  the EAEU's integration depth, the citizens' hardship) or a scheduled event moved in time
+  the EAEU's integration depth, the land salience, legitimacy) or a scheduled event moved in time
   (the land reform's approval).
 
 A point's decision is dated the month the point arose (``instead``: the model's own choice in
@@ -40,7 +40,6 @@ CONSULTATION_MONTHS = 12
 #: The size of the effects the choices write (assumptions, A; docs/game.md).
 CONSULTATION_LEGITIMACY = 0.03
 CONSULTATION_SALIENCE_CUT = -0.2
-ECONOMIC_CONCESSION_HARDSHIP = -0.05
 EAEU_SLOWDOWN_IRRITATION = 0.05
 EAEU_STAY_OUT_IRRITATION = 0.15
 
@@ -299,26 +298,24 @@ LAND_REFORM = DecisionPoint(
 # --- The answer to protests (land_protests, LP4) ------------------------------------------------
 
 
+#: The lines land_protests logs for the measures of its response to a wave (LP4).
+RESPONSE_KINDS = ("moratorium", "economic_concession", "dismissal", "crackdown")
+
+
 def _protest_wave(
     model: KazakhstanModel, step: int, events: tuple[Event, ...], depth: float
 ) -> Moment | None:
     waves = logged(model, step, ("protest",))
-    answers = logged(model, step, ("moratorium", "crackdown"))
+    answers = logged(model, step, RESPONSE_KINDS)
     if not answers:
         return None
     lines = tuple(waves) + tuple(f"the model's government: {a}" for a in answers)
     return Moment(step, model, events, lines=lines)
 
 
-def _respond(response: str, text: str, concessions: bool = False) -> Callable[[Moment], Play]:
+def _respond(response: str, text: str) -> Callable[[Moment], Play]:
     def play(moment: Moment) -> Play:
-        added = [decision(moment, text, protest_response=response)]
-        if concessions:
-            relief = (shift("citizens.hardship", ECONOMIC_CONCESSION_HARDSHIP),)
-            added.append(
-                marker(moment, "Economic concessions: fuel prices frozen, subsidies", relief)
-            )
-        return Play(added=tuple(added))
+        return Play(added=(decision(moment, text, protest_response=response),))
 
     return play
 
@@ -341,26 +338,40 @@ PROTEST = DecisionPoint(
         ),
         Choice(
             "both",
-            "both: moratorium and detentions (as in 2016)",
+            "both: moratorium and detentions",
             _respond("both", "Government answers protests with concessions and repression"),
         ),
         Choice(
             "concede_economic",
-            "concede, with economic concessions (fuel price freeze, subsidies)",
+            "concede, with economic concessions: moratorium and fuel price caps (if fuel "
+            "prices have risen)",
             _respond(
-                "concede",
+                "concede_economic",
                 "Government answers protests with concessions and economic relief",
-                concessions=True,
             ),
         ),
+        Choice(
+            "dismiss",
+            "personnel change: dismiss ministers or the government",
+            _respond("dismiss", "Government answers protests by dismissing ministers"),
+        ),
+        Choice(
+            "all",
+            "everything: moratorium, fuel price caps, dismissals and detentions (as in 2016 "
+            "and 2022)",
+            _respond("all", "Government answers protests with every measure"),
+        ),
     ),
-    default="both: a moratorium and a crackdown (C L38; the 2016 answer)",
+    default="answers as the scenario's rules.land_protests.response says (by default every "
+    "measure, as in 2016 and 2022: C L38; T L1455-1457)",
     sources=(
         "LP4 a wave in enough regions prompts the response (C L38; P L273-277)",
-        "concession: moratorium, salience cut, legitimacy gain; crackdown: repression up, "
-        "legitimacy cost (sizes A)",
+        "the measures (kzsim.contracts.land_protests.MEASURES): moratorium (salience cut, "
+        "legitimacy gain), fuel price caps, dismissals, crackdown (repression up, legitimacy "
+        "cost); sizes (A)",
         "detentions at a rate proportional to repression (Epstein 2002)",
-        "economic concessions lower hardship, G = H (1 - L) (Epstein 2002); size (A)",
+        "fuel price caps lower grievance G = H (1 - L) through hardship (Epstein 2002); "
+        "docs/model.md, section 7",
     ),
     raise_at=_protest_wave,
     repeat_after_months=24,
@@ -458,10 +469,12 @@ RUSSIAN_PRESSURE = DecisionPoint(
     default="does nothing in particular: irritation decays, threat perception pulls "
     "alignment toward the West (RL2-RL4)",
     sources=(
-        "RL2 irritation decays and grows with moves West and toward China (C L25-27, L47-49)",
+        "RL2 irritation decays and grows with moves West (C L25-27, L62) and with exit signals: "
+        "rises of threat perception made by events (P L465; T L1579-1583)",
         "RL3 territorial rhetoric above a threshold raises threat perception (P L465-470; "
         "T L1569-1583)",
-        "RL1 security leverage (arms ~60% of imports) moves alignment (T L1218-1271, L1383-1389)",
+        "RL1 security leverage (Russia ~60% of Central Asian arms imports) moves alignment "
+        "(T L1218-1271, L1383-1389)",
         "TH5 bans on Kazakh goods grow likelier with irritation",
         "the answers' effect sizes: assumptions (A)",
     ),

@@ -81,10 +81,6 @@ class Game:
         )
         return self.scenario.model_copy(update={"metadata": metadata, "events": tuple(self.events)})
 
-    def model(self) -> KazakhstanModel:
-        """A new model of the game's scenario."""
-        return KazakhstanModel(self.played(), seed=self.seed)
-
     def take(self, point: DecisionPoint, choice: Choice, moment: Moment) -> None:
         """Write the player's answer into the game's events."""
         play = choice.play(moment)
@@ -113,45 +109,107 @@ def due(point: DecisionPoint, raised: dict[str, int], step: int) -> bool:
     return point.repeat_after_months is not None and step - last >= point.repeat_after_months
 
 
+#: How a game's model is built from its scenario and seed (the terminal's: KazakhstanModel).
+Build = Callable[[Scenario, int], KazakhstanModel]
+
+
+class Session:
+    """A game under way, month by month: which decision point awaits an answer, if any.
+
+    After each month (:meth:`after_month`) the points are checked in ``POINTS`` order; the first
+    that arises waits in ``pending`` until :meth:`answer`, which writes the answer into the
+    game's events, rebuilds the model from the game's scenario through that month, and checks
+    the month's remaining points. The terminal (:func:`play`) and the dashboard's game both run
+    a game this way.
+
+    Args:
+        game: the game.
+        build: how the game's model is built (rebuilt after every answer).
+
+    """
+
+    def __init__(self, game: Game, build: Build = KazakhstanModel) -> None:
+        self.game = game
+        self.build = build
+        self.raised: dict[str, int] = {}
+        self.pending: tuple[DecisionPoint, Moment] | None = None
+        #: The model the game has reached (None before the first month).
+        self.model: KazakhstanModel | None = None
+        self._step = 0
+        self._depth = 0.0
+        self._next = len(POINTS)
+
+    def new_model(self) -> KazakhstanModel:
+        """A new model of the game's scenario, at its start."""
+        return self.build(self.game.played(), self.game.seed)
+
+    def after_month(self, model: KazakhstanModel, depth_before: float) -> None:
+        """Check the points after ``model`` simulated a month (the EAEU's depth was given)."""
+        self.model, self._depth, self._next = model, depth_before, 0
+        self._step = model.month - model.start_month
+        self.game.reached = model.date
+        self._raise()
+
+    def answer(self, index: int) -> KazakhstanModel:
+        """Take the pending point's answer ``index``; the model rebuilt through this month.
+
+        Raises:
+            ValueError: if no point is pending, or ``index`` is not one of its choices.
+
+        """
+        if self.pending is None:
+            raise ValueError("no decision point awaits an answer")
+        point, moment = self.pending
+        if not 0 <= index < len(point.choices):
+            raise ValueError(f"{index}: not a choice of {point.name}")
+        self.game.take(point, point.choices[index], moment)
+        model = self.new_model()
+        for _ in range(self._step + 1):
+            model.step()
+        self.model = model
+        self._raise()
+        return model
+
+    def _raise(self) -> None:
+        """The next point of this month that arises, in ``pending`` (None if none does)."""
+        model, step = self.model, self._step
+        assert model is not None
+        self.pending = None
+        while self._next < len(POINTS):
+            point = POINTS[self._next]
+            self._next += 1
+            if not due(point, self.raised, step):
+                continue
+            if point.timing == "after" and step >= model.last_step:
+                continue  # an answer after the last month could change nothing
+            moment = point.raise_at(model, step, tuple(self.game.events), self._depth)
+            if moment is not None:
+                self.raised[point.name] = step
+                self.pending = (point, moment)
+                return
+
+
 def play(game: Game, ask: Ask) -> Game:
     """Play ``game`` to its end, asking the player at each decision point.
 
     End of input (:class:`GameInterrupted`) or Ctrl-C stops the game; ``game.interrupted``
     says why and ``game`` holds what was played so far.
     """
-    model = game.model()
-    raised: dict[str, int] = {}
+    session = Session(game)
+    model = session.new_model()
     try:
         while model.running:
             depth = model.eaeu.integration_depth
             model.step()
-            step = model.month - model.start_month
-            game.reached = model.date
-            for point in POINTS:
-                if not due(point, raised, step):
-                    continue
-                if point.timing == "after" and step >= model.last_step:
-                    continue  # an answer after the last month could change nothing
-                moment = point.raise_at(model, step, tuple(game.events), depth)
-                if moment is None:
-                    continue
-                raised[point.name] = step
-                game.take(point, point.choices[ask(point, moment)], moment)
-                model = fast_forward(game, step)
+            session.after_month(model, depth)
+            while session.pending is not None:
+                model = session.answer(ask(*session.pending))
         game.final = model
     except GameInterrupted as stop:
         game.interrupted = str(stop) or "input ended"
     except KeyboardInterrupt:
         game.interrupted = "interrupted (Ctrl-C)"
     return game
-
-
-def fast_forward(game: Game, step: int) -> KazakhstanModel:
-    """The game's model rebuilt from its scenario and run through month ``step``."""
-    model = game.model()
-    for _ in range(step + 1):
-        model.step()
-    return model
 
 
 class _NoAliases(yaml.SafeDumper):

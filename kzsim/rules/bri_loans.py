@@ -10,13 +10,21 @@ Each month:
    monthly hazard rising steeply in its corruption leakage; a failure cancels the undisbursed
    part, writes off a share of what was disbursed, and hits the region's legitimacy and China's
    appetite.
-4. Disbursement (BR2, BR3): linear over 24-36 months.
-5. Debt service: interest throughout, annuity principal after grace; the debt-service ratio is the
-   annualised service over export revenue. A legacy (pre-BRI) loan amortises from the start, so the
-   debt to China can fall as it did after 2014 (T L884-887).
-6. Distress (BR6, BR10; P L62-70, L177-180, L200-201): above a threshold the lender reschedules,
-   swaps debt for equity or writes off, by propensities; the debt-trap variant (off by default:
-   T L878-894, O L41) makes equity swaps the default and pulls alignment toward China.
+4. Disbursement (BR2, BR3): linear over 24-36 months. A share of the project spending is Chinese
+   equity (stakes such as COSCO's 49% of the Khorgos dry port, P L177-180), added to a stock of
+   equity held at the start (the oil stakes: P L224-229; T L961).
+5. Debt service: interest throughout, annuity principal after grace. A legacy (pre-BRI) loan
+   amortises from the start, so the debt to China can fall as it did after 2014 (T L884-887).
+   China is one creditor among several (it holds less than 6.2% of external debt, T L884-886):
+   the other creditors of the public sector (Eurobonds, IFIs, other bilateral) lend
+   ``other_borrowing_per_need * N * GDP`` a year, driven by the capital need N (E L31, L41), and
+   are repaid at ``1 / other_maturity_years`` a year. Public external debt is the public part of
+   the legacy debt, the BRI loans (lent to public bodies, P L614-615) and the other creditors'
+   debt; its annual service over export revenue is ``debt_service_to_exports``.
+6. Distress (BR6, BR10; P L62-70, L177-180, L200-201): when that ratio is above a threshold the
+   Chinese lender reschedules, swaps debt for equity or writes off, by propensities; the
+   debt-trap variant (off by default: T L878-894, O L41) makes equity swaps the default and pulls
+   alignment toward China.
 7. Offers and decisions (BR1, BR2, BR7; P L147-156, L206; C L52; E L41, L44; P L290-300): Poisson
    offers with rate ``offers_per_year / 12 * lending_appetite``; Kazakhstan accepts when its
    utility plus logistic noise is positive. Accepted loans start disbursing next month. A
@@ -24,9 +32,14 @@ Each month:
    (the decision game): every offer accepted, every offer refused, or ``renegotiate``, the
    Chinese-content share cut to ``content_tolerance`` before the utility decides. The noise is
    drawn in every case, so a decision leaves the rule's random numbers where they were.
-8. Regions (BR3, BR8; P L287-307, L610-612; O L47): local jobs, visible Chinese presence and new
+8. Regions (BR3, BR8; P L287-304, L610-612; O L47): local jobs, visible Chinese presence and new
    real contact with Chinese projects for a share of the region's citizens.
-9. Recovery (BR1; P L14-29): lending appetite relaxes toward China's strategic interest with the
+9. Benefits (BR5; P L249-251, L610-613; O L44): transit fees on the completed transport
+   projects, ``transit_fee_yield * (1 + return_load_share) / 2 * K_transport`` a year (trains come
+   back half empty, P L612-613; the fees are net of maintenance, P L249-251), and a growth
+   increment ``growth_per_investment * 12 * spending / GDP`` (pp a year) that the government's
+   GDP adds outside the observed GDP span (kzsim.agents.actors).
+10. Recovery (BR1; P L14-29): lending appetite relaxes toward China's strategic interest with the
    half-life ``appetite_recovery_half_life_months``. A disabled rule leaves the appetite at its
    initial value (the scenario's events may still move it).
 
@@ -70,7 +83,7 @@ from kzsim.contracts.bri_loans import (
 from kzsim.contracts.opinion import RegionalHit
 from kzsim.dynamics import partial_adjustment, rate_from_half_life
 from kzsim.rules.base import Rule as BaseRule
-from kzsim.rules.loan_ledger import LoanLedger
+from kzsim.rules.loan_ledger import LEGACY, LoanLedger
 
 if TYPE_CHECKING:
     from kzsim.model import KazakhstanModel
@@ -236,9 +249,11 @@ def acceptance_utility(
 
     ``U = b1 N + b2 [transport] - b3 debt/GDP - b4 S v - b5 I [bypass] - b6 (c - c_tol)``:
     capital need pushes acceptance (E L41); transport serves the transit-hub goal and balances
-    Russia (E L31, L44); debt, Sinophobia times visibility (P L305-312), Russian irritation at
-    routes around Russia (P L598-600; C L26-27) and Chinese content above what procurement rules
-    tolerate (E L41; P L290-300) push against it.
+    Russia (E L31, L44); debt, Sinophobia times visibility (P L307-312), Russian irritation at
+    routes around Russia (P L598-600; by analogy C L26-27, Moscow's displeasure at the Caspian
+    ports Aktau and Kuryk opened to US transit cargo, which had crossed only Russia and
+    Uzbekistan) and Chinese content above what procurement rules tolerate (E L41; P L290-300)
+    push against it.
     """
     utility: FloatArray = (
         weights.need * need
@@ -323,6 +338,41 @@ def local_job_share(content: FloatArray, hiring_quota: float) -> FloatArray:
     return share
 
 
+def other_creditors_step(
+    debt_usd_bn: float,
+    need: float,
+    gdp_usd_bn: float,
+    borrowing_per_need: float,
+    maturity_years: float,
+    rate: float,
+) -> tuple[float, float]:
+    """One month of public borrowing from creditors other than China: ``(debt, service)``.
+
+    Borrowing ``b N Y / 12`` (capital need N, nominal GDP Y, US$ bn a year; E L31, L41),
+    repayment ``D / (12 m)`` and interest ``D r / 12`` on last month's debt D. Returns the new
+    debt and the month's service (repayment plus interest), US$ bn.
+    """
+    repaid = debt_usd_bn / (12.0 * maturity_years)
+    service = repaid + debt_usd_bn * rate / 12.0
+    debt = debt_usd_bn + borrowing_per_need * need * gdp_usd_bn / 12.0 - repaid
+    return max(debt, 0.0), service
+
+
+def transit_revenue(transport_capital_usd_bn: float, fee_yield: float, return_load: float) -> float:
+    """Transit fees a year, US$ bn: ``y (1 + l) / 2 K`` (BR5; P L249-251, L610-613).
+
+    ``K`` is the value of completed transport projects, ``y`` the fee per US$ at full loads both
+    ways (net of maintenance, P L249-251) and ``l`` the load coming back relative to going out:
+    trains full to Europe come back half empty (P L612-613).
+    """
+    return fee_yield * (1.0 + return_load) / 2.0 * max(transport_capital_usd_bn, 0.0)
+
+
+def growth_increment(spending_usd_bn_a_year: float, gdp_usd_bn: float, per_share: float) -> float:
+    """Real growth added by project spending, pp a year: ``k 100 I / Y`` (O L44; (A))."""
+    return per_share * 100.0 * spending_usd_bn_a_year / max(gdp_usd_bn, 1e-9)
+
+
 def protest_pressure(protest_share: float, baseline: float, full: float) -> float:
     """Protest felt by Chinese investors, ``clip((p - p0) / (p1 - p0), 0, 1)`` (BR9; C L38).
 
@@ -393,8 +443,22 @@ class Rule(BaseRule[Config, State]):
         self.last_distress_month: int | None = None
         #: The government's standing decision on offers (None: the utility decides).
         self.loan_policy: str | None = None
-        self.monthly_service_usd_bn = 0.0
         self.state.debt_to_china_usd_bn = self.ledger.total_outstanding
+        self.state.other_creditors_debt_usd_bn = config.other_debt_initial_usd_bn
+        self.state.china_equity_usd_bn = config.china_equity_initial_usd_bn
+        self.state.public_external_debt_usd_bn = self.public_external_debt()
+
+    def public_chinese_debt(self, amounts: FloatArray) -> float:
+        """The public part of per-loan amounts: the legacy loan's public share, all BRI loans."""
+        legacy = self.ledger.status[: amounts.size] == LEGACY
+        weights = np.where(legacy, self.config.legacy_public_share, 1.0)
+        return float(amounts @ weights)
+
+    def public_external_debt(self) -> float:
+        """Public external debt, US$ bn: public debt to China plus the other creditors'."""
+        ledger = self.ledger
+        china = self.public_chinese_debt(ledger.outstanding[: ledger.size])
+        return china + self.state.other_creditors_debt_usd_bn
 
     def step(self, model: KazakhstanModel) -> None:
         """Apply the mechanism for the current month (order in the module docstring)."""
@@ -408,7 +472,11 @@ class Rule(BaseRule[Config, State]):
         under_way = self.ledger.disbursing()
         disbursed = self.ledger.disburse()
         state.china_disbursed_usd_bn += float(disbursed.sum())
-        state.china_investment_usd_bn += self.ledger.project_spending(disbursed)
+        spending = self.ledger.project_spending(disbursed)
+        state.china_investment_usd_bn += spending
+        state.china_equity_usd_bn += cfg.equity_share_of_spending * spending
+        gdp = model.kazakhstan.gdp_usd_bn
+        state.bri_growth_pct = growth_increment(12.0 * spending, gdp, cfg.growth_per_investment)
         for i in np.flatnonzero(under_way & ~self.ledger.disbursing()):
             model.log_event(
                 "project_completed",
@@ -417,14 +485,26 @@ class Rule(BaseRule[Config, State]):
                 f"{model.publics[self.ledger.region[i]].region.id} completed",
             )
         interest, principal = self.ledger.service(model.month)
-        self.monthly_service_usd_bn = float(interest.sum() + principal.sum())
+        state.other_creditors_debt_usd_bn, other_service = other_creditors_step(
+            state.other_creditors_debt_usd_bn,
+            state.capital_need,
+            gdp,
+            cfg.other_borrowing_per_need,
+            cfg.other_maturity_years,
+            cfg.other_rate,
+        )
+        service = self.public_chinese_debt(interest + principal) + other_service
         exports = model.kazakhstan.exports_usd_bn
-        state.debt_service_ratio = 12.0 * self.monthly_service_usd_bn / max(exports, 1e-9)
-        if state.debt_service_ratio > cfg.distress_threshold:
+        state.debt_service_to_exports = 12.0 * service / max(exports, 1e-9)
+        if state.debt_service_to_exports > cfg.distress_threshold:
             self._distress(model)
         state.debt_to_china_usd_bn = self.ledger.total_outstanding
         self._offers(model, sinophobia)
         state.debt_to_china_usd_bn = self.ledger.total_outstanding
+        state.public_external_debt_usd_bn = self.public_external_debt()
+        state.transit_revenue_usd_bn = transit_revenue(
+            self.ledger.completed_value(TRANSPORT), cfg.transit_fee_yield, cfg.return_load_share
+        )
         self._regions(model, disbursed)
         self._recovery(model)
 
@@ -492,7 +572,7 @@ class Rule(BaseRule[Config, State]):
             cfg.propensities, cfg.debt_trap, cfg.trap_equity_probability
         )
         choice = int(self.rng.choice(len(RESPONSES), p=p))
-        ratio = self.state.debt_service_ratio
+        ratio = self.state.debt_service_to_exports
         if choice == RESCHEDULE:
             loans = ledger.reschedule(cfg.reschedule_months)
             detail = f"{loans} loans extended by {cfg.reschedule_months} months"
@@ -512,7 +592,8 @@ class Rule(BaseRule[Config, State]):
         model.log_event(
             f"debt_{RESPONSES[choice]}",
             "china",
-            f"debt service {ratio:.3f} of exports above {cfg.distress_threshold:g}: {detail}",
+            f"public debt service {ratio:.3f} of exports above {cfg.distress_threshold:g}: "
+            f"{detail}",
         )
 
     def _offers(self, model: KazakhstanModel, sinophobia: float) -> None:

@@ -3,27 +3,40 @@
 A land-policy state machine (closed, reform pending, in force, moratorium, ban) turns the approval
 of the Land Code amendments (LP1: foreigners may lease farmland for 25 instead of 10 years; E L62;
 P L270-271) into a jump in the public salience of land sales, read as a Chinese land grab (LP2;
-E L62; P L271-273). Russian media exposure amplifies the salience a citizen feels (LP3; C L21).
+E L62; P L271-273). Russian media exposure amplifies the salience a citizen feels (LP3; C L21), and
+so do Chinese land leases in the west (T L1797; the opinion rule's ``land_lease_boost``).
 Grievance follows Epstein (2002), ``G = H (1 - L)``, plus a land term weighted by Sinophobia; a
 single protest engine decides who is active, in one of two variants: Epstein's civil-violence
 rule (net risk from the estimated arrest probability) or a Granovetter (1978) threshold cascade
-seeded by the citizens whose own net grievance clears the activation threshold. Protests are rare
-because meetings need permission (LP3; E L62): that is the repression term. Active citizens are
-detained at a rate proportional to repression and sit out a jail term. A region whose active
-share passes a level is in a wave; enough regions in a wave make the government respond (LP4;
-C L38; P L273-277): a moratorium on the reform, a crackdown, or both. At the moratorium's end the
-reform takes effect, or foreign land acquisition is banned if Sinophobia stays high (C L71; O L50);
-a dated ``land_decision`` event brings that decision forward (the 2021 ban). Anti-China and
-anti-government demands merge (LP5; C L39) because one grievance carries both: the land term and a
-Xinjiang term (LP6; C L37-39; T L1844-1851). A wave that is still nationwide after the government's
-own crackdown escalates (LP7; T L1443-1486): the government asks allies for troops (the CSTO,
-raising repression briefly and Russia's ``csto_gratitude``, RL5; T L286-307) and answers with elite
-change and reform (T L1933-1943, L2002-2022). A ``government_decision`` event replaces the
-configured ``response`` or ``outside_help`` from its month on (the decision game).
+seeded by the citizens whose own net grievance clears the activation threshold. Protest is counted
+in persons: each citizen carries the shares of the persons it stands for who protest and who are
+in jail, the persons differing in net grievance by a logistic spread around the citizen's
+(``tau`` 0 is Epstein's all-or-nothing rule; docs/decisions.md, "Protest in persons"). Protests
+are "highly unusual" because meetings need permission (LP3; E L62): that is the repression term
+and a threshold in the tail of the grievance distribution. A share of the protesters proportional
+to repression is detained and sits out a jail term. A region whose protesters per 100,000 pass a
+level is in a wave (land_protests_2016.csv); enough regions in a wave make the government answer
+with a set of measures (LP4; C L38; P L273-277; LP7): a moratorium on the reform, an economic
+concession (the fuel price caps restored in January 2022, a ``fuel_price_concession`` the opinion
+rule reads), the dismissal of ministers (May 2016, January 2022: events_outside_seeds.csv), a
+crackdown. At the moratorium's end the reform takes effect, or foreign land acquisition is banned
+if Sinophobia is high (anti-Chinese sentiment led to a ban, C L71; O L50); a dated
+``land_decision`` event brings that decision forward (the law of May 2021,
+events_outside_seeds.csv). Anti-China and anti-government demands merge (LP5; C L39) because one
+grievance carries both: the land term and a Xinjiang term (LP6; C L37-39; T L1844-1851). A wave
+that is still nationwide once the government's crackdown has been felt escalates (LP7;
+T L1443-1486), in the same month (the CSTO was called on 5-6 January 2022,
+events_outside_seeds.csv): the government asks allies for troops (raising repression briefly and
+Russia's ``csto_gratitude``, RL5; T L286-307) and removes the old guard (T L1933-1943,
+L2002-2022). A ``government_decision`` event replaces the configured ``response`` or
+``outside_help`` from its month on (the decision game).
 
 References:
     domain-brief.md 3.3 (LP1-LP7) and 7; E L62; P L266-277; C L21, L37-39, L71; O L50;
-    T L286-307, L1443-1486, L1844-1851, L1933-1943, L2002-2022.
+    T L286-307, L1443-1486, L1797, L1844-1851, L1933-1943, L2002-2022;
+    shared/data/events_outside_seeds.csv (2016-05-05, 2021-02-25, 2021-05-13, 2022-01-02,
+    2022-01-05, 2022-01-06); fuel price caps of 6 January 2022:
+    https://en.trend.az/casia/kazakhstan/3537233.html.
     Epstein, J. M. (2002). Modeling civil violence: an agent-based computational approach.
     PNAS 99 (suppl. 3), 7243-7250. Granovetter, M. (1978). Threshold models of collective
     behavior. American Journal of Sociology 83(6), 1420-1443.
@@ -32,14 +45,17 @@ References:
 
 from __future__ import annotations
 
+from collections import deque
 from enum import IntEnum
 from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
 import scipy.sparse as sp
+from scipy.special import expit
 
-from kzsim.contracts.land_protests import Config, State
+from kzsim.contracts import opinion
+from kzsim.contracts.land_protests import MEASURES, Config, State
 from kzsim.contracts.opinion import RegionalHit
 from kzsim.dynamics import media_amplified, retention_from_half_life
 from kzsim.months import format_month, parse_month
@@ -51,6 +67,9 @@ if TYPE_CHECKING:
 
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
+
+#: Persons per 100,000: the unit of the wave level and the crowd scale.
+PER_100K = 100_000.0
 
 
 class LandPolicy(IntEnum):
@@ -91,22 +110,45 @@ def grievance(
     return hardship * (1.0 - legitimacy) + anti_china * sinophobia
 
 
+def soft_step(x: FloatArray, spread: float) -> FloatArray:
+    """Share of persons whose net grievance clears the bar: ``sigma(x / tau)``; a step at tau 0.
+
+    Args:
+        x: a citizen's mean net grievance minus the bar, per citizen.
+        spread: tau, the logistic scale of the persons' deviations around that mean.
+
+    Returns:
+        ``expit(x / tau)``, or ``1[x > 0]`` when ``tau`` is 0 (Epstein's binary rule).
+
+    """
+    if spread == 0.0:
+        step: FloatArray = (x > 0.0).astype(np.float64)
+        return step
+    share: FloatArray = expit(x / spread)
+    return share
+
+
 def arrest_probability(
-    repression: float, neighbour_active: FloatArray, arrest_constant: float, min_active: float
+    repression: float,
+    neighbour_active: FloatArray,
+    arrest_constant: float,
+    min_active: float,
+    crowd: float = 1.0,
 ) -> FloatArray:
     """Epstein's estimated arrest probability with repression as the cop-to-active ratio.
 
     Args:
         repression: state repression intensity, 0-1.
-        neighbour_active: active share among each citizen's ties, 0-1.
+        neighbour_active: active share of the persons among each citizen's ties, 0-1.
         arrest_constant: k (2.3 in Epstein 2002).
-        min_active: floor on the active share (a lone activist counts himself).
+        min_active: floor on the active share in crowd units (a lone activist counts himself).
+        crowd: the active share that counts as one unit (1 in Epstein 2002).
 
     Returns:
-        ``1 - exp(-k * repression / max(a, a_min))``.
+        ``1 - exp(-k * repression / max(a / crowd, a_min))``.
 
     """
-    ratio = repression / np.maximum(neighbour_active, min_active)
+    ratio = repression / np.maximum(neighbour_active / crowd, min_active)
     return -np.expm1(-arrest_constant * ratio)
 
 
@@ -115,56 +157,70 @@ def epstein_active(
     risk_aversion: FloatArray,
     arrest_prob: FloatArray,
     threshold: float,
-    free: BoolArray,
-) -> BoolArray:
-    """Epstein's activation rule: free citizens with ``G - R P > T`` are active.
+    jailed: FloatArray | BoolArray,
+    spread: float = 0.0,
+) -> FloatArray:
+    """Epstein's activation rule over the persons a citizen stands for.
+
+    The persons whose net grievance clears the bar are a share ``sigma((G - R P - T) / tau)``
+    of the citizen's persons; the jailed are the top of that distribution (they protested), so
+    the active share is what clears the bar less the jailed share.
 
     Args:
         grievance_values: G per citizen.
         risk_aversion: R per citizen, 0-1.
         arrest_prob: estimated arrest probability P per citizen.
         threshold: activation threshold T.
-        free: citizens not in jail.
+        jailed: share of each citizen's persons in jail (or a boolean mask of jailed citizens).
+        spread: tau; 0 gives Epstein's rule, free citizens active if ``G - R P > T``.
 
     Returns:
-        Boolean array of active citizens.
+        Active share per citizen: ``max(0, sigma((G - R P - T) / tau) - jailed)``.
 
     """
-    active: BoolArray = (grievance_values - risk_aversion * arrest_prob > threshold) & free
+    net = grievance_values - risk_aversion * arrest_prob - threshold
+    active: FloatArray = np.maximum(0.0, soft_step(net, spread) - jailed)
     return active
 
 
 def threshold_cascade(
     network: sp.csr_matrix,
-    previous_active: BoolArray,
-    self_starters: BoolArray,
-    followers: BoolArray,
+    previous_active: FloatArray | BoolArray,
+    self_starters: FloatArray | BoolArray,
+    followers: FloatArray | BoolArray,
     thresholds: FloatArray,
     rounds: int,
-) -> BoolArray:
+    crowd: float = 1.0,
+) -> FloatArray:
     """Granovetter threshold contagion on the network, a fixed number of synchronous rounds.
 
     The month starts from the self-starters plus last month's actives who still qualify as
-    followers; in each round a citizen is active if a self-starter, or a potential follower whose
-    active share among ties (from the previous round) is at least her threshold.
+    followers; in each round a citizen's active share is its self-starters' share, or its
+    potential followers' share if the active share among its ties (from the previous round, in
+    crowd units) is at least its threshold. With 0/1 shares and ``crowd`` 1 this is Granovetter's
+    (1978) binary cascade.
 
     Args:
         network: row-normalised tie matrix W.
-        previous_active: active citizens last month.
-        self_starters: citizens whose own net grievance clears T (already free).
-        followers: free citizens with ``G > g_min`` who may join by contagion.
-        thresholds: Granovetter threshold per citizen, share 0-1.
+        previous_active: active share per citizen last month.
+        self_starters: share of each citizen's persons whose own net grievance clears T.
+        followers: share of each citizen's free persons with ``G > g_min``, who may join.
+        thresholds: Granovetter threshold per citizen, in crowd units.
         rounds: synchronous rounds to iterate.
+        crowd: the active share that counts as one unit (1 in Granovetter 1978).
 
     Returns:
-        Boolean array of active citizens after the last round.
+        Active share per citizen after the last round.
 
     """
-    active = self_starters | (previous_active & followers)
+    starters = np.asarray(self_starters, dtype=np.float64)
+    eligible = np.asarray(followers, dtype=np.float64)
+    active = np.maximum(starters, np.minimum(previous_active, eligible))
     for _ in range(rounds):
-        share = np.asarray(network @ active.astype(np.float64))
-        active = self_starters | (followers & (share >= thresholds))
-    return active
+        share = np.asarray(network @ active) / crowd
+        active = np.maximum(starters, np.where(share >= thresholds, eligible, 0.0))
+    result: FloatArray = active
+    return result
 
 
 def decide_land_question(
@@ -238,10 +294,11 @@ def advance_land_policy(
 class Rule(BaseRule[Config, State]):
     """Land policy state machine, protest engine (Epstein or threshold), government response.
 
-    Order in a month: decay salience and the repression added by crackdowns and allied troops;
-    count down jail terms; take this month's land events and advance the land policy;
-    grievance; activation; detentions; regional waves; response, then escalation of a
-    nationwide wave.
+    Order in a month: decay salience, the fuel concession and the repression added by crackdowns
+    and allied troops; release a share of the jailed; take this month's land events and advance
+    the land policy; grievance; activation; regional waves; response, then escalation of a
+    nationwide wave (in the same month if it outlasts this month's crackdown); detentions at the
+    month's final repression.
     """
 
     def __init__(self, config: Config, model: KazakhstanModel) -> None:
@@ -258,6 +315,8 @@ class Rule(BaseRule[Config, State]):
         self.last_escalation_month: int | None = None
         #: Month of the government's crackdown on the current wave, if any.
         self.wave_crackdown_month: int | None = None
+        #: The fuel price index of the last ``fuel_rise_window_months`` months, oldest first.
+        self.fuel_prices: deque[float] = deque(maxlen=config.fuel_rise_window_months)
         #: The government's answer to waves and its request for allied troops: the
         #: configuration's until a ``government_decision`` event replaces them.
         self.response = config.response
@@ -265,24 +324,34 @@ class Rule(BaseRule[Config, State]):
         self._salience_retention = retention_from_half_life(config.salience_half_life_months)
         self._crackdown_retention = retention_from_half_life(config.crackdown_half_life_months)
         self._help_retention = retention_from_half_life(config.outside_help_half_life_months)
+        self._fuel_retention = retention_from_half_life(config.fuel_concession_half_life_months)
+        self._crowd = config.crowd_per_100k / PER_100K
+        self._release = 1.0 / config.mean_jail_months
+        #: Felt land salience is one quantity for protest and Sinophobia: the opinion rule's
+        #: boost in regions with Chinese land leases (T L1797) applies here too.
+        boost = model.scenario.rules.opinion.land_lease_boost
+        leases = [region.chinese_land_leases for region in model.scenario.population.regions]
+        self._lease_factor = (1.0 + boost * np.asarray(leases, dtype=np.float64))[
+            model.population.region
+        ]
 
     def step(self, model: KazakhstanModel) -> None:
         """Apply the mechanism for the current month."""
         population = model.population
         self.state.land_salience *= self._salience_retention
+        self.state.fuel_price_concession *= self._fuel_retention
         self.crackdown_excess = self._decay_repression(
             self.crackdown_excess, self._crackdown_retention
         )
         self.help_excess = self._decay_repression(self.help_excess, self._help_retention)
-        jail = population.jail_months
-        np.subtract(jail, 1, out=jail, where=jail > 0)
+        population.jailed *= 1.0 - self._release
+        self.fuel_prices.append(model.kazakhstan.fuel_price_index)
         self._advance_policy(model)
-        free = jail == 0
-        active = self._activate(model, free)
-        self._detain(model, active)
-        self._waves(model)
+        active = self._activate(model, self.state.repression)
+        self._waves(model, active)
         self._respond(model)
-        self._escalate(model)
+        self._escalate(model, active)
+        self._detain(model, active)
 
     def _decay_repression(self, excess: float, retention: float) -> float:
         """Let repression added by this rule fall back by its monthly decay; return the rest."""
@@ -370,12 +439,15 @@ class Rule(BaseRule[Config, State]):
         config = self.config
         salience = self.state.land_salience
         felt: FloatArray | float = 0.0
-        if salience > 0.0:  # felt salience: amplified by Russian media (LP3; C L21)
-            felt = media_amplified(
-                salience,
-                population.russian_media,
-                model.russia.media_reach,
-                config.media_amplification,
+        if salience > 0.0:  # felt: amplified by Russian media (LP3; C L21) and leases (T L1797)
+            felt = (
+                media_amplified(
+                    salience,
+                    population.russian_media,
+                    model.russia.media_reach,
+                    config.media_amplification,
+                )
+                * self._lease_factor
             )
         return grievance(
             population.hardship,
@@ -383,30 +455,44 @@ class Rule(BaseRule[Config, State]):
             population.sinophobia,
             felt,
             config.land_weight,
-            model.kazakhstan.xinjiang_salience,
+            self.read(opinion.State).xinjiang_felt_salience,
             config.xinjiang_weight,
         )
 
-    def _activate(self, model: KazakhstanModel, free: BoolArray) -> BoolArray:
+    def _activate(self, model: KazakhstanModel, repression: float) -> FloatArray:
+        """Each citizen's active share of its persons under ``repression`` (nothing written)."""
         population = model.population
         config = self.config
-        repression = self.state.repression
+        jailed = population.jailed
         g = self._grievance(model)
         if config.engine == "epstein":
             nearby = population.neighbour_mean(population.active)
             p = arrest_probability(
-                repression, nearby, config.arrest_constant, config.min_active_share
+                repression, nearby, config.arrest_constant, config.min_active_share, self._crowd
             )
-            return epstein_active(g, population.risk_aversion, p, config.activation_threshold, free)
+            return epstein_active(
+                g,
+                population.risk_aversion,
+                p,
+                config.activation_threshold,
+                jailed,
+                config.activation_spread,
+            )
         lone = float(
             arrest_probability(
                 repression, np.zeros(1), config.arrest_constant, config.min_active_share
             )[0]
         )
         starters = epstein_active(
-            g, population.risk_aversion, np.full(1, lone), config.activation_threshold, free
+            g,
+            population.risk_aversion,
+            np.full(1, lone),
+            config.activation_threshold,
+            jailed,
+            config.activation_spread,
         )
-        followers = free & (g > config.follower_min_grievance)
+        eligible = soft_step(g - config.follower_min_grievance, config.activation_spread)
+        followers = np.maximum(0.0, eligible - jailed)
         return threshold_cascade(
             population.network,
             population.active,
@@ -414,30 +500,38 @@ class Rule(BaseRule[Config, State]):
             followers,
             population.protest_threshold,
             config.contagion_rounds,
+            self._crowd,
         )
 
-    def _detain(self, model: KazakhstanModel, active: BoolArray) -> None:
-        """Detain active citizens at a rate proportional to repression.
+    def _detention_rate(self) -> float:
+        """Monthly share of the active persons detained at the current repression."""
+        return min(1.0, self.config.arrest_rate_per_repression * self.state.repression)
 
-        Writes the citizens' active and jail arrays and this month's arrests per region.
+    def _detain(self, model: KazakhstanModel, active: FloatArray) -> None:
+        """Detain a share of the active persons proportional to repression.
+
+        Writes the citizens' active (free actives at the month's end) and jailed shares, and this
+        month's participants and detentions per region, in citizen-equivalents.
         """
         population = model.population
-        rate = min(1.0, self.config.arrest_rate_per_repression * self.state.repression)
-        candidates = np.flatnonzero(active)
-        arrested = candidates[self.rng.random(candidates.size) < rate]
-        active[arrested] = False
-        population.jail_months[arrested] = self.rng.integers(
-            1, self.config.max_jail_months + 1, arrested.size
+        detained = self._detention_rate() * active
+        population.active[:] = active - detained
+        population.jailed += detained
+        regions = population.counts.size
+        self.state.participants[:] = np.bincount(
+            population.region, weights=active, minlength=regions
         )
-        population.active[:] = active
-        self.state.arrests[:] = np.bincount(
-            population.region[arrested], minlength=population.counts.size
-        )
+        self.state.arrests[:] = np.bincount(population.region, weights=detained, minlength=regions)
 
-    def _waves(self, model: KazakhstanModel) -> None:
-        """Mark the regions whose active share passes the wave level; log the new waves."""
-        shares = model.population.regional_mean(model.population.active)
-        in_wave = shares > self.config.wave_share
+    def _wave_regions(self, model: KazakhstanModel, active: FloatArray) -> BoolArray:
+        """The regions whose persons active per 100,000 exceed the wave level."""
+        per_100k = model.population.regional_mean(active) * PER_100K
+        in_wave: BoolArray = per_100k > self.config.wave_per_100k
+        return in_wave
+
+    def _waves(self, model: KazakhstanModel, active: FloatArray) -> None:
+        """Mark the regions in a wave this month; log the new waves."""
+        in_wave = self._wave_regions(model, active)
         started = in_wave & (self.state.in_wave == 0.0)
         for public, new in zip(model.publics, started, strict=True):
             if new:
@@ -446,7 +540,11 @@ class Rule(BaseRule[Config, State]):
         self.state.regions_in_wave = int(in_wave.sum())
 
     def _respond(self, model: KazakhstanModel) -> None:
-        """Answer a multi-region wave: concede, repress or both (LP4; C L38; P L273-277)."""
+        """Answer a multi-region wave with the response's measures (LP4; C L38; P L273-277).
+
+        The land moratorium if a reform is pending or in force; an economic concession if the
+        fuel price has risen within the window; the dismissal of ministers; a crackdown.
+        """
         config = self.config
         state = self.state
         regions = state.regions_in_wave
@@ -461,10 +559,11 @@ class Rule(BaseRule[Config, State]):
         )
         if recent:
             return
+        measures = MEASURES[self.response]
         responded = False
         policy = LandPolicy(state.land_policy_state)
         concedable = policy in (LandPolicy.REFORM_PENDING, LandPolicy.IN_FORCE)
-        if self.response in ("concede", "both") and concedable:
+        if "moratorium" in measures and concedable:
             state.land_policy_state = int(LandPolicy.MORATORIUM)
             self.moratorium_end_month = model.month + config.moratorium_months
             state.land_salience *= 1.0 - config.concession_salience_cut
@@ -476,7 +575,23 @@ class Rule(BaseRule[Config, State]):
                 f"{format_month(self.moratorium_end_month)}",
             )
             responded = True
-        if self.response in ("repress", "both"):
+        if "fuel" in measures and self.fuel_prices[-1] > min(self.fuel_prices):
+            state.fuel_price_concession = config.fuel_concession_share
+            model.log_event(
+                "economic_concession",
+                "kazakhstan",
+                f"fuel price caps restored after protests in {regions} regions",
+            )
+            responded = True
+        if "dismissal" in measures:
+            self._shift_legitimacy(model, config.dismissal_legitimacy_gain)
+            model.log_event(
+                "dismissal",
+                "kazakhstan",
+                f"ministers dismissed after protests in {regions} regions",
+            )
+            responded = True
+        if "crackdown" in measures:
             added = min(config.crackdown_step, 1.0 - state.repression)
             state.repression += added
             self.crackdown_excess += added
@@ -487,29 +602,44 @@ class Rule(BaseRule[Config, State]):
         if responded:
             self.last_response_month = model.month
 
-    def _escalate(self, model: KazakhstanModel) -> None:
-        """A wave still nationwide in a month after a crackdown: allied troops, elite change (LP7).
+    def _outlasts_crackdown(self, model: KazakhstanModel, active: FloatArray) -> bool:
+        """Whether the wave is nationwide after this wave's crackdown has been felt.
 
-        The government asks its allies for troops (the CSTO's Article 4; T L1464-1478): their
-        repression is added for a short time and Russia gains ``csto_gratitude`` (RL5;
-        T L286-305), posted to its owner's channel. Under ``concede`` or ``both`` the government
-        also answers with elite change and reform, a legitimacy gain (T L1933-1943, L2002-2022).
+        After a crackdown in an earlier month: this month's wave. After a crackdown this month:
+        the protesters left in the street once the raised repression's detentions are taken
+        out, so that troops can come in the month of the wave.
+        """
+        crackdown = self.wave_crackdown_month
+        nationwide = self.config.nationwide_regions
+        if crackdown is None or self.state.regions_in_wave < nationwide:
+            return False
+        if crackdown < model.month:
+            return True
+        left = active * (1.0 - self._detention_rate())
+        return int(self._wave_regions(model, left).sum()) >= nationwide
+
+    def _escalate(self, model: KazakhstanModel, active: FloatArray) -> None:
+        """A wave still nationwide after a crackdown: allied troops, elite change (LP7).
+
+        The government asks its allies for troops (the CSTO's Article 4; T L1464-1478; called on
+        5-6 January 2022, events_outside_seeds.csv): their repression is added for a short time
+        and Russia gains ``csto_gratitude`` (RL5; T L286-305), posted to its owner's channel.
+        Under a response with a concession or dismissal the government also removes the old
+        guard and announces reform, a legitimacy gain (T L1933-1943, L2002-2022).
         """
         config = self.config
         state = self.state
-        regions = state.regions_in_wave
-        persisted = (
-            self.wave_crackdown_month is not None and self.wave_crackdown_month < model.month
-        )
-        if not (persisted and regions >= config.nationwide_regions):
-            return
         if (
             self.last_escalation_month is not None
             and model.month - self.last_escalation_month < config.response_cooldown_months
         ):
             return
+        if not self._outlasts_crackdown(model, active):
+            return
+        regions = state.regions_in_wave
+        measures = MEASURES[self.response]
         escalated = False
-        if self.response in ("repress", "both") and self.outside_help:
+        if "crackdown" in measures and self.outside_help:
             added = min(config.outside_help_repression, 1.0 - state.repression)
             state.repression += added
             self.help_excess += added
@@ -519,15 +649,15 @@ class Rule(BaseRule[Config, State]):
                 "outside_help",
                 "russia",
                 f"allied (CSTO) troops deployed at the government's request after protests in "
-                f"{regions} regions persisted through a crackdown (T L1464-1478)",
+                f"{regions} regions outlasted a crackdown (T L1464-1478)",
             )
             escalated = True
-        if self.response in ("concede", "both"):
+        if measures & {"moratorium", "fuel", "dismissal"}:
             self._shift_legitimacy(model, config.elite_change_legitimacy_gain)
             model.log_event(
                 "elite_change",
                 "kazakhstan",
-                "government dismissed, old guard removed, reforms announced (T L1933-1943)",
+                "old guard removed, reforms announced (T L1933-1943)",
             )
             escalated = True
         if escalated:

@@ -180,6 +180,12 @@ class LoanLedger:
         scale = self.project_value[:n] / np.maximum(self.principal[:n], 1e-12)
         return float(disbursed @ scale)
 
+    def completed_value(self, sector: int) -> float:
+        """Project value of the completed (not failed) projects of ``sector``, US$ bn."""
+        n = self.size
+        done = (self.status[:n] == COMPLETED) & (self.sector[:n] == sector)
+        return float(self.project_value[:n][done].sum())
+
     def fail(self, index: int, writeoff_share: float) -> tuple[float, float]:
         """Fail a project: cancel its undisbursed part, write off a share of its debt.
 

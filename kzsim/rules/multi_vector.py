@@ -1,36 +1,61 @@
 """Kazakhstan's multi-vector balancing between Russia, China and the West (MV1-MV5).
 
-Russia's leverage (RL1) is a weighted mean of its trade leverage (written by the tariff rule),
-transit dependence (85% of oil exports cross Russia, T L943-947), security leverage (arms, training;
-T L1218-1271, L1383-1385), media reach (C L19) and EAEU membership (agenda control, P L399-416).
-China's leverage is a weighted mean of saturating transforms of debt to China over GDP, equity
-stakes (co-decision, P L177-180), China's import share and its BRI investment over GDP (China
-"has invested far more money in Kazakhstan than it has loaned", T L888-894).
+Multi-vector policy is positive-sum: Kazakhstan seeks "to benefit from engagement and cooperation
+with multiple partners" (O L23) and uses the BRI to diversify "rather than replacing one
+dependency with another" (O L29). The rule keeps an engagement intensity ``E[p, d]`` in [0, 1] for
+each partner p (Russia, China, the West) and domain d (economic, security, political). Each relaxes
+toward a target with a half-life per domain (costs of moving; security, resting on arms, training
+and treaties, is the slowest: T L1218-1230, L2129-2131):
 
-MV1 (P L604-609): each power's leverage is damped by the other's presence,
-``L_RU_eff = L_RU (1 - mu L_CN)`` and ``L_CN_eff = L_CN (1 - mu L_RU)``. The government's
-alignment ``a = (a_RU, a_CN, a_W)`` on the simplex relaxes toward
-``b_j ~ base_j m_j exp(-eta L_j_eff)``: it leans away from the power with the strongest hold.
-MV4 (T L2083-2089): China's weight is multiplied by ``1 + g_money capital_need lending_appetite``
-(elites follow money; E L41). The West, with no modelled leverage, gains with threat perception,
-``1 + g_threat threat_perception`` (hedge West; RL3-RL4, T L1554-1622, L1987-1989; E L102).
-Russia's weight is multiplied by ``1 + g_grat csto_gratitude``, the deference owed for the CSTO
-rescue, which fades (RL5, T L299-305). After the move, alignment is projected onto the simplex
-with floors: Russia never below ``floor_russia`` (MV3 geography, T L2045-2059; E L93) and no
-partner below ``floor_any`` (MV5 no rupture, C L3, L67). MV2 (T L1987-1989: a pull away from one
-power "must be followed by a push closer to other powers") needs no equation: the weights sum to
-1, so any fall of one is a rise of the others. The autonomy index is
-``1 - max(L_RU_eff, L_CN_eff)``.
+``E <- E + kappa_d (T - E)``, ``T[p, d] = sat(A[p, d] + B[p, d]) F[p, d]``,
+``sat(x) = x / (1 + x)``, ``kappa_d = 1 - 0.5^(1 / h_d)``.
 
-This rule owns the alignment. Other mechanisms move it only through the ``multi_vector.alignment``
-channel (the BRI debt trap's shift toward China, BR10), which applies
-``kzsim.contracts.multi_vector.shift_toward_china`` at once; the relaxation toward the target
-goes on from the shifted alignment.
+**Benefits** ``B`` rise with what a partner offers. Economic: market access, ``g_trade`` times the
+partner's import share (the EU is "almost a third" of trade, E L102); for Russia also the union's
+market, ``g_union eaeu_member`` (E L93); for China its BRI investment over GDP,
+``g_inv (1 + g_need capital_need) I / Y`` (China "has invested far more money in Kazakhstan than
+it has loaned", T L888-894; scarce capital makes the money weigh more, E L41) and the corridor's
+transit fees, ``g_transit R / Y`` (P L610-613: "other than transit fees" the gateway's benefits are
+limited).
+Security: Russia's security leverage (Russia ~60% of Central Asia's arms imports; T L1218-1224,
+L1383-1385). Political: elites follow money, not public opinion (MV4, T L2083-2089, L2127-2129),
+``g_spill B[p, economic]``; the CSTO rescue may call for "political and diplomatic concessions"
+to Moscow, ``g_grat csto_gratitude`` for Russia (RL5, T L297-305; the gratitude fades in
+russian_reactions, so no lasting deference, T L305-307); and the hedge against a
+threatening Russia goes to China and the West, ``g_hedge threat (sigma, 1 - sigma)`` (MV2,
+T L1987-1989: a pull away from Russia "must be followed by a push closer to other powers"; E L44:
+joining OBOR balances Russia's influence).
+
+**Held back** ``F`` by concentrated dependence (hedging, Kuik 2008): a partner's share of a
+domain's engagement above a comfort share ``c`` lowers its target,
+``F = exp(-k_dep max(0, H[p, d] - c))``; and by threat (balance of threat, Walt 1987): Russia's
+political target is multiplied by ``exp(-k_threat threat_perception)``.
+
+**MV1** (P L604-609: Russia's dominance in the EAEU helps resist Chinese pressure; importance to
+the BRI lets Kazakhstan stand up to Moscow): Russia's effective share ``H`` is its share times
+``1 - mu presence_CN`` and China's its share times ``1 - mu presence_RU``, presence being a
+partner's mean engagement. The damped shares enter each partner's own holdback, not a ratio of
+targets, so the damping does not cancel: more Chinese presence eases the holdback on engagement
+with Russia and vice versa.
+
+**MV3** (T L2045-2059: cooperation with Russia "almost obligatory"; E L93) and **MV5** (C L3, L67:
+alliance and partnership persist with low trust) have no floors: in the first month the affinity
+``A`` (history, geography, ties the inputs do not carry) is set so that the initial engagement is
+the target, and Russia's, large in every domain, keeps its targets high; every factor of a target
+is positive and the holdback vanishes as a share falls below ``c``, so no engagement goes to zero.
+
+Derived outputs: alignment ``a_p`` is the partner's share of all engagement (domains weighted
+equally); ``leverage_p`` the mean of its effective shares ``H``; ``china_economic_weight`` China's
+share of economic engagement; ``autonomy_index = 1 - max(leverage_RU, leverage_CN)``. The BRI debt
+trap's posts to ``multi_vector.alignment`` raise China's economic and political engagement
+(``kzsim.contracts.multi_vector.shift_toward_china``).
 
 References:
-    Sources: P L177-180, L399-416, L604-609; T L299-305, L888-894, L943-947, L1218-1271,
-    L1383-1385, L1554-1622, L1987-1989, L2045-2059, L2083-2089, L2123-2129; C L3, L19, L67;
-    E L41, L93, L102.
+    Sources: O L23, L26, L29; P L66-68, L604-613; T L297-307, L888-894, L1218-1230,
+    L1381-1388, L1981-1995, L2045-2059, L2083-2089, L2127-2131; E L41, L44, L93, L102;
+    C L3, L64, L67.
+    Literature: Walt (1987) The Origins of Alliances; Kuik (2008) The essence of hedging,
+    Contemporary Southeast Asia 30(2).
 
 """
 
@@ -42,8 +67,16 @@ import numpy as np
 import numpy.typing as npt
 
 from kzsim.contracts import bri_loans, russian_reactions, tariff_harmonisation
-from kzsim.contracts.multi_vector import Config, State
-from kzsim.dynamics import partial_adjustment, rate_from_half_life, saturation
+from kzsim.contracts.multi_vector import (
+    DOMAINS,
+    PARTNERS,
+    Config,
+    State,
+    engagement_matrix,
+    match_alignment,
+    write_engagement,
+)
+from kzsim.dynamics import rate_from_half_life
 from kzsim.rules.base import Rule as BaseRule
 
 if TYPE_CHECKING:
@@ -51,205 +84,148 @@ if TYPE_CHECKING:
 
 FloatArray = npt.NDArray[np.float64]
 
-#: Order of the alignment vector.
-PARTNERS = ("russia", "china", "west")
+RU, CN, W = (PARTNERS.index(p) for p in ("russia", "china", "west"))
+ECO, SEC, POL = (DOMAINS.index(d) for d in ("economic", "security", "political"))
+#: Largest target the affinity is calibrated to (keeps ``x = tau / (1 - tau)`` finite).
+MAX_CALIBRATED_TARGET = 0.99
 
 
-def weighted_mean(values: tuple[float, ...], weights: tuple[float, ...]) -> float:
-    """Return ``sum(w x) / sum(w)``; the weights must not all be zero."""
-    return float(np.dot(values, weights) / np.sum(weights))
-
-
-def russia_leverage(
+def benefits(
     config: Config,
-    trade_leverage: float,
-    transit_dependence: float,
-    security_leverage: float,
-    media_reach: float,
+    import_shares: FloatArray,
     eaeu_member: bool,
-) -> float:
-    """Return Russia's raw leverage: the weighted mean of its five channels in [0, 1] (RL1)."""
-    channels = (
-        trade_leverage,
-        transit_dependence,
-        security_leverage,
-        media_reach,
-        1.0 if eaeu_member else 0.0,
-    )
-    return float(np.clip(weighted_mean(channels, config.russia_weights), 0.0, 1.0))
-
-
-def china_leverage(
-    config: Config,
-    debt_to_gdp: float,
-    equity_usd_bn: float,
-    import_share_china: float,
     investment_to_gdp: float,
-) -> float:
-    """Return China's raw leverage: the weighted mean of debt, equity, imports and investment.
-
-    Money quantities enter through :func:`saturation` with their half-saturation parameters; the
-    import share is already a share.
-    """
-    channels = (
-        saturation(debt_to_gdp, config.debt_to_gdp_half),
-        saturation(equity_usd_bn, config.equity_half_usd_bn),
-        float(np.clip(import_share_china, 0.0, 1.0)),
-        saturation(investment_to_gdp, config.investment_to_gdp_half),
-    )
-    return float(np.clip(weighted_mean(channels, config.china_weights), 0.0, 1.0))
-
-
-def damp_leverages(leverage_russia: float, leverage_china: float, mu: float) -> tuple[float, float]:
-    """MV1: ``(L_RU (1 - mu L_CN), L_CN (1 - mu L_RU))``, both from the raw leverages."""
-    return leverage_russia * (1.0 - mu * leverage_china), leverage_china * (
-        1.0 - mu * leverage_russia
-    )
-
-
-def pulls(
-    config: Config,
+    transit_to_gdp: float,
     capital_need: float,
-    lending_appetite: float,
-    threat_perception: float,
-    gratitude: float = 0.0,
+    security_leverage: float,
+    gratitude: float,
+    threat: float,
 ) -> FloatArray:
-    """Return the base weights' multipliers ``(1 + g_grat G, 1 + g_money N A, 1 + g_threat T)``.
-
-    G is Russia's CSTO gratitude (RL5), N the capital need, A China's lending appetite (MV4), T
-    the threat perception (RL4).
-    """
-    return np.array(
-        [
-            1.0 + config.gratitude_pull * gratitude,
-            1.0 + config.money_pull * capital_need * lending_appetite,
-            1.0 + config.threat_pull * threat_perception,
-        ],
-        dtype=np.float64,
-    )
-
-
-def alignment_target(
-    base: FloatArray, multipliers: FloatArray, leverage: FloatArray, eta: float
-) -> FloatArray:
-    """Return the target alignment ``b_j ~ base_j m_j exp(-eta L_j)``, normalised to sum 1.
+    """Return the benefits ``B[partner, domain]`` of this month's inputs (>= 0).
 
     Args:
-        base: base weights (russia, china, west), >= 0, not all 0.
-        multipliers: from :func:`pulls`.
-        leverage: effective leverage of each partner (the West's is 0).
-        eta: aversion to leverage.
-
-    Returns:
-        A point of the simplex.
+        config: the rule's parameters.
+        import_shares: import shares of Russia, China and the rest of the world (the West).
+        eaeu_member: whether Kazakhstan is in the union.
+        investment_to_gdp: China's BRI investment stock over GDP.
+        transit_to_gdp: corridor transit revenue (a year) over GDP.
+        capital_need: Kazakhstan's capital need, 0-1.
+        security_leverage: Russia's security leverage, 0-1.
+        gratitude: CSTO gratitude, 0-1.
+        threat: threat perception, 0-1.
 
     """
-    weights = base * multipliers * np.exp(-eta * leverage)
-    return np.asarray(weights / weights.sum(), dtype=np.float64)
+    out = np.zeros((len(PARTNERS), len(DOMAINS)), dtype=np.float64)
+    out[:, ECO] = config.trade_gain * np.clip(import_shares, 0.0, 1.0)
+    out[RU, ECO] += config.union_gain * (1.0 if eaeu_member else 0.0)
+    out[CN, ECO] += (
+        config.investment_gain
+        * (1.0 + config.need_gain * capital_need)
+        * max(investment_to_gdp, 0.0)
+    ) + config.transit_gain * max(transit_to_gdp, 0.0)
+    out[RU, SEC] = config.security_gain * security_leverage
+    out[:, POL] = config.money_spillover * out[:, ECO]
+    out[RU, POL] += config.gratitude_gain * gratitude
+    hedge = config.hedge_gain * max(threat, 0.0)
+    out[CN, POL] += hedge * config.hedge_share_china
+    out[W, POL] += hedge * (1.0 - config.hedge_share_china)
+    return out
 
 
-def calibrate_base(
-    alignment: FloatArray, multipliers: FloatArray, leverage: FloatArray, eta: float
+def domain_shares(engagement: FloatArray) -> FloatArray:
+    """Each partner's share of each domain's engagement (columns sum to 1; equal if all 0)."""
+    totals = engagement.sum(axis=0)
+    safe = np.where(totals > 0.0, totals, 1.0)
+    return np.where(totals > 0.0, engagement / safe, 1.0 / len(PARTNERS))
+
+
+def effective_holds(engagement: FloatArray, mu: float) -> FloatArray:
+    """MV1: shares of each domain, Russia's damped by China's presence and China's by Russia's.
+
+    ``H_RU,d = share_RU,d (1 - mu mean_d E_CN)``, ``H_CN,d = share_CN,d (1 - mu mean_d E_RU)``;
+    the West's share is not damped.
+    """
+    holds = domain_shares(engagement)
+    presence = engagement.mean(axis=1)
+    holds[RU] *= 1.0 - mu * presence[CN]
+    holds[CN] *= 1.0 - mu * presence[RU]
+    return holds
+
+
+def holdbacks(config: Config, holds: FloatArray, threat: float) -> FloatArray:
+    """Return ``F``: ``exp(-k_dep max(0, H - c))``, Russia's political also ``exp(-k_threat T)``."""
+    excess = np.maximum(holds - config.comfort_share, 0.0)
+    factors = np.exp(-config.dependence_aversion * excess)
+    factors[RU, POL] *= np.exp(-config.threat_aversion * max(threat, 0.0))
+    return np.asarray(factors, dtype=np.float64)
+
+
+def targets(affinity: FloatArray, benefit: FloatArray, factors: FloatArray) -> FloatArray:
+    """Return ``T = sat(A + B) F`` with ``sat(x) = x / (1 + x)``."""
+    pull = np.maximum(affinity + benefit, 0.0)
+    return np.asarray(pull / (1.0 + pull) * factors, dtype=np.float64)
+
+
+def calibrate_affinity(
+    engagement: FloatArray, benefit: FloatArray, factors: FloatArray
 ) -> FloatArray:
-    """Return base weights that make ``alignment`` the target (inverts :func:`alignment_target`).
+    """Return the affinity ``A >= 0`` that makes ``engagement`` its own target (inverts targets).
 
-    Returns:
-        ``a_j exp(eta L_j) / m_j``, normalised to sum 1.
-
+    ``tau = min(E / F, 0.99)``, ``A = max(tau / (1 - tau) - B, 0)``; where B alone exceeds what E
+    needs, A is 0 and the target lies above E.
     """
-    base = np.clip(alignment, 0.0, None) * np.exp(eta * leverage) / multipliers
-    return np.asarray(base / base.sum(), dtype=np.float64)
-
-
-def project_to_simplex_with_floors(point: FloatArray, floors: FloatArray) -> FloatArray:
-    """Euclidean projection onto ``{x : x_j >= floors_j, sum x = 1}``.
-
-    With ``y = point - floors`` and ``r = 1 - sum(floors)``, the answer is
-    ``floors + max(y - theta, 0)`` with theta chosen so the total is 1 (projection onto the simplex
-    of size r; Held, Wolfe and Crowder 1974). A point already inside is returned unchanged.
-
-    Args:
-        point: any vector (e.g. an alignment nudged off the simplex or below a floor).
-        floors: lowest value of each entry; ``sum(floors) <= 1``.
-
-    Returns:
-        The nearest point that keeps the floors and sums to 1.
-
-    """
-    room = 1.0 - float(floors.sum())
-    if room < 0.0:
-        raise ValueError(f"floors sum to {1.0 - room:g} > 1")
-    shifted = np.asarray(point, dtype=np.float64) - floors
-    ordered = np.sort(shifted)[::-1]
-    cumulative = np.cumsum(ordered) - room
-    ranks = np.arange(1, ordered.size + 1)
-    positive = np.nonzero(ordered - cumulative / ranks > 0.0)[0]
-    active = int(positive[-1]) if positive.size else 0
-    theta = cumulative[active] / (active + 1)
-    return np.asarray(floors + np.maximum(shifted - theta, 0.0), dtype=np.float64)
+    tau = np.clip(engagement / factors, 0.0, MAX_CALIBRATED_TARGET)
+    return np.asarray(np.maximum(tau / (1.0 - tau) - benefit, 0.0), dtype=np.float64)
 
 
 class Rule(BaseRule[Config, State]):
-    """Leverage of each power, alignment moving away from the strongest, autonomy.
+    """Engagement per partner and domain, the alignment derived from it, holds and autonomy.
 
-    Order in a month: raw leverages; mutual damping (``leverage_russia``, ``leverage_china``);
-    target alignment; relaxation toward it; projection onto the simplex with floors
-    (``alignment_*``); autonomy index. All are this rule's state; it reads trade, loans and
-    Russia's security ties through the views its contract declares.
+    Order in a month: rescale engagement to an alignment an event set; benefits; effective holds
+    (MV1) and holdbacks; in the first month, the affinity; targets; relaxation with each domain's
+    half-life; derived outputs. It reads trade, loans and Russia's reactions through the views its
+    contract declares.
     """
 
     def __init__(self, config: Config, model: KazakhstanModel) -> None:
         super().__init__(config, model)
-        self.relaxation = rate_from_half_life(config.alignment_relaxation_half_life_months)
-        self.base: FloatArray | None = (
-            None if config.base_weights is None else np.array(config.base_weights, np.float64)
-        )
-        self.leverage_russia_raw = 0.0
+        self.rates = np.array([rate_from_half_life(h) for h in config.half_lives], np.float64)
+        self.affinity: FloatArray | None = None
 
     def step(self, model: KazakhstanModel) -> None:
-        """Update leverages, alignment and autonomy."""
+        """Update engagement, alignment, holds and autonomy."""
         config, state = self.config, self.state
         trade = self.read(tariff_harmonisation.State)
         loans = self.read(bri_loans.State)
         reactions = self.read(russian_reactions.State)
-        russia = model.russia
+        threat = reactions.threat_perception
         gdp_usd_bn = model.kazakhstan.gdp_usd_bn
-        self.leverage_russia_raw = russia_leverage(
-            config,
-            trade.trade_leverage_russia,
-            russia.transit_dependence,
-            reactions.security_leverage_russia,
-            russia.media_reach,
-            trade.eaeu_member,
-        )
-        state.china_economic_weight = china_leverage(
-            config,
-            float(loans.debt_to_china_usd_bn / gdp_usd_bn),
-            loans.china_equity_usd_bn,
-            trade.import_share_china,
-            loans.china_investment_usd_bn / gdp_usd_bn,
-        )
-        state.leverage_russia, state.leverage_china = damp_leverages(
-            self.leverage_russia_raw, state.china_economic_weight, config.mutual_damping
-        )
-        leverage = np.array([state.leverage_russia, state.leverage_china, 0.0], dtype=np.float64)
-        multipliers = pulls(
-            config,
-            loans.capital_need,
-            loans.china_lending_appetite,
-            reactions.threat_perception,
-            reactions.csto_gratitude,
-        )
-        alignment = np.array(
-            [state.alignment_russia, state.alignment_china, state.alignment_west],
+        match_alignment(state)  # an event may have set the alignment
+        engagement = engagement_matrix(state)
+        shares = np.array(
+            [trade.import_share_russia, trade.import_share_china, trade.import_share_other],
             dtype=np.float64,
         )
-        if self.base is None:
-            self.base = calibrate_base(alignment, multipliers, leverage, config.leverage_aversion)
-        target = alignment_target(self.base, multipliers, leverage, config.leverage_aversion)
-        moved = partial_adjustment(alignment, target, self.relaxation)
-        new = project_to_simplex_with_floors(moved, config.floors)
-        state.alignment_russia = float(new[0])
-        state.alignment_china = float(new[1])
-        state.alignment_west = float(new[2])
+        benefit = benefits(
+            config,
+            shares,
+            trade.eaeu_member,
+            loans.china_investment_usd_bn / gdp_usd_bn,
+            loans.transit_revenue_usd_bn / gdp_usd_bn,
+            loans.capital_need,
+            reactions.security_leverage_russia,
+            reactions.csto_gratitude,
+            threat,
+        )
+        holds = effective_holds(engagement, config.mutual_damping)
+        factors = holdbacks(config, holds, threat)
+        if self.affinity is None:
+            self.affinity = calibrate_affinity(engagement, benefit, factors)
+        target = targets(self.affinity, benefit, factors)
+        write_engagement(state, engagement + self.rates * (target - engagement))
+        new = engagement_matrix(state)
+        holds = effective_holds(new, config.mutual_damping)
+        state.leverage_russia = float(holds[RU].mean())
+        state.leverage_china = float(holds[CN].mean())
+        state.china_economic_weight = float(domain_shares(new)[CN, ECO])
         state.autonomy_index = 1.0 - max(state.leverage_russia, state.leverage_china)

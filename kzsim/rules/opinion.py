@@ -6,13 +6,35 @@ Hardship relaxes toward a target set by prices (TH2, E L86), traders' lost re-ex
 T L1443-1447), the spillover of sanctions on Russia (RL6, E L68) and, in the other direction, local
 jobs on Chinese projects (BR3, P L287-290).
 
+Grievances adapt. Every pressure enters against a reference people adapt to: in each region the
+summed pressure ``p_r`` counts as ``p_r - q_r``, and ``q_r`` closes the share ``a`` of its gap to
+``p_r`` each month (half-life ``hardship_adaptation_half_life_months``; hedonic adaptation,
+Frederick and Loewenstein 1999), so a lasting shock (budget stress, sanctions) is felt in full at
+first and its effect fades to zero. The fuel price is felt against the price people have adjusted
+to (its own half-life), less the share of the rise the government rolls back
+(``land_protests.fuel_price_concession``, the January 2022 price cap, T L1443-1447), and more in
+oil regions, where the January 2022 unrest began (Zhanaozen and Aktau, data/events_outside_seeds.csv
+2022-01-02). A salience fades unless renewed: the felt Xinjiang salience
+``F(t) = min(X(t), r F(t-1) + max(0, X(t) - X(t-1)))`` follows each rise of the reported salience
+X (an event) and otherwise keeps the share ``r`` per month (half-life
+``xinjiang_salience_half_life_months``); social media keep the news circulating (C L37).
+
+Regions differ through their attributes (kzsim.scenario.regions): ethnic composition (who is
+drawn there; Kazakhs feel Xinjiang more; the regional means follow the composition as it moves
+from the 2009 to the 2021 census, Russians 23.7% to 15.5%, with emigration, C L13), trader hubs
+(contact with China, P L188-190, O L47), Chinese presence from projects in border and oil regions
+(bri_loans), Chinese land leases in the west (land salience felt more, T L1797), oil regions (the
+fuel shock felt more), and the regional pressures of trade and project jobs.
+
 Four attitudes (Sinophobia, perceived legitimacy, EAEU support, Russia affinity) follow
 Friedkin-Johnsen updating with inputs,
 ``x(t+1) = clip(lambda_i [(W x(t))_i + u_i(t)] + (1 - lambda_i) x_i(0), 0, 1)``:
 
-* Sinophobia rises with visible Chinese presence where people lack contact, falls with real contact
-  (BR8, P L305-307, O L47), rises with land salience, amplified by Russian media (LP2-LP3,
-  E L62, C L21), and with the salience of the detention of ethnic Kazakhs in Xinjiang, more among
+* Sinophobia rises with Chinese presence where people lack contact, falls with real contact
+  (BR8: opposition arises in communities with little contact with China, O L47; perceptions do
+  not follow the actual numbers of Chinese workers, P L305-307), rises with land salience,
+  amplified by Russian media (LP2-LP3, E L62, C L21) and by Chinese land leases in the region
+  (T L1797), and with the felt salience of the detention of ethnic Kazakhs in Xinjiang, more among
   ethnic Kazakhs (LP6, C L31-32, L37; T L1818-1822). A top-down BRI announcement is no input (SF5,
   E L54).
 * Legitimacy falls with hardship above its baseline (Epstein's grievance G = H (1 - L)) and, a
@@ -21,7 +43,11 @@ Friedkin-Johnsen updating with inputs,
   sanctions on Russia (RL4, E L19: a union with a sanctioned Russia looks dangerous) and follows
   Russia affinity (E L86: opinion on the EAEU differs by ethnicity).
 * Russia affinity rises with exposure to Russian media times its reach (C L19-21; T L1722-1767)
-  and falls with threat perception (RL3, T L1569-1583).
+  and falls with threat perception (RL3, T L1569-1583), less among those who follow Russian
+  media: in 2022 a survey found 39% supporting the invasion, 46% neutral and 10% against, which
+  its authors put down to Russian state TV (T L1771-1783; a small sample, critics say). The
+  threat's weight is small: approval of Russia's leadership stayed at 55-87% to 2017
+  (T L1765-1767) and EAEU support at 84% and 80% after Crimea (EDB barometer 2014, 2015).
 
 Two choices go beyond the starting sketch. Inputs enter as changes from the state the anchors x(0)
 were drawn for (population.py already lowers initial Sinophobia with contact and raises Russia
@@ -33,8 +59,12 @@ steady-state shift of the mean attitude per unit of input: the inputs are multip
 References:
     Friedkin, N. E., Johnsen, E. C. (1990). Social influence and opinions. J. Math. Sociol. 15.
     Epstein, J. M. (2002). Modeling civil violence: an agent-based computational approach. PNAS 99.
-    Sources: E L19, L21, L54, L62, L68, L86; P L219-220, L287-290, L305-307, L442-444; O L47;
-    C L19-21, L31-32, L37-38; T L1443-1447, L1569-1583, L1722-1767, L1818-1822.
+    Frederick, S., Loewenstein, G. (1999). Hedonic adaptation. In Kahneman, Diener, Schwarz (eds.),
+    Well-being: the foundations of hedonic psychology. Russell Sage.
+    Sources: E L19, L21, L54, L62, L68, L86; P L188-190, L219-220, L287-290, L305-307, L442-444;
+    O L47; C L13, L19-21, L31-32, L37-38; T L1443-1447, L1569-1583, L1722-1783, L1797,
+    L1818-1822; data/events_outside_seeds.csv (2022-01-02); EDB barometer
+    (data/targets/eaeu_support_edb_2012_2015.csv).
 
 """
 
@@ -56,6 +86,7 @@ from kzsim.dynamics import (
     media_amplified,
     partial_adjustment,
     rate_from_half_life,
+    retention_from_half_life,
 )
 from kzsim.rules.base import Rule as BaseRule
 
@@ -134,18 +165,59 @@ def national_hardship_pressure(
     )
 
 
-def fuel_price_rise(fuel_price_index: float, reference: float) -> float:
-    """Relative rise of the fuel price above the level people have adjusted to (LP7).
+def fuel_price_rise(fuel_price_index: float, reference: float, concession: float = 0.0) -> float:
+    """Relative rise of the fuel price people pay above the level they have adjusted to (LP7).
 
     Args:
         fuel_price_index: this month's domestic fuel price index.
-        reference: the adjusted-to price (adapts toward the price with a half-life).
+        reference: the adjusted-to price (adapts toward the price paid with a half-life).
+        concession: share 0-1 of the rise the government rolls back (a restored price cap).
 
     Returns:
-        ``max(0, fuel_price_index / reference - 1)``.
+        ``(1 - concession) max(0, fuel_price_index / reference - 1)``.
 
     """
-    return max(0.0, fuel_price_index / reference - 1.0)
+    return (1.0 - concession) * max(0.0, fuel_price_index / reference - 1.0)
+
+
+def adapted_pressure(pressure: FloatArray, reference: FloatArray, rate: float) -> FloatArray:
+    """The pressure as felt against the adapted-to reference; the reference adapts, in place.
+
+    ``felt = p - q``, then ``q <- q + a (p - q)``: a new pressure is felt in full in its first
+    month, and a lasting one fades with the adaptation half-life (``a = 0``: never).
+
+    Args:
+        pressure: this month's pressure ``p`` per region.
+        reference: the pressure people have adapted to ``q`` per region, updated in place.
+        rate: the share ``a`` of the gap the reference closes this month.
+
+    Returns:
+        The felt pressure ``p - q`` (before this month's adaptation).
+
+    """
+    felt: FloatArray = pressure - reference
+    reference += rate * felt
+    return felt
+
+
+def felt_salience(felt: float, reported: float, reported_before: float, retention: float) -> float:
+    """The salience the public feels: renewed by rises of the reported level, fading otherwise.
+
+    ``F(t) = min(X(t), r F(t-1) + max(0, X(t) - X(t-1)))``: a rise of the reported salience X
+    (news, an event) adds to the felt salience, which keeps the share ``r`` each month and never
+    exceeds the reported level (a fall of X, such as a relief, lowers it).
+
+    Args:
+        felt: last month's felt salience ``F(t-1)``.
+        reported: this month's reported salience ``X(t)``.
+        reported_before: last month's ``X(t-1)``.
+        retention: ``r``, the share kept each month (1: no fading).
+
+    Returns:
+        ``F(t)``, in [0, X(t)].
+
+    """
+    return min(reported, retention * felt + max(0.0, reported - reported_before))
 
 
 def regional_hardship_pressure(
@@ -165,7 +237,7 @@ def regional_hardship_pressure(
     )
 
 
-def add_immediate_part(hardship: FloatArray, shift: float) -> FloatArray | None:
+def add_immediate_part(hardship: FloatArray, shift: float | FloatArray) -> FloatArray | None:
     """Add a hardship shift that does not relax, in place; return what each citizen got (LP7).
 
     Fuel prices hit household budgets at once, so their part of hardship is removed and added
@@ -174,13 +246,13 @@ def add_immediate_part(hardship: FloatArray, shift: float) -> FloatArray | None:
 
     Args:
         hardship: every citizen's hardship, updated in place.
-        shift: this month's immediate shift, the same for everyone.
+        shift: this month's immediate shift, for everyone or per citizen.
 
     Returns:
-        The part added per citizen, or None when the shift is 0.
+        The part added per citizen, or None when the shift is 0 everywhere.
 
     """
-    if shift == 0.0:
+    if not np.any(shift):
         return None
     before = hardship.copy()
     np.clip(hardship + shift, 0.0, 1.0, out=hardship)
@@ -268,38 +340,59 @@ def eaeu_support_inputs(
 def russia_affinity_inputs(
     config: Config, russian_media: FloatArray, media_reach: float, threat_perception: float
 ) -> FloatArray:
-    """Level of the Russia-affinity input: ``c_m russian_media media_reach - c_t threat``."""
-    return (
-        config.affinity_media_weight * media_reach * russian_media
-        - config.affinity_threat_weight * threat_perception
+    """Level of the Russia-affinity input.
+
+    ``c_m russian_media media_reach - c_t threat (1 - d russian_media)``: Russian media raise
+    affinity and damp the threat's effect on it (T L1771-1779).
+    """
+    return config.affinity_media_weight * media_reach * russian_media - (
+        config.affinity_threat_weight
+        * threat_perception
+        * (1.0 - config.affinity_threat_media_damping * russian_media)
     )
 
 
 class Rule(BaseRule[Config, State]):
     """Updates hardship and the four attitudes of every citizen.
 
-    Order in a month: hardship; then the four attitudes' inputs, all from this month's hardship and
-    last month's attitudes; then one Friedkin-Johnsen step per attitude (one sparse mat-vec each),
-    written in place into the population arrays, which this rule owns (see :class:`State`).
-    Other rules' state is read through the views declared in the contract's ``READS``.
+    Order in a month: the felt Xinjiang salience; hardship; then the four attitudes' inputs, all
+    from this month's hardship and last month's attitudes; then one Friedkin-Johnsen step per
+    attitude (one sparse mat-vec each), written in place into the population arrays, which this
+    rule owns (see :class:`State`). Other rules' state is read through the views declared in the
+    contract's ``READS``.
     """
 
     def __init__(self, config: Config, model: KazakhstanModel) -> None:
         super().__init__(config, model)
         self.hardship_relaxation = rate_from_half_life(config.hardship_relaxation_half_life_months)
+        self.hardship_adaptation = rate_from_half_life(config.hardship_adaptation_half_life_months)
         population = model.population
+        regions = model.scenario.population.regions
         self.region_population = np.array(
-            [float(region.population) for region in model.scenario.population.regions],
-            dtype=np.float64,
+            [float(region.population) for region in regions], dtype=np.float64
         )
         self.initial_repression = float(self.read(land.State).repression)
         self.ethnic_kazakh: BoolArray = population.ethnicity == KAZAKH
+        #: Regional multipliers of the land salience felt and of the fuel-price hardship.
+        self.land_lease_factor = 1.0 + config.land_lease_boost * np.array(
+            [region.chinese_land_leases for region in regions], dtype=np.float64
+        )
+        self.fuel_region_factor = 1.0 + config.fuel_oil_region_boost * np.array(
+            [region.oil_region for region in regions], dtype=np.float64
+        )
         #: The fuel price people have adjusted to (LP7).
         self.fuel_reference = float(model.kazakhstan.fuel_price_index)
         #: Share of the log gap between the fuel price and its reference closed each month.
         self.fuel_adaptation = rate_from_half_life(config.fuel_adaptation_half_life_months)
         #: The part of each citizen's hardship due to fuel prices this month (None: none).
         self.fuel_hardship: FloatArray | None = None
+        #: The hardship pressure people have adapted to, per region (start: today's).
+        self.pressure_reference = self._hardship_pressure(model)
+        #: Share of the felt Xinjiang salience kept each month, and last month's reported level.
+        half_life = config.xinjiang_salience_half_life_months
+        self.xinjiang_retention = 1.0 if half_life is None else retention_from_half_life(half_life)
+        self.xinjiang_reported = float(model.kazakhstan.xinjiang_salience)
+        self.state.xinjiang_felt_salience = self.xinjiang_reported
         #: Russian media amplify the land salience citizens feel (LP3): by the one parameter of
         #: it, which the land rule owns with the salience (read from its configuration until the
         #: land rule publishes the felt salience in its state).
@@ -327,8 +420,9 @@ class Rule(BaseRule[Config, State]):
                     population.russian_media,
                     media_reach,
                     self.media_amplification,
-                ),
-                model.kazakhstan.xinjiang_salience,
+                )
+                * self.land_lease_factor[population.region],
+                self.state.xinjiang_felt_salience,
                 self.ethnic_kazakh,
             ),
             "legitimacy": legitimacy_inputs(
@@ -350,39 +444,64 @@ class Rule(BaseRule[Config, State]):
             ),
         }
 
-    def _update_hardship(self, model: KazakhstanModel) -> None:
-        """Relax every citizen's hardship toward its target, then add the fuel-price part."""
-        population = model.population
+    def _hardship_pressure(self, model: KazakhstanModel) -> FloatArray:
+        """This month's pressure on the hardship target, per region, before adaptation."""
         government = model.kazakhstan
         trade = self.read(tariff.State)
         jobs_per_capita = 1000.0 * self.read(bri.State).project_jobs / self.region_population
-        regional = regional_hardship_pressure(
+        pressure = regional_hardship_pressure(
             self.config, trade.trader_income_loss, trade.producer_pressure, jobs_per_capita
         )
-        regional += national_hardship_pressure(
+        pressure += national_hardship_pressure(
             self.config,
             trade.price_pressure,
             government.budget_stress,
             model.drivers["sanctions_on_russia"],
         )
-        fuel = self.config.hardship_fuel_weight * fuel_price_rise(
-            government.fuel_price_index, self.fuel_reference
+        return pressure
+
+    def _update_hardship(self, model: KazakhstanModel) -> None:
+        """Relax every citizen's hardship toward its target, then add the fuel-price part."""
+        population = model.population
+        government = model.kazakhstan
+        felt = adapted_pressure(
+            self._hardship_pressure(model), self.pressure_reference, self.hardship_adaptation
         )
-        self.fuel_reference = adapt_geometric(
-            self.fuel_reference, government.fuel_price_index, self.fuel_adaptation
+        rise = fuel_price_rise(
+            government.fuel_price_index,
+            self.fuel_reference,
+            self.read(land.State).fuel_price_concession,
         )
+        # The reference adapts toward the price people pay (less any rolled-back rise).
+        paid = min(government.fuel_price_index, self.fuel_reference * (1.0 + rise))
+        self.fuel_reference = adapt_geometric(self.fuel_reference, paid, self.fuel_adaptation)
         if self.fuel_hardship is not None:
             population.hardship -= self.fuel_hardship
         hardship_step(
             population.hardship,
             population.baseline_hardship,
-            regional[population.region],
+            felt[population.region],
             self.hardship_relaxation,
         )
-        self.fuel_hardship = add_immediate_part(population.hardship, fuel)
+        fuel = self.config.hardship_fuel_weight * rise
+        self.fuel_hardship = add_immediate_part(
+            population.hardship, fuel * self.fuel_region_factor[population.region] if fuel else 0.0
+        )
+
+    def _update_xinjiang(self, model: KazakhstanModel) -> None:
+        """Renew the felt Xinjiang salience by rises of the reported one; let it fade otherwise."""
+        reported = float(model.kazakhstan.xinjiang_salience)
+        self.state.xinjiang_felt_salience = felt_salience(
+            self.state.xinjiang_felt_salience,
+            reported,
+            self.xinjiang_reported,
+            self.xinjiang_retention,
+        )
+        self.xinjiang_reported = reported
 
     def step(self, model: KazakhstanModel) -> None:
-        """Update hardship, then the four attitudes."""
+        """Update the felt Xinjiang salience and hardship, then the four attitudes."""
+        self._update_xinjiang(model)
         self._update_hardship(model)
         population = model.population
         levels = self._input_levels(model)

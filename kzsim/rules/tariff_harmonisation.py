@@ -1,4 +1,4 @@
-"""Tariff harmonisation in the Customs Union / EAEU (TH1-TH9).
+"""Tariff harmonisation in the Customs Union / EAEU (TH1-TH11).
 
 Joining the Customs Union commits Kazakhstan to raise its external tariff toward the higher,
 Russia-based common external tariff (CET) (TH1, P L369-371, L442-444). The rule follows the
@@ -8,21 +8,30 @@ consequences month by month:
   Russia's WTO commitments, and a WTO exemption window in which a share of tariff lines is applied
   at lower rates until 2024 (TH6, P L372-374); the applied tariff is the line-share-weighted mean;
 * landed import prices by source (Russian goods duty-free) with the rouble and tenge rates as
-  drivers (a weaker rouble makes Russian goods cheaper; TH7, E L21, L70; the tenge follows the
-  rouble, T L232-236), and calibrated Armington import shares (trade diversion toward Russia, TH3)
-  whose Chinese weight grows with China's economy (the China growth driver; E L33, C L47);
+  drivers (a weaker rouble makes Russian goods cheaper; TH7, E L21; the tenge is exposed to the
+  rouble and was devalued twice, T L232-236 for 2022, E L70 for 2014-2015), and calibrated
+  Armington import shares (trade diversion toward Russia, TH3) whose Chinese weight grows with
+  China's economy (the China growth driver; China the second import partner, E L33) and whose
+  non-EAEU weights (China, others) move with Kazakhstan's purchasing power, its nominal GDP in
+  US$: the devaluations and the slump cut what Kazakhstan buys from China and the West more than
+  what it buys from Russia (TH10; purchasing capacity E L33; devaluations and slump E L70);
 * consumer prices with partial pass-through of import prices, and the price pressure above trend
   that the opinion rule turns into hardship (TH2, E L86);
 * traders' re-export income from the tariff gap between Russia's (CET) tariff and Kazakhstan's on
-  Chinese goods, lost as the gap closes and partly regained in the WTO window (TH3,
-  P L188-190, L442-444);
+  Chinese goods, lost as the gap closes and partly regained in the WTO window, less the union's
+  anti-re-export controls, which grow with its integration depth (TH3, P L188-190, L442-444;
+  tariffs.csv T_TRADEGOV note);
 * a grey-trade index that builds up once internal customs posts go (TH4, E L21);
-* non-tariff-barrier episodes whose hazard rises with Russia's irritation (TH5, E L25, L70,
-  P L445-448), exports to Russia that fall with a weaker rouble, during NTBs and under sanctions on
-  Russia (Russia's bans on goods entering through Kazakhstan; RL6, T L218-228), and pressure on
-  local producers from cheap Russian goods, higher in regions bordering Russia (TH7, E L21, L70);
-* Russia's trade leverage from its import share, union membership and oil transit dependence
-  (TH8, P L7, L399-400, L590-594; T L943-947).
+* occasional non-tariff-barrier episodes whose hazard rises with Russia's irritation (TH5, E L25,
+  L70, P L445-448), exports to Russia that fall with a weaker rouble, during NTBs and under
+  sanctions on Russia (Russia's bans on goods entering through Kazakhstan; RL6, T L218-228), that
+  rise with Russia's demand for parallel imports and re-exports once sanctions go beyond the 2014
+  level, a channel capped by a growing secondary-sanction risk (TH11; Kazakhstan will not be a
+  "tool" to evade sanctions, T L1975-1977), and pressure on local producers from cheap Russian
+  goods, higher in regions bordering Russia (TH7, E L21, L70);
+* Russia's trade leverage from its import share, union membership weighted by the union's
+  integration depth (CU 2010, CES 2012, EEU 2015 bring Russia a co-decision over Kazakh trade
+  policy, P L396-400, L590-594) and oil transit dependence (TH8, P L7; T L943-947).
 
 Before all that, the rule answers the ``single_currency_proposal`` events fired this month:
 Kazakhstan refuses every one (TH9; E L23, T L615-617). Equations, choices and parameter table:
@@ -31,8 +40,8 @@ Kazakhstan refuses every one (TH9; E L23, T L615-617). Equations, choices and pa
 References:
     Armington, P. S. (1969). A theory of demand for products distinguished by place of
     production. IMF Staff Papers 16(1). Shepotylo, O., Tarr, D. (2012). World Bank WPS 6161
-    (tariffs.csv T_SHEPOTYLO). Sources: P L7, L188-190, L369-374, L399-400, L442-448, L590-594;
-    E L21, L23, L25, L70, L86; T L218-236, L615-617, L943-947.
+    (tariffs.csv T_SHEPOTYLO). Sources: P L7, L188-190, L369-374, L396-400, L442-448, L590-594;
+    E L21, L23, L25, L33, L70, L86; T L218-236, L615-617, L943-947, L1975-1977.
 
 """
 
@@ -45,6 +54,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import numpy.typing as npt
 
+from kzsim.contracts import oil_routes
 from kzsim.contracts import russian_reactions as reactions
 from kzsim.contracts.tariff_harmonisation import Config, State
 from kzsim.dynamics import adapt_geometric, partial_adjustment, rate_from_half_life, saturation
@@ -174,8 +184,8 @@ def relative_import_prices(
     """Landed tenge prices of imports by source (Russia, China, other) relative to base prices.
 
     ``p_j = w_j fx_j (1 + tau_j)``: Russian goods are priced in roubles (tenge per rouble = K/R)
-    and duty-free; Chinese and other goods are priced in US$ and pay the applied tariff (E L21;
-    T L232-236). Exchange rates enter relative to reference rates; with fixed references (the
+    and duty-free; Chinese and other goods are priced in US$ and pay the applied tariff (E L21).
+    Exchange rates enter relative to reference rates; with fixed references (the
     start month's) and fixed foreign-currency prices ``w_j`` this is the starting sketch's form.
 
     Args:
@@ -211,6 +221,31 @@ def supply_weights(base_shares: FloatArray, china_size: float, elasticity: float
     weights = base_shares.copy()
     weights[1] *= china_size**elasticity
     out: FloatArray = weights / weights.sum()
+    return out
+
+
+def purchasing_power_weights(
+    weights: FloatArray, income_ratio: float, elasticity: float
+) -> FloatArray:
+    """Non-EAEU Armington weights scaled by purchasing power: ``a_j (Y / Y_0)^eta`` (TH10, E L33).
+
+    China's and the other sources' weights move with Kazakhstan's nominal GDP in US$ relative to
+    the start, Russia's does not: a devaluation or a slump cuts purchases of Chinese and Western
+    goods more than of Russian ones (E L33: low purchasing capacity limits Kazakhstan as a market
+    for China; E L70: slump and two devaluations).
+
+    Args:
+        weights: Armington weights (Russia, China, other; sum to 1).
+        income_ratio: nominal GDP in US$ relative to the start (> 0).
+        elasticity: ``eta``, the income elasticity of non-EAEU over Russian import demand.
+
+    Returns:
+        Weights summing to 1 (the given weights when ``income_ratio`` is 1 or ``eta`` is 0).
+
+    """
+    scaled = weights.copy()
+    scaled[1:] *= income_ratio**elasticity
+    out: FloatArray = scaled / scaled.sum()
     return out
 
 
@@ -369,6 +404,41 @@ def ntb_hazard(base_hazard: float, irritation_gain: float, irritation: float) ->
     return min(1.0, base_hazard * (1.0 + irritation_gain * irritation))
 
 
+def parallel_import_demand(sanctions: float, threshold: float) -> float:
+    """Russia's demand for goods routed through Kazakhstan, 0-1 (TH11).
+
+    ``max(0, (S - S_0) / (1 - S_0))``: sanctions up to ``S_0`` (the 2014-2021 sectoral and
+    financial sanctions) bring no Western export bans to route around; the 2022 package does.
+
+    Args:
+        sanctions: the sanctions-on-Russia driver (0-1).
+        threshold: ``S_0``, the sanctions level above which parallel imports start (< 1).
+
+    Returns:
+        The demand, in [0, 1].
+
+    """
+    return max(0.0, (sanctions - threshold) / (1.0 - threshold))
+
+
+def parallel_import_boost(demand: float, risk: float, gain: float) -> float:
+    """Proportional rise of exports to Russia from re-exports and parallel imports (TH11).
+
+    ``g D (1 - r)``: the secondary-sanction risk ``r`` (0-1) caps the channel; Kazakhstan will not
+    be a "tool" for Russia to evade sanctions (T L1975-1977).
+
+    Args:
+        demand: Russia's parallel-import demand (0-1).
+        risk: secondary-sanction risk (0-1).
+        gain: ``g``, the rise at full demand and no risk.
+
+    Returns:
+        The boost, >= 0 (0.25 = exports 25% above what the exchange rate calls for).
+
+    """
+    return gain * demand * (1.0 - risk)
+
+
 def export_target(russian_price: float, elasticity: float) -> float:
     """Return the exports to Russia the exchange rate calls for: ``q^epsilon`` (TH7, E L70).
 
@@ -408,14 +478,20 @@ def producer_pressure(russian_price: float, gain: float, weights: FloatArray) ->
 def trade_leverage(
     import_share_russia: float,
     member: bool,
+    integration_depth: float,
     transit_dependence: float,
     weights: tuple[float, float, float],
 ) -> float:
     """Russia's leverage over Kazakh trade policy, a weighted mean of three channels (TH8).
 
+    The membership channel is ``member * depth``: each stage of integration (Customs Union 2010,
+    Common Economic Space 2012, EEU 2015) moves more of Kazakhstan's trade policy to the union,
+    where Russia co-decides (P L396-400, L590-594).
+
     Args:
         import_share_russia: Russia's share of Kazakhstan's imports.
         member: union membership (Russia's quasi-veto over tariffs; P L590-594).
+        integration_depth: the union's integration depth (0-1, ``eaeu.integration_depth``).
         transit_dependence: share of oil exports crossing Russia (T L943-947).
         weights: weights of imports, membership and transit (summing to 1).
 
@@ -424,7 +500,7 @@ def trade_leverage(
 
     """
     w_imports, w_member, w_transit = weights
-    value = w_imports * import_share_russia + w_member * float(member)
+    value = w_imports * import_share_russia + w_member * float(member) * integration_depth
     value += w_transit * transit_dependence
     return min(1.0, max(0.0, value))
 
@@ -449,6 +525,9 @@ class Rule(BaseRule[Config, State]):
         )
         self.grey_trade_rate = rate_from_half_life(config.grey_trade_adjustment_half_life_months)
         self.export_rate = rate_from_half_life(config.export_adjustment_half_life_months)
+        self.sanction_risk_rate = rate_from_half_life(
+            config.secondary_sanction_risk_half_life_months
+        )
         self.base_kzt_per_usd = model.drivers["kzt_per_usd"]
         self.base_rub_per_usd = model.drivers["rub_per_usd"]
         self.reference_kzt_per_usd = self.base_kzt_per_usd
@@ -469,6 +548,8 @@ class Rule(BaseRule[Config, State]):
         self.import_shares = self.base_shares.copy()
         #: China's real GDP relative to the start (from the growth driver).
         self.china_size = 1.0
+        #: Nominal GDP in US$ in the first month, the reference for purchasing power (TH10).
+        self.base_gdp_usd_bn: float | None = None
         self.import_price_index = 1.0
         self.export_trend = 1.0
         self.tariff_deviation = 0.0
@@ -482,7 +563,7 @@ class Rule(BaseRule[Config, State]):
         russian_price = float(prices[0])
         shares = self._import_shares(model, prices)
         self._consumer_prices(model, lines.applied, prices)
-        trader_loss = self._reexports(lines, float(shares[1]))
+        trader_loss = self._reexports(model, lines, float(shares[1]))
         self._grey_trade(model, lines, russian_price)
         self._ntb_episode(model)
         self._exports_to_russia(model, russian_price)
@@ -531,7 +612,14 @@ class Rule(BaseRule[Config, State]):
         """TH3, TH7: import shares move toward the Armington shares of this month's prices."""
         config, state = self.config, self.state
         self.china_size *= (1.0 + model.drivers["china_gdp_growth_pct"] / 100.0) ** (1.0 / 12.0)
-        weights = supply_weights(self.base_shares, self.china_size, config.china_supply_elasticity)
+        gdp = model.kazakhstan.gdp_usd_bn
+        if self.base_gdp_usd_bn is None:
+            self.base_gdp_usd_bn = gdp
+        weights = purchasing_power_weights(
+            supply_weights(self.base_shares, self.china_size, config.china_supply_elasticity),
+            gdp / self.base_gdp_usd_bn,
+            config.non_eaeu_income_elasticity,
+        )
         target = armington_shares(weights, prices, config.armington_sigma)
         shares = self.import_shares = partial_adjustment(
             self.import_shares,
@@ -570,11 +658,15 @@ class Rule(BaseRule[Config, State]):
         self.import_price_index = nominal_index
         state.price_pressure = price_pressure(ces_price_index(self.base_shares, prices, sigma), phi)
 
-    def _reexports(self, lines: TariffLines, china_share: float) -> float:
-        """TH3: traders' re-export income; return the share of it lost since before the union."""
+    def _reexports(self, model: KazakhstanModel, lines: TariffLines, china_share: float) -> float:
+        """TH3: traders' re-export income; return the share of it lost since before the union.
+
+        The anti-re-export control on exempt lines grows with the union's integration depth.
+        """
         config = self.config
+        control = config.reexport_control * model.eaeu.integration_depth
         ratio = reexport_ratio(
-            reexport_gap(lines, config.reexport_control),
+            reexport_gap(lines, control),
             china_share,
             self.base_gap,
             float(self.base_shares[1]),
@@ -624,24 +716,38 @@ class Rule(BaseRule[Config, State]):
             )
 
     def _exports_to_russia(self, model: KazakhstanModel, russian_price: float) -> None:
-        """TH7, RL6: exports to Russia follow the rouble, less NTB and sanctions cuts."""
+        """TH7, RL6, TH11: exports to Russia follow the rouble, less NTB and sanctions cuts.
+
+        Plus re-exports and parallel imports, capped by the secondary-sanction risk.
+        """
         config, state = self.config, self.state
+        sanctions = model.drivers["sanctions_on_russia"]
+        demand = parallel_import_demand(sanctions, config.parallel_import_sanctions_threshold)
+        state.secondary_sanction_risk = partial_adjustment(
+            state.secondary_sanction_risk, demand, self.sanction_risk_rate
+        )
+        boost = parallel_import_boost(
+            demand, state.secondary_sanction_risk, config.parallel_import_gain
+        )
         self.export_trend = partial_adjustment(
             self.export_trend,
             export_target(russian_price, config.export_price_elasticity),
             self.export_rate,
         )
         cut = config.ntb_export_cut if state.ntb_active else 0.0
-        spillover = config.sanctions_export_cut * model.drivers["sanctions_on_russia"]
-        state.exports_to_russia_index = self.export_trend * (1.0 - cut) * (1.0 - spillover)
+        spillover = config.sanctions_export_cut * sanctions
+        state.exports_to_russia_index = (
+            self.export_trend * (1.0 - cut) * (1.0 - spillover) * (1.0 + boost)
+        )
 
     def _trade_leverage(self, model: KazakhstanModel, member: bool) -> None:
-        """TH8: Russia's trade leverage from imports, membership and oil transit."""
+        """TH8: Russia's trade leverage from imports, membership (by integration depth), transit."""
         config, state = self.config, self.state
         state.trade_leverage_russia = trade_leverage(
             state.import_share_russia,
             member,
-            model.russia.transit_dependence,
+            model.eaeu.integration_depth,
+            self.read(oil_routes.State).transit_dependence_russia,
             (
                 config.leverage_weight_imports,
                 config.leverage_weight_membership,

@@ -134,12 +134,6 @@ RENAMES: dict[str, Rename] = _renames(
         0.2,
     ),
     Rename(
-        "rules.multi_vector.alignment_relaxation_per_month",
-        "alignment_relaxation_half_life_months",
-        half_life_from_rate,
-        0.05,
-    ),
-    Rename(
         "rules.russian_reactions.irritation_retention_per_month",
         "irritation_half_life_months",
         half_life_from_retention,
@@ -166,9 +160,17 @@ def renamed_values(values: Mapping[str, Any]) -> dict[str, Any]:
 
 #: Every removed key, by old dotted key: what replaced it.
 REMOVED: dict[str, str] = {
+    "rules.land_protests.wave_share": "waves are counted in persons per 100,000 of a region "
+    "(allowed: delete the key, or set rules.land_protests.wave_per_100k; a share 0.1 is 10000)",
+    "rules.land_protests.max_jail_months": "jail terms are exponential with a mean (allowed: "
+    "delete the key, or set rules.land_protests.mean_jail_months; (J + 1) / 2 for the old J)",
     "rules.opinion.land_media_amplification": "Russian media amplification of land salience is "
     "one parameter for both rules, rules.land_protests.media_amplification (allowed: delete the "
     "key, or set rules.land_protests.media_amplification)",
+    "rules.multi_vector.alignment_relaxation_per_month": "alignment is derived from engagement, "
+    "which moves with one half-life per domain (allowed: delete the key, or set "
+    "rules.multi_vector.economic_half_life_months, security_half_life_months or "
+    "political_half_life_months)",
 }
 
 

@@ -25,6 +25,7 @@ from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from kzsim.catalog import SERIES_NAMES
 from kzsim.contracts import RULE_CONFIGS, RULE_NAMES, SCHEDULE
+from kzsim.contracts.land_protests import Response
 from kzsim.months import parse_month
 from kzsim.scenario.regions import Region, builtin_regions
 from kzsim.scenario.types import Frozen, Month, NonNegative, Seed, Share
@@ -112,16 +113,22 @@ class PopulationConfig(Frozen):
     hardship_mean: Share = Field(0.3, description="(A)")
     rural_hardship_shift: float = Field(0.1, ge=-0.5, le=0.5, description="(A)")
     legitimacy_mean: Share = Field(
-        0.8, description="(A) set so that protest is rare in calm years (E L62: <1% active)"
+        0.8,
+        description="(A) set so that protest is rare in calm years (public meetings need "
+        "permission and protest is 'highly unusual', E L62)",
     )
     sinophobia_mean: Share = Field(
-        0.55, description="widespread Sinophobia (P L307-312; T L1760-1762); level (A)"
+        0.55, description="widespread Sinophobia (P L307-312; O L47); level (A)"
     )
     contact_sinophobia_relief: Share = Field(0.3, description="contact lowers it (O L47) (A)")
     eaeu_support_by_ethnicity: tuple[Share, Share, Share] = Field(
         (0.6, 0.8, 0.65), description="opinion differs by ethnicity (E L86); levels (A)"
     )
-    protest_threshold_mean: Share = Field(0.25, description="Granovetter threshold mean (A)")
+    protest_threshold_mean: Share = Field(
+        0.25,
+        description="Granovetter threshold mean, active share among ties in land_protests' crowd "
+        "units (crowd_per_100k) (A)",
+    )
     protest_threshold_sd: float = Field(0.1, ge=0.0, le=1.0, description="(A)")
     susceptibility_range: tuple[Share, Share] = Field(
         (0.5, 0.9), description="Friedkin-Johnsen susceptibility lambda, uniform (A)"
@@ -173,8 +180,16 @@ class RussiaState(Frozen):
 
     irritation: Share = Field(0.0, description="(A)")
     media_reach: Share = Field(0.55, description="share in Russia's information space (C L19)")
-    security_leverage: Share = Field(0.6, description="arms ~60% of imports (T L1383-1385)")
-    transit_dependence: Share = Field(0.85, description="oil exports via Russia (T L943-947)")
+    security_leverage: Share = Field(
+        0.6,
+        description="index 0-1 (A); set level with Russia's ~60% share of Central Asian arms "
+        "imports, constant over ten years (T L1383-1385), a share, not a measured leverage",
+    )
+    cpc_disruption: Share = Field(
+        0.0,
+        description="share of CPC pipeline capacity lost; events set it (storm damage, court "
+        "orders; oil_routes rule)",
+    )
 
 
 class ChinaState(Frozen):
@@ -188,7 +203,9 @@ class EaeuState(Frozen):
     """The Eurasian Economic Union's initial state."""
 
     integration_depth: Share = Field(
-        0.0, description="0 none, 1 common market; stages set by events (T L566-580) (A)"
+        0.0,
+        description="0 none, 1 common market; stages (CU 2010, CES 2012, EEU 2015; P L396-398, "
+        "E L15) set by events, sizes (A); weights Russia's membership leverage (TH8)",
     )
 
 
@@ -362,8 +379,10 @@ class GovernmentDecision(Frozen):
         "the model's utility after the Chinese-content share is cut to the tolerated level "
         "(BR7; E L41; P L290-300)",
     )
-    protest_response: Literal["concede", "repress", "both"] | None = Field(
-        None, description="land_protests: the answer to a multi-region wave (LP4; C L38)"
+    protest_response: Response | None = Field(
+        None,
+        description="land_protests: the answer to a multi-region wave (LP4; C L38; measures in "
+        "kzsim.contracts.land_protests.MEASURES)",
     )
     outside_help: bool | None = Field(
         None,

@@ -110,7 +110,7 @@ HEADLINES: dict[str, Headline] = {
         Headline(
             "debt service, highest share of exports",
             "no distress (T L878-894)",
-            lambda r: r.path("debt_service_ratio").max(),
+            lambda r: r.path("debt_service_to_exports").max(),
         ),
         Headline(
             "active share 2012",
@@ -224,7 +224,7 @@ SWEEPS = (
     ),
     Sweep(
         "rules.opinion.eaeu_sanctions_weight",
-        ("0", "0.1", "0.2"),
+        ("0", "0.02", "0.05"),
         ("EAEU support 2023-12",),
         ("SF1",),
     ),

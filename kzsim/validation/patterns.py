@@ -76,7 +76,7 @@ def sf3_rouble_exports_producers(run: RunView) -> bool:
     """SF3: after the 2014 rouble collapse exports to Russia fall and producers are hurt.
 
     Exports to Russia average at least 10% less in 2015 (after the rouble's fall, before the
-    tenge followed it in August 2015; T L232-236) than in 2012-2013, and national producer
+    tenge followed it in August 2015; E L70) than in 2012-2013, and national producer
     pressure exceeds 0.05 in some month of 2014-07..2016-12.
     """
     before = run.mean("exports_to_russia_index", "2012-01", "2013-12")
@@ -86,16 +86,22 @@ def sf3_rouble_exports_producers(run: RunView) -> bool:
 
 
 def sf4_engagement_without_rupture(run: RunView) -> bool:
-    """SF4: engagement with China rises after 2013; Kazakhstan stays in the EAEU, no rupture.
+    """SF4: engagement with China rises for years after 2013; no EAEU exit, no rupture.
 
-    Chinese project spending of 2013-09..2019-12 reaches US$ 10 bn and the 2016-2019 mean
+    Chinese project spending of 2013-09..2019-12 reaches US$ 10 bn; China's economic engagement
+    (annual means) rises from 2013 to 2016 and again from 2016 to 2019; the 2016-2019 mean
     alignment with China is at least 2 points above its 2010-2013 mean; Kazakhstan is an EAEU
     member in every month from 2010-07; alignment with Russia never falls below 0.35 and with
-    China never below 0.1 (well above the MV5 floor of 0.05, so the floor does not make it).
+    China never below 0.1 (the rule has no floors: no rupture must come out of the dynamics).
     """
     spending = run.at("china_investment_usd_bn", "2019-12") - run.at(
         "china_investment_usd_bn", BEFORE_BRI
     )
+    economic = [
+        run.mean("engagement_china_economic", f"{year}-01", f"{year}-12")
+        for year in (2013, 2016, 2019)
+    ]
+    grows = economic[0] < economic[1] < economic[2]
     closer = run.mean("alignment_china", "2016-01", "2019-12") - run.mean(
         "alignment_china", START, "2013-12"
     )
@@ -103,7 +109,7 @@ def sf4_engagement_without_rupture(run: RunView) -> bool:
     no_rupture = (
         run.path("alignment_russia").min() >= 0.35 and run.path("alignment_china").min() >= 0.1
     )
-    return bool(spending >= 10.0 and closer >= 0.02 and member and no_rupture)
+    return bool(spending >= 10.0 and grows and closer >= 0.02 and member and no_rupture)
 
 
 def sf5_sinophobia_steps(run: RunView) -> bool:
@@ -180,17 +186,24 @@ def sf10_no_single_currency(run: RunView) -> bool:
 
 
 def sf11_complementary_spheres(run: RunView) -> bool:
-    """SF11: Russia's security leverage stays high while China's economic weight grows.
+    """SF11: Russia keeps the upper hand in security while China's economic engagement overtakes.
 
-    Security leverage stays at or above 0.5 in every month; China's economic weight (its
-    leverage from debt, equity, imports and investment, before the damping by Russia's that MV1
-    applies) averages at least 2 points more in 2019-2023 than in 2010-2013.
+    In every month Russia's security engagement is at least 0.5 and at least half of all security
+    engagement (T L2123-2125: Russia "holds the upper hand over China in Kazakhstan's security
+    sphere"); China's economic engagement averages less than Russia's over 2010-2013 and more over
+    2019-2023 (T L2125-2127: "greater overall influence due to the sheer size of its economic
+    influence").
     """
-    security = run.path("security_leverage_russia").min()
-    growth = run.mean("china_economic_weight", "2019-01", END) - run.mean(
-        "china_economic_weight", START, "2013-12"
-    )
-    return bool(security >= 0.5 and growth >= 0.02)
+    russia = run.path("engagement_russia_security")
+    total = russia + run.path("engagement_china_security") + run.path("engagement_west_security")
+    upper_hand = bool((russia >= 0.5).all() and (russia >= 0.5 * total).all())
+
+    def gap(start: str, end: str) -> float:
+        return run.mean("engagement_china_economic", start, end) - run.mean(
+            "engagement_russia_economic", start, end
+        )
+
+    return bool(upper_hand and gap(START, "2013-12") < 0.0 < gap("2019-01", END))
 
 
 def sf12_price_shock_unrest(run: RunView) -> bool:
@@ -293,20 +306,23 @@ PATTERNS: tuple[Pattern, ...] = (
     ),
     Pattern(
         "SF4",
-        "engagement with China rises after 2013, no EAEU exit, no rupture",
+        "engagement with China rises for years after 2013, no EAEU exit, no rupture",
         "P L600-602; C L3, L67",
         sf4_engagement_without_rupture,
         "historical",
         "no_bri",
-        ("china_investment_usd_bn", "alignment_china"),
+        ("engagement_china_economic", "alignment_china"),
         ("2010-01", "2023-12"),
-        origin="scripted",
+        origin="emergent",
         reason=(
-            "the BRI is a dated event setting China's strategic interest, which lending appetite, "
-            "the offer rate and so project spending follow (BR1, BR7), and MV4 pulls alignment "
-            "toward China in proportion to that appetite; EAEU membership has no exit rule; "
-            "emergent part: whether the rise reaches 2 points, the net of that pull and the "
-            "aversion to China's growing leverage (MV1)"
+            "no rule maps the dated BRI event onto engagement: it raises China's strategic "
+            "interest, from which offers, Kazakhstan's acceptances (need, debt, Sinophobia, "
+            "Russia's irritation) and project spending follow (bri_loans); the multi-vector rule "
+            "turns the investment stock over nominal GDP, transit fees, market access and the "
+            "threat hedge into engagement targets, held back by concentrated dependence and "
+            "reached with costs of moving; years of growth, the 2-point rise of alignment and the "
+            "absence of rupture (there are no floors) are the net of these rules; EAEU membership "
+            "is a condition that holds by construction (no exit rule), not an effect"
         ),
     ),
     Pattern(
@@ -410,19 +426,22 @@ PATTERNS: tuple[Pattern, ...] = (
     ),
     Pattern(
         "SF11",
-        "Russia's security leverage stays high while China's economic weight grows",
+        "Russia keeps the upper hand in security while China's economic engagement overtakes",
         "T L2123-2127, L1383-1389",
         sf11_complementary_spheres,
         "historical",
         "no_bri",
-        ("security_leverage_russia", "china_economic_weight"),
+        ("engagement_russia_security", "engagement_china_economic"),
         ("2010-01", "2023-12"),
-        origin="scripted",
+        origin="emergent",
         reason=(
-            "Russia's security leverage is its initial 0.6 (a data input) drifting only with the "
-            "dated threat events (RL1), and China's economic weight sums stocks that the dated BRI "
-            "event (investment, debt), the legacy repayment schedule and the China growth driver "
-            "(imports) set"
+            "both halves are engagement the multi-vector rule computes, not inputs: Russia's "
+            "security engagement rests on its security leverage (an input drifting with the "
+            "dated threats) and is eased, not cut, by China's presence (MV1, positive-sum "
+            "targets); China's economic engagement follows the investment and transit fees that "
+            "offers and acceptances build (bri_loans); that China's overtakes Russia's while "
+            "Russia keeps over half of security engagement is written in no rule: it is the net "
+            "of benefits, the concentration holdback and costs of moving"
         ),
     ),
     Pattern(

@@ -88,9 +88,10 @@ LEVERS: tuple[Lever, ...] = (
         "protest_response",
         "rules.land_protests.response",
         "Answer to protest",
-        "the government's answer to a protest wave: concede (moratorium), repress or both (LP4)",
+        "the government's answer to a protest wave (LP4): concede (moratorium), repress, both, "
+        "concede_economic (moratorium and fuel price caps), dismiss (ministers) or all",
         "select",
-        choices=("concede", "both", "repress"),
+        choices=("all", "concede", "both", "repress", "concede_economic", "dismiss"),
     ),
     Lever(
         "media_reach",

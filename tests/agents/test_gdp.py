@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from kzsim.agents.actors import nominal_gdp_step
+from kzsim.contracts import bri_loans as bri
 from kzsim.drivers import driver_paths, drivers_in_month
 from kzsim.model import KazakhstanModel
 from kzsim.scenario.load import load_scenario
@@ -111,3 +112,38 @@ def test_the_replay_gdp_is_observed_nominal_gdp_devaluation_included() -> None:
         assert by_month[f"{year}-06"] == pytest.approx(observed[year], rel=0.02), year
     assert by_month["2016-06"] == pytest.approx(137.0, rel=0.01)
     assert by_month["2013-06"] == pytest.approx(237.0, rel=0.01)
+
+
+def bri_model(drivers: dict[str, dict[str, float]]) -> KazakhstanModel:
+    """A two-year model with only the Belt and Road rule, a keen China and many offers."""
+    rules = {**others_off("bri_loans"), "bri_loans": {"offers_per_year": 40.0}}
+    china = {"china": {"strategic_interest": 1.0, "lending_appetite": 1.0}}
+    scenario = small_scenario(
+        population={"citizens": 200}, initial=china, rules=rules, drivers=drivers
+    )
+    return KazakhstanModel(scenario, seed=3)
+
+
+def test_outside_the_observed_span_gdp_adds_the_growth_of_chinese_spending() -> None:
+    model = bri_model({})
+    gdp, added = model.kazakhstan.gdp_usd_bn, 0.0
+    while model.running:
+        increment = model.state(bri.State).bri_growth_pct  # last month's, read this month
+        model.step()
+        # No tenge path: relative PPP; default drivers 4% growth, 6% inflation.
+        gdp = nominal_gdp_step(gdp, 4.0 + increment, 6.0, None, None)
+        assert model.kazakhstan.gdp_usd_bn == pytest.approx(gdp)
+        added += increment
+    assert added > 0.0
+    assert model.kazakhstan.gdp_usd_bn > 148.05 * PPP_MONTH**24
+
+
+def test_within_the_observed_span_gdp_is_the_observation_whatever_china_spends() -> None:
+    model = bri_model({"kazakhstan_gdp_usd_bn": {"2010-01": 150.0, "2011-12": 174.0}})
+    added = 0.0
+    while model.running:
+        model.step()
+        added += model.state(bri.State).bri_growth_pct
+        months = model.month - model.start_month
+        assert model.kazakhstan.gdp_usd_bn == pytest.approx(150.0 + 24.0 * months / 23.0)
+    assert added > 0.0

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from kzsim.catalog import REGIONAL_SERIES, series_named
+from kzsim.contracts import land_protests
 from kzsim.model import KazakhstanModel
 from kzsim.months import parse_month
 from kzsim.scenario.regions import CENSUS_MONTHS, builtin_regions, people
@@ -83,8 +84,9 @@ def test_people_are_the_share_of_citizens_times_the_region_s_persons(
     model = two_regions
     np.testing.assert_array_equal(model.population.counts, [200, 100])
     np.testing.assert_allclose(model.people(), [1_500_000, 500_000])
-    model.population.active[:50] = True  # a quarter of region a
-    model.population.active[200:210] = True  # a tenth of region b
+    # Citizen-equivalents protesting this month: a quarter of region a, a tenth of region b,
+    # given as fractions of citizens (each stands for 7,500 and 5,000 persons).
+    model.state(land_protests.State).participants[:] = [200 * 0.25, 100 * 0.1]
     participants = series_named("protest_participants")
     assert isinstance(participants, RegionalSeries)
     values = participants.read(model)
@@ -95,12 +97,20 @@ def test_people_are_the_share_of_citizens_times_the_region_s_persons(
     assert isinstance(share, RegionalSeries)
     national_share = share.national(share.read(model), model.people())
     assert national_share == pytest.approx(425_000 / 2_000_000)
+    # A thousand persons in region a are 0.1333 of one citizen: a share, not a flag.
+    model.state(land_protests.State).participants[:] = [1000 / 7500, 0.0]
+    np.testing.assert_allclose(participants.read(model), [1000.0, 0.0])
 
 
-def test_eaeu_supporters_share_counts_support_above_one_half(
-    two_regions: KazakhstanModel,
-) -> None:
-    model = two_regions
+def test_eaeu_supporters_share_counts_support_above_one_half() -> None:
+    # survey_response_sd 0: every citizen answers "support" exactly when support is above 0.5
+    regions = [region("a", 1_000_000, 2_000_000), region("b", 500_000, None)]
+    scenario = small_scenario(
+        population={"citizens": 300, "regions": regions},
+        rules={"opinion": {"survey_response_sd": 0.0}},
+    )
+    model = KazakhstanModel(scenario, seed=1)
+    model.month = parse_month(HALFWAY)
     support = model.population.eaeu_support
     support[:200] = 0.4
     support[:150] = 0.6  # three quarters of region a

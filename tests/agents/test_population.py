@@ -134,7 +134,8 @@ def test_other_attributes_start_as_documented(large: Population) -> None:
     low, high = config.susceptibility_range
     assert ((large.susceptibility >= low) & (large.susceptibility <= high)).all()
     assert not large.active.any()
-    assert (large.jail_months == 0).all()
+    assert not large.jailed.any()
+    assert large.active.dtype == large.jailed.dtype == np.float64  # shares of persons
     np.testing.assert_array_equal(large.baseline_hardship, large.hardship)
     assert not np.shares_memory(large.baseline_hardship, large.hardship)
     for attitude in ATTITUDES:
@@ -179,7 +180,7 @@ ARRAYS = (
     "urban",
     *FLOAT_ATTRIBUTES,
     "active",
-    "jail_months",
+    "jailed",
     "baseline_hardship",
     "starts",
     "counts",

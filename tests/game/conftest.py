@@ -32,6 +32,22 @@ initial:
   russia: {irritation: 0.9}
 """
 
+#: Fuel prices rise, then a wave in most regions: every measure of an answer to protests can be
+#: taken (a moratorium needs a reform: none here, so a concession is the fuel caps' alone).
+FUEL = """\
+metadata: {name: fuel_game, start: 2015-10, end: 2016-09, seed: 5}
+population: {citizens: 1000}
+events:
+  - date: 2015-12
+    kind: policy
+    detail: fuel prices freed
+    effects: [{target: kazakhstan.fuel_price_index, shift: 0.5}]
+  - date: 2016-01
+    kind: policy
+    detail: a crisis
+    effects: [{target: citizens.legitimacy, shift: -0.4}, {target: citizens.hardship, shift: 0.3}]
+"""
+
 
 @pytest.fixture
 def calm(tmp_path: Path) -> Path:
@@ -46,4 +62,12 @@ def crisis(tmp_path: Path) -> Path:
     """The crisis scenario's file."""
     path = tmp_path / "crisis.yaml"
     path.write_text(CRISIS, encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def fuel(tmp_path: Path) -> Path:
+    """The fuel scenario's file."""
+    path = tmp_path / "fuel.yaml"
+    path.write_text(FUEL, encoding="utf-8")
     return path

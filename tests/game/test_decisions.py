@@ -22,7 +22,7 @@ WHERE = {
     "loan_offer": "calm",
     "land_reform": "calm",
     "eaeu_step": "calm",
-    "protest": "crisis",
+    "protest": "fuel",
     "csto": "crisis",
     "russian_pressure": "crisis",
 }

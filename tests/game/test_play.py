@@ -17,15 +17,15 @@ from kzsim.scenario.load import load_scenario
 from kzsim.simulation import long_series, run
 
 #: Answers for the calm scenario: loans, land reform, EAEU step, protests.
-CALM_ANSWERS = "3,3,2,4"
+CALM_ANSWERS = "3,2,2,4"
 
 
 def test_a_saved_game_replays_the_game_exactly(calm: Path, tmp_path: Path) -> None:
-    answers = iter([2, 2, 1, 3])
+    answers = iter([2, 1, 1, 3])
     game = play(start(load_scenario(calm), 21), lambda point, moment: next(answers))
     assert [t.choice.key for t in game.taken] == [
         "renegotiate",
-        "consult",
+        "delay",
         "slow",
         "concede_economic",
     ]
@@ -49,7 +49,7 @@ def test_scripted_play_writes_the_game_folder(
     printed = capsys.readouterr().out
     assert "== Debrief: your government against the model's own (same seed) ==" in printed
     assert "protest_participants_nationwide 2016 (persons): observed" in printed
-    assert "2015-11 The land reform: consult" in printed
+    assert "2015-11 The land reform: delay" in printed
     assert sorted(p.name for p in out.iterdir()) == [
         "debrief.html",
         "events.parquet",

@@ -53,7 +53,7 @@ def test_writes_the_table_manifest_and_one_figure_per_family(written) -> None:
     assert manifest["score"]["share_inside"] == pytest.approx(score(table)[0])
     assert not table.isna().any().any()
     assert sorted(p.stem for p in (out / "figures").glob("*.png")) == sorted(
-        ["trade", "eaeu_support", "protest_2016", "unrest_2022"]
+        ["trade", "eaeu_support", "debt", "oil", "protest_2016", "unrest_2022"]
     )
     assert "import_share_russia" in (out / "report.html").read_text(encoding="utf-8")
 
@@ -63,7 +63,7 @@ def test_report_rebuilds_the_page_of_a_history_folder(written, tmp_path: Path) -
     page = tmp_path / "page.html"
     assert main(["report", str(out), "-o", str(page)]) == 0
     text = page.read_text(encoding="utf-8")
-    assert text.count("data:image/png;base64") == 4
+    assert text.count("data:image/png;base64") == 6
     assert "detained_january_2022" in text and "Not modelled yet" in text
 
 
@@ -85,7 +85,7 @@ def test_an_earlier_history_is_replaced_only_with_overwrite(
         (["nowhere.yaml"], "nowhere.yaml"),
         (
             [str(SCENARIOS / "land_reform_2016.yaml")],
-            "runs 2015-01 to 2019-12; the history targets need 2010-01 to 2022-02",
+            "runs 2015-01 to 2019-12; the history targets need 2010-01 to 2022-09",
         ),
         (
             [str(SCENARIOS / "after_2022_war.yaml")],

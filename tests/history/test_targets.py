@@ -120,9 +120,31 @@ def test_january_2022_detentions_are_summed_over_the_episode() -> None:
 
 def test_not_modelled_targets_say_why() -> None:
     targets = by_name()
-    for name in ("total_external_debt", "cumulative_fdi_from_china", "oil_export_routes"):
+    for name in ("total_external_debt", "cumulative_fdi_from_china", "killed_january_2022"):
         assert not targets[name].modelled
     assert "loan" in targets["cumulative_fdi_from_china"].reason
+
+
+def test_oil_route_targets_read_the_cpc_share_and_the_china_volumes() -> None:
+    targets = by_name()
+    cpc = targets["oil_export_share_cpc"]
+    (share,) = cpc.observations
+    assert (share.low, share.window, cpc.series, cpc.scale) == (
+        80.0,
+        "2022-01..2022-09",
+        "oil_export_share_cpc",
+        100.0,
+    )
+    china = targets["oil_exports_china"]
+    assert [(o.label, o.low) for o in china.observations] == [("2013", 11.8), ("2018", 1.3)]
+    (seven_months,) = targets["oil_exports_china_jan_jul"].observations
+    assert (seven_months.low, seven_months.window) == (0.626, "2019-01..2019-07")
+    assert targets["oil_exports_china_jan_jul"].scale == pytest.approx(7 / 12)
+    # Values under one million tonnes are compared as they are, not floored to 1 (one person).
+    tolerance = targets["oil_exports_china_jan_jul"].tolerance
+    assert tolerance is not None
+    assert tolerance.normalised(0.75, 0.626, 0.626) < 1.0
+    assert tolerance.normalised(0.35, 0.626, 0.626) > 1.0
 
 
 def test_docs_list_every_target() -> None:

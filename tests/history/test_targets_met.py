@@ -33,25 +33,14 @@ WORKERS = max(1, min(2, os.cpu_count() or 1))
 
 #: Observations outside tolerance today, with the figure (``python -m tests.history.failing``).
 FAILING: dict[str, str] = {
-    "import_share_russia@2013": "median 42.15 vs observed 36.62 % of imports (± 5)",
-    "import_share_russia@2014": "median 45.67 vs observed 33.3 % of imports (± 5)",
-    "import_share_russia@2015": "median 53.33 vs observed 34.41 % of imports (± 5)",
-    "import_share_russia@2016": "median 53.8 vs observed 36.6 % of imports (± 5)",
-    "import_share_russia@2017": "median 46.72 vs observed 38.9 % of imports (± 5)",
-    "import_share_other@2014": "median 38.7 vs observed 48.76 % of imports (± 5)",
-    "import_share_other@2015": "median 32.85 vs observed 48.96 % of imports (± 5)",
-    "import_share_other@2016": "median 32.08 vs observed 48.95 % of imports (± 5)",
-    "import_share_other@2017": "median 36.51 vs observed 45 % of imports (± 5)",
-    "eaeu_support@2012": "median 96.08 vs observed 80 % of adults (± 10)",
-    "eaeu_support@2013": "median 95.79 vs observed 73 % of adults (± 10)",
-    "eaeu_support@2015": "median 38.8 vs observed 80 % of adults (± 10)",
-    "protest_participants_atyrau@2016": "median 63,768 vs observed 1000-3000 persons (x/÷ 2)",
-    "protest_participants_oral@2016": "median 76,426 vs observed 200 persons (x/÷ 2)",
-    "protest_participants_nationwide@2016": (
-        "median 2,091,225 vs observed 2000-4999 persons (x/÷ 1.5)"
-    ),
-    "protest_detentions_may_2016@2016": "median 801,287 vs observed 300 persons (x/÷ 2)",
-    "detained_january_2022@2022": "median 4,374,019 vs observed 9900 persons (x/÷ 1.5)",
+    "import_share_other@2016": "median 42.86 vs observed 48.95 % of imports (± 5)",
+    "public_external_debt@2010": "median 5.113 vs observed 3.845 US$ bn (x/÷ 1.2)",
+    "public_external_debt@2011": "median 7.401 vs observed 4.683 US$ bn (x/÷ 1.2)",
+    "public_external_debt@2012": "median 9.87 vs observed 7.694 US$ bn (x/÷ 1.2)",
+    "protest_participants_oral@2016": "median 2378 vs observed 200 persons (x/÷ 2)",
+    "protest_participants_nationwide@2016": "median 8333 vs observed 2000-4999 persons (x/÷ 1.5)",
+    "protest_detentions_may_2016@2016": "median 0.7346 vs observed 300 persons (x/÷ 2)",
+    "detained_january_2022@2022": "median 4068 vs observed 9900 persons (x/÷ 1.5)",
 }
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, get_args
 
 import numpy as np
 import pytest
@@ -10,7 +10,7 @@ import scipy.sparse as sp
 
 from kzsim.catalog import series_named
 from kzsim.contracts import russian_reactions
-from kzsim.contracts.land_protests import State
+from kzsim.contracts.land_protests import MEASURES, Response, State
 from kzsim.dynamics import retention_from_half_life
 from kzsim.model import KazakhstanModel
 from kzsim.months import parse_month
@@ -22,13 +22,26 @@ from kzsim.rules.land_protests import (
     decide_land_question,
     epstein_active,
     grievance,
+    soft_step,
     threshold_cascade,
 )
+from kzsim.scenario.schema import GovernmentDecision
 from kzsim.series import RegionalSeries
 from tests.conftest import deep_merge, others_off, small_model
 
 REFORM = {"date": "2010-03", "kind": "land_reform", "effective": "2010-09", "detail": "Land Code"}
 OTHER_RULES_OFF = others_off("land_protests")
+#: The papers' setting: all-or-nothing activation (tau 0), shares of everyone as the crowd unit,
+#: a wave at 10% of a region's persons, the 2016 answer (moratorium and crackdown). The tests of
+#: the state machine and the response use it so that a few citizens make a clear wave.
+PAPERS = {
+    "activation_threshold": 0.1,
+    "activation_spread": 0.0,
+    "crowd_per_100k": 100_000.0,
+    "wave_per_100k": 10_000.0,
+    "arrest_rate_per_repression": 1.0,
+    "response": "both",
+}
 
 
 def land_model(
@@ -40,14 +53,13 @@ def land_model(
 ) -> KazakhstanModel:
     """A small model with only this rule enabled and, by default, the land reform event.
 
-    Legitimacy 0.6 and a salience jump of 0.5 are pinned here so that the tests do not depend on
-    the calibrated defaults.
+    Legitimacy 0.6, a salience jump of 0.5 and the papers' setting (:data:`PAPERS`) are pinned
+    here so that the tests do not depend on the calibrated defaults.
     """
+    pinned = deep_merge({"salience_jump": 0.5, **PAPERS}, land)
     sections: dict[str, Any] = {
         "population": {"sinophobia_mean": sinophobia, "legitimacy_mean": 0.6},
-        "rules": deep_merge(
-            OTHER_RULES_OFF, {"land_protests": deep_merge({"salience_jump": 0.5}, land)}
-        ),
+        "rules": deep_merge(OTHER_RULES_OFF, {"land_protests": pinned}),
         "events": [REFORM] if reform else [],
     }
     return small_model(seed, **deep_merge(sections, extra or {}))
@@ -75,7 +87,7 @@ def run(model: KazakhstanModel, months: int | None = None) -> list[dict[str, flo
                 "state": state.land_policy_state,
                 "salience": state.land_salience,
                 "repression": state.repression,
-                "active": float(model.population.active.mean()),
+                "active": float(state.participants.sum()) / model.population.size,
                 "regions": state.regions_in_wave,
             }
         )
@@ -116,7 +128,7 @@ def test_arrest_probability_hand_values_and_monotonicity() -> None:
 def test_epstein_zero_grievance_means_nobody_protests() -> None:
     n = 50
     rng = np.random.default_rng(0)
-    active = epstein_active(np.zeros(n), rng.random(n), rng.random(n), 0.1, np.ones(n, bool))
+    active = epstein_active(np.zeros(n), rng.random(n), rng.random(n), 0.1, np.zeros(n))
     assert not active.any()
 
 
@@ -124,20 +136,20 @@ def test_epstein_without_repression_reduces_to_grievance_above_threshold() -> No
     rng = np.random.default_rng(1)
     g, r = rng.random(200) * 0.3, rng.random(200)
     p = arrest_probability(0.0, rng.random(200), 2.3, 0.1)
-    active = epstein_active(g, r, p, 0.1, np.ones(200, bool))
+    active = epstein_active(g, r, p, 0.1, np.zeros(200))
     np.testing.assert_array_equal(active, g > 0.1)
 
 
 def test_epstein_jailed_citizens_are_never_active() -> None:
     g = np.full(4, 0.9)
     free = np.array([True, False, True, False])
-    active = epstein_active(g, np.zeros(4), np.zeros(4), 0.1, free)
+    active = epstein_active(g, np.zeros(4), np.zeros(4), 0.1, ~free)
     np.testing.assert_array_equal(active, free)
 
 
 def test_epstein_risk_aversion_deters() -> None:
     g = np.full(2, 0.5)
-    active = epstein_active(g, np.array([0.1, 0.9]), np.ones(2), 0.1, np.ones(2, bool))
+    active = epstein_active(g, np.array([0.1, 0.9]), np.ones(2), 0.1, np.zeros(2))
     np.testing.assert_array_equal(active, [True, False])
 
 
@@ -286,7 +298,7 @@ def test_moratorium_holds_then_ends_in_ban_or_reform(threshold: float, final: La
 
 
 def test_wave_brings_moratorium_and_crackdown_logged() -> None:
-    model = land_model(sinophobia=0.8)
+    model = land_model(sinophobia=0.8, outside_help=False)
     rows = run(model, 12)
     kinds = [e.kind for e in model.log]
     assert "moratorium" in kinds and "crackdown" in kinds
@@ -369,15 +381,16 @@ def test_no_reform_no_land_term() -> None:
     assert max(r["active"] for r in reform) > max(r["active"] for r in quiet) + 0.03
 
 
-def test_waves_are_the_regions_above_the_wave_share_and_only_new_ones_are_logged() -> None:
+def test_waves_are_the_regions_above_the_wave_level_and_only_new_ones_are_logged() -> None:
     model = land_model(sinophobia=0.8, response_cooldown_months=24)
     state = land(model)
     population = model.population
-    wave_share = model.scenario.rules.land_protests.wave_share
+    wave_per_100k = model.scenario.rules.land_protests.wave_per_100k
     before = np.zeros(len(model.scenario.population.regions), bool)
     for _ in range(12):
         model.step()
-        expected = population.regional_mean(population.active) > wave_share
+        per_100k = state.participants / population.counts * 100_000
+        expected = per_100k > wave_per_100k
         np.testing.assert_array_equal(state.in_wave, expected.astype(float))
         assert state.regions_in_wave == expected.sum()
         logged = [e for e in model.log if e.kind == "protest" and e.date == model.date]
@@ -386,41 +399,49 @@ def test_waves_are_the_regions_above_the_wave_share_and_only_new_ones_are_logged
     assert any(e.kind == "protest" for e in model.log)
 
 
-def test_jailed_citizens_are_never_active_and_terms_count_down() -> None:
-    model = land_model(sinophobia=0.8, max_jail_months=3)
+def unrest_everywhere(repression: float, **land: Any) -> KazakhstanModel:
+    """Hardship 1 and legitimacy 0 for all, no reform, no response: everyone free protests."""
+    model = land_model(
+        reform=False,
+        wave_regions=100,
+        extra={"initial": {"kazakhstan": {"repression": repression}}},
+        **land,
+    )
+    model.population.hardship[:] = 1.0
+    model.population.legitimacy[:] = 0.0
+    return model
+
+
+def test_the_jailed_cannot_protest_and_a_share_is_released_each_month() -> None:
+    model = unrest_everywhere(0.0, mean_jail_months=4.0)  # no repression: nobody detained
     population = model.population
-    population.hardship[:] = 1.0
-    population.legitimacy[:] = 0.0
-    population.jail_months[:200] = 5
+    population.jailed[:200] = 1.0
     model.step()
-    assert not population.active[:200].any()
-    assert population.active[200:].mean() > 0.3
-    np.testing.assert_array_equal(population.jail_months[:200], 4)
-    assert population.jail_months.max() <= 4
+    np.testing.assert_allclose(population.jailed[:200], 0.75)
+    np.testing.assert_allclose(population.active[:200], 0.25)  # only the released protest
+    np.testing.assert_allclose(population.active[200:], 1.0)
+    model.step()
+    np.testing.assert_allclose(population.jailed[:200], 0.75**2)
+
+
+def test_active_and_jailed_shares_stay_within_each_citizen_s_persons() -> None:
+    model = unrest_everywhere(0.5)
+    population = model.population
     for _ in range(12):
         model.step()
-        jailed = population.jail_months > 0
-        assert not (population.active & jailed).any()
-        shares = population.regional_mean(population.active)
-        assert np.all((shares >= 0.0) & (shares <= 1.0))
-    assert (population.jail_months > 0).any()
+        assert np.all(population.active >= 0.0) and np.all(population.jailed >= 0.0)
+        assert np.all(population.active + population.jailed <= 1.0 + 1e-12)
+    assert population.jailed.mean() > 0.3
 
 
-def test_detention_rate_rises_with_repression() -> None:
-    jailed = {}
-    for repression in (0.1, 0.6):
-        model = land_model(
-            sinophobia=0.8,
-            wave_regions=100,
-            extra={"initial": {"kazakhstan": {"repression": repression}}},
-        )
-        model.population.hardship[:] = 1.0
-        model.population.legitimacy[:] = 0.0
-        model.step()
-        jailed[repression] = (model.population.jail_months > 0).sum() / max(
-            1, (model.population.jail_months > 0).sum() + model.population.active.sum()
-        )
-    assert jailed[0.6] > jailed[0.1] + 0.2
+@pytest.mark.parametrize("repression", [0.1, 0.6])
+def test_the_detained_share_of_protesters_is_rate_times_repression(repression: float) -> None:
+    model = unrest_everywhere(repression, arrest_rate_per_repression=1.2)
+    model.step()
+    state = land(model)
+    share = state.arrests.sum() / state.participants.sum()
+    assert share == pytest.approx(min(1.0, 1.2 * repression))
+    np.testing.assert_allclose(model.population.jailed.sum(), state.arrests.sum())
 
 
 def test_land_decision_event_brings_the_ban_forward() -> None:
@@ -473,27 +494,34 @@ def unrest_model(**land: Any) -> KazakhstanModel:
     return model
 
 
-def test_a_wave_that_outlasts_the_crackdown_brings_allied_troops_and_elite_change() -> None:
+def test_a_wave_that_outlasts_the_crackdown_brings_allied_troops_in_the_same_month() -> None:
     model = unrest_model()
     rows = run(model, 4)
     assert rows[0]["regions"] >= 9
     kinds = [(e.date, e.kind) for e in model.log if e.kind != "protest"]
     assert kinds[:3] == [
         ("2010-01", "crackdown"),
-        ("2010-02", "outside_help"),
-        ("2010-02", "elite_change"),
-    ]
-    # crackdown (+0.2, half-life 6) then troops (+0.3, half-life 1 month)
+        ("2010-01", "outside_help"),
+        ("2010-01", "elite_change"),
+    ]  # as on 5-6 January 2022: troops in the month of the wave
+    # crackdown (+0.2, half-life 6) and troops (+0.3, half-life 1 month) the same month
     kept = retention_from_half_life(6.0)
-    assert at(rows, "2010-02")["repression"] == pytest.approx(0.3 + 0.2 * kept + 0.3)
-    assert at(rows, "2010-03")["repression"] == pytest.approx(0.3 + 0.2 * kept**2 + 0.3 * 0.5)
+    assert at(rows, "2010-01")["repression"] == pytest.approx(0.3 + 0.2 + 0.3)
+    assert at(rows, "2010-02")["repression"] == pytest.approx(0.3 + 0.2 * kept + 0.3 * 0.5)
     assert gratitude(model) == pytest.approx(0.5)
     assert sum(kind == "outside_help" for _, kind in kinds) == 1  # once within the cooldown
 
 
+def test_this_month_s_detentions_take_the_repression_of_the_crackdown_and_troops() -> None:
+    model = unrest_model()
+    model.step()
+    state = land(model)
+    assert state.arrests.sum() / state.participants.sum() == pytest.approx(0.3 + 0.2 + 0.3)
+
+
 def test_allied_troops_post_csto_gratitude_to_its_owners_channel() -> None:
     model = unrest_model()
-    run(model, 2)  # 2010-02: troops
+    run(model, 1)  # 2010-01: crackdown and troops
     channel = model.channels["russian_reactions.csto_gratitude"]
     assert channel.totals == {"land_protests": pytest.approx(0.5)}
     assert gratitude(model) == pytest.approx(0.5)
@@ -502,20 +530,31 @@ def test_allied_troops_post_csto_gratitude_to_its_owners_channel() -> None:
 def test_crackdown_and_elite_change_move_legitimacy_through_its_owners_channel() -> None:
     model = unrest_model()
     size = model.population.size
-    run(model, 1)  # 2010-01: crackdown, nothing to concede without a reform
+    run(model, 1)  # 2010-01: crackdown and elite change, nothing to concede without a reform
     assert model.channels["citizens.legitimacy"].totals == {
-        "land_protests": pytest.approx(0.02 * size)
+        "land_protests": pytest.approx((0.02 - 0.05) * size)
     }
-    np.testing.assert_allclose(model.population.legitimacy, 0.2 - 0.02)
-    run(model, 1)  # 2010-02: elite change
     np.testing.assert_allclose(model.population.legitimacy, 0.2 - 0.02 + 0.05)
 
 
 def test_no_allied_troops_when_the_crackdown_ends_the_wave() -> None:
-    model = unrest_model(crackdown_step=0.7)
+    # repression 1 detains every protester at once, and long terms keep them out
+    model = unrest_model(crackdown_step=0.7, mean_jail_months=12.0)
     rows = run(model, 4)
     assert rows[0]["regions"] >= 9 and rows[1]["regions"] < 9
     assert not any(e.kind == "outside_help" for e in model.log)
+
+
+def test_a_wave_that_outlasts_a_crackdown_of_an_earlier_month_brings_troops_then() -> None:
+    # no detentions: the crackdown deters through the arrest probability only
+    model = unrest_model(arrest_rate_per_repression=0.0, response="repress")
+    (rule,) = [r for r in model.rules if isinstance(r, Rule)]
+    rule.outside_help = False
+    run(model, 1)
+    assert not any(e.kind == "outside_help" for e in model.log)
+    rule.outside_help = True
+    run(model, 1)
+    assert [e.date for e in model.log if e.kind == "outside_help"] == ["2010-02"]
 
 
 def test_repress_only_escalates_to_troops_without_elite_change() -> None:
@@ -551,24 +590,227 @@ def test_disabled_rule_changes_nothing() -> None:
 
 
 def test_arrests_are_this_month_s_new_detentions_by_region() -> None:
-    model = land_model(
-        sinophobia=0.8,
-        wave_regions=100,
-        extra={"initial": {"kazakhstan": {"repression": 0.5}}},
-    )
+    model = unrest_everywhere(0.5, mean_jail_months=3.0)
     population = model.population
-    population.hardship[:] = 1.0
-    population.legitimacy[:] = 0.0
     for _ in range(2):
-        before = population.jail_months.copy()
+        kept = population.jailed * (1.0 - 1.0 / 3.0)  # those not released this month
         model.step()
-        # New arrests: free (or freed) this month and jailed now, with a fresh term.
-        new = (population.jail_months > 0) & (before <= 1)
-        expected = np.bincount(population.region[new], minlength=population.counts.size)
-        np.testing.assert_array_equal(land(model).arrests, expected)
+        new = population.jailed - kept
+        expected = np.bincount(population.region, weights=new, minlength=population.counts.size)
+        np.testing.assert_allclose(land(model).arrests, expected)
         assert expected.sum() > 0
     detentions = series_named("protest_detentions")
     assert isinstance(detentions, RegionalSeries)
     np.testing.assert_allclose(
         detentions.read(model), land(model).arrests / population.counts * model.people()
     )
+    participants = series_named("protest_participants")
+    assert isinstance(participants, RegionalSeries)
+    np.testing.assert_allclose(
+        participants.read(model),
+        land(model).participants / population.counts * model.people(),
+    )
+
+
+# --- protest in persons: intensities, crowd unit, waves per 100,000 ---------------------------
+
+
+def test_soft_step_is_logistic_and_a_step_at_zero_spread() -> None:
+    x = np.array([-0.1, 0.0, 0.05])
+    np.testing.assert_allclose(soft_step(x, 0.05), 1.0 / (1.0 + np.exp(-x / 0.05)))
+    np.testing.assert_array_equal(soft_step(x, 0.0), [0.0, 0.0, 1.0])
+    # a narrow spread approaches Epstein's all-or-nothing rule away from the threshold
+    np.testing.assert_allclose(soft_step(np.array([-0.1, 0.1]), 1e-3), [0.0, 1.0], atol=1e-12)
+
+
+def test_epstein_intensity_is_the_clearing_share_less_the_jailed_top_of_it() -> None:
+    g, r, p = np.array([0.5, 0.5, 0.3, 0.5]), np.array([0.2, 0.2, 0.0, 0.2]), np.ones(4)
+    jailed = np.array([0.0, 0.1, 0.0, 0.9])
+    active = epstein_active(g, r, p, 0.2, jailed, 0.05)
+    clearing = 1.0 / (1.0 + np.exp(-(g - r * p - 0.2) / 0.05))
+    np.testing.assert_allclose(active, np.maximum(0.0, clearing - jailed))
+    assert active[1] == pytest.approx(active[0] - 0.1)  # the jailed protested: the top goes
+    assert active[3] == 0.0  # everyone above the bar is in jail
+    assert np.all((active[:3] > 0.0) & (active[:3] < 1.0))
+
+
+def test_the_crowd_unit_rescales_the_active_share_in_the_arrest_probability() -> None:
+    a = np.array([1e-4, 1e-3, 5e-3])
+    crowd = 1e-3
+    np.testing.assert_allclose(
+        arrest_probability(0.3, a, 2.3, 0.1, crowd), arrest_probability(0.3, a / crowd, 2.3, 0.1)
+    )
+    # safety in numbers at realistic magnitudes: a crowd of 0.5% of one's ties cuts the risk
+    p = arrest_probability(0.3, a, 2.3, 0.1, crowd)
+    assert p[0] > 0.99 and p[2] < 0.15
+
+
+def test_a_cascade_of_shares_brings_each_follower_s_eligible_share_in_crowd_units() -> None:
+    n = 4
+    starters = np.array([0.004, 0.0, 0.0, 0.0])
+    eligible = np.array([0.0, 0.003, 0.003, 0.003])
+    thresholds = np.array([0.0, 1.0, 1.0, 1.0])  # one crowd unit among the ties
+    nothing = np.zeros(n)
+    # on the chain citizen 1 sees (0.004 + 0) / 2 = 0.002 active: 2 crowd units at 1e-3
+    active = threshold_cascade(chain(n), nothing, starters, eligible, thresholds, 1, 1e-3)
+    np.testing.assert_allclose(active, [0.004, 0.003, 0.0, 0.0])
+    active = threshold_cascade(chain(n), nothing, starters, eligible, thresholds, 3, 1e-3)
+    np.testing.assert_allclose(active, [0.004, 0.003, 0.003, 0.003])
+    # with the papers' unit (shares of everyone) nobody follows such small shares
+    active = threshold_cascade(chain(n), nothing, starters, eligible, thresholds, 3)
+    np.testing.assert_allclose(active, starters)
+
+
+def test_a_thousand_protesters_in_one_region_are_expressible_and_make_a_wave() -> None:
+    model = land_model(reform=False, wave_per_100k=20.0)
+    (rule,) = [r for r in model.rules if isinstance(r, Rule)]
+    population = model.population
+    people = model.people()
+    persons_per_citizen = people / population.counts
+    active = np.zeros(population.size)
+    # 1,000 persons in region 0, 50 in region 1, as shares of their first citizen's persons
+    for region, persons in ((0, 1000.0), (1, 50.0)):
+        first = population.starts[region]
+        active[first] = persons / persons_per_citizen[region]
+        assert active[first] < 1.0  # less than one citizen: a binary flag cannot say it
+    in_wave = rule._wave_regions(model, active)
+    per_100k = np.array([1000.0, 50.0]) / people[:2] * 100_000
+    np.testing.assert_array_equal(in_wave[:2], per_100k > 20.0)
+    assert not in_wave[2:].any()
+    totals = np.bincount(population.region, weights=active, minlength=population.counts.size)
+    np.testing.assert_allclose((totals / population.counts * people)[:2], [1000.0, 50.0])
+
+
+def default_protest_model(**population: Any) -> KazakhstanModel:
+    """The default protest parameters and population, nothing else enabled, no events."""
+    return small_model(1, population=population, rules=OTHER_RULES_OFF)
+
+
+def test_calm_years_are_calm_at_the_default_parameters() -> None:
+    model = default_protest_model()
+    people = float(model.people().sum())
+    for _ in range(24):
+        model.step()
+        assert land(model).regions_in_wave == 0
+        assert land(model).participants.sum() / model.population.size < 1e-4  # < 1 in 10,000
+    assert people > 1e7 and land(model).participants.sum() > 0.0  # a few, never a wave
+
+
+def test_at_default_parameters_a_grievance_shock_brings_a_wave_of_order_1e5_to_1e3() -> None:
+    model = default_protest_model()
+    model.population.hardship[:] = np.clip(model.population.hardship + 0.3, 0.0, 1.0)
+    model.population.legitimacy[:] *= 0.8
+    model.step()
+    share = land(model).participants.sum() / model.population.size
+    assert 1e-5 < share < 1e-2  # January 2022: ~1e-4 to 1e-3 (detained alone 9,900 of 19m)
+    assert land(model).regions_in_wave >= 3
+
+
+# --- the government's answers: measures, concessions, dismissal -------------------------------
+
+
+def test_every_response_has_its_measures_and_the_schema_accepts_them() -> None:
+    assert set(MEASURES) == set(get_args(Response))
+    for response in MEASURES:
+        GovernmentDecision(protest_response=response)  # type: ignore[arg-type]
+
+
+FUEL_SHOCK = {
+    "date": "2010-02",
+    "kind": "shock",
+    "detail": "fuel price cap removed",
+    "effects": [{"target": "kazakhstan.fuel_price_index", "set": 2.0}],
+}
+
+
+def fuel_model(response: str, **land: Any) -> KazakhstanModel:
+    """Nationwide unrest from 2010-01, the fuel price doubling in 2010-02, no land reform."""
+    model = land_model(reform=False, response=response, extra={"events": [FUEL_SHOCK]}, **land)
+    model.population.hardship[:] = 0.9
+    model.population.legitimacy[:] = 0.2
+    return model
+
+
+def test_all_takes_every_measure_that_applies_and_the_fuel_concession_only_after_a_rise() -> None:
+    model = fuel_model("all", response_cooldown_months=1)
+    run(model, 1)  # 2010-01: no reform to concede, no fuel rise yet
+    kinds = {e.kind for e in model.log if e.date == "2010-01"}
+    assert {"dismissal", "crackdown"} <= kinds
+    assert not kinds & {"moratorium", "economic_concession"}
+    assert land(model).fuel_price_concession == 0.0
+    run(model, 1)  # 2010-02: the fuel price doubled, the wave goes on
+    kinds = {e.kind for e in model.log if e.date == "2010-02"}
+    assert "economic_concession" in kinds
+    assert land(model).fuel_price_concession == pytest.approx(1.0)
+    model.population.hardship[:] = 0.0  # the wave ends: no further answer
+    run(model, 1)
+    assert land(model).fuel_price_concession == pytest.approx(retention_from_half_life(12.0))
+
+
+def test_dismiss_only_dismisses_and_gains_legitimacy() -> None:
+    model = fuel_model("dismiss")
+    run(model, 1)
+    kinds = {e.kind for e in model.log if e.kind != "protest"}
+    assert kinds == {"dismissal"}
+    assert land(model).repression == pytest.approx(0.3)
+    np.testing.assert_allclose(model.population.legitimacy, 0.2 + 0.03)
+
+
+def test_concede_economic_restores_the_fuel_cap_and_brings_no_troops() -> None:
+    model = fuel_model("concede_economic")
+    model.population.hardship[:] = 0.0  # no wave in January: the answer comes after the rise
+    run(model, 1)
+    model.population.hardship[:] = 0.9
+    run(model, 3)
+    kinds = {e.kind for e in model.log if e.kind != "protest"}
+    assert "economic_concession" in kinds
+    assert not kinds & {"crackdown", "outside_help", "dismissal"}
+
+
+def test_a_government_decision_event_switches_to_a_new_response() -> None:
+    decision = {
+        "date": "2010-01",
+        "kind": "government_decision",
+        "detail": "dismiss",
+        "decision": {"protest_response": "dismiss"},
+    }
+    model = land_model(reform=False, extra={"events": [decision]})
+    model.population.hardship[:] = 0.9
+    model.population.legitimacy[:] = 0.2
+    run(model, 1)
+    kinds = {e.kind for e in model.log if e.kind not in {"protest", "government_decision"}}
+    assert kinds == {"dismissal"}
+
+
+def test_the_fuel_concession_lowers_hardship_through_opinion() -> None:
+    def hardship_after(response: str) -> float:
+        sections: dict[str, Any] = {
+            "population": {"legitimacy_mean": 0.6},
+            "rules": deep_merge(
+                others_off("land_protests"),
+                {"opinion": {"enabled": True}, "land_protests": {**PAPERS, "response": response}},
+            ),
+            "events": [FUEL_SHOCK],
+        }
+        model = small_model(1, **sections)
+        model.population.hardship[:] = 0.9
+        run(model, 4)
+        return float(model.population.hardship.mean())
+
+    assert hardship_after("concede_economic") < hardship_after("concede") - 0.01
+
+
+def test_land_salience_is_felt_more_where_chinese_businesses_lease_land() -> None:
+    model = land_model(sinophobia=0.8, extra={"rules": {"opinion": {"land_lease_boost": 0.5}}})
+    (rule,) = [r for r in model.rules if isinstance(r, Rule)]
+    population = model.population
+    population.russian_media[:] = 0.0
+    population.sinophobia[:] = 1.0
+    population.hardship[:] = 0.0
+    land(model).land_salience = 0.5
+    g = rule._grievance(model)
+    regions = model.scenario.population.regions
+    leases = np.array([r.chinese_land_leases for r in regions])[population.region]
+    assert leases.any() and (~leases).any()
+    np.testing.assert_allclose(g[~leases], 0.4 * 0.5)
+    np.testing.assert_allclose(g[leases], 0.4 * 0.5 * 1.5)

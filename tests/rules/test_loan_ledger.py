@@ -76,6 +76,29 @@ def test_ledger_failure_cancels_and_writes_off() -> None:
     assert np.abs(ledger.balance_error()).max() < 1e-12
 
 
+def test_completed_value_counts_completed_projects_of_one_sector() -> None:
+    ledger = LoanLedger()
+    # Three transport loans (sector 0) and one energy loan (sector 1); projects worth 1/0.3 of
+    # their loans. One transport project fails before completion, one takes two years.
+    add_loans(
+        ledger,
+        [0.3, 0.6, 0.3, 0.9],
+        sector=np.array([0, 0, 0, 1]),
+        disbursement_months=np.array([12, 12, 24, 12]),
+        project_value=np.array([1.0, 2.0, 1.0, 3.0]),
+    )
+    assert ledger.completed_value(0) == 0.0
+    ledger.disburse()
+    ledger.fail(1, 0.5)
+    for _ in range(11):
+        ledger.disburse()
+    assert ledger.completed_value(0) == pytest.approx(1.0)  # the failed and unfinished are out
+    assert ledger.completed_value(1) == pytest.approx(3.0)
+    for _ in range(12):
+        ledger.disburse()
+    assert ledger.completed_value(0) == pytest.approx(2.0)
+
+
 def test_ledger_service_pays_interest_in_grace_and_amortises_to_zero_by_maturity() -> None:
     ledger = LoanLedger()
     add_loans(ledger, [1.2], grace=np.array([24]), maturity=np.array([120]))

@@ -1,4 +1,4 @@
-"""Tests of multi-vector balancing (MV1-MV5)."""
+"""Tests of multi-vector balancing (MV1-MV5): engagement per partner and domain."""
 
 from __future__ import annotations
 
@@ -8,21 +8,34 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from pydantic import ValidationError
 
 from kzsim.contract import ReadOnly
 from kzsim.contracts import bri_loans, russian_reactions, tariff_harmonisation
-from kzsim.contracts.multi_vector import READS, Config, State, shift_toward_china
+from kzsim.contracts.multi_vector import (
+    READS,
+    Config,
+    State,
+    alignment_shares,
+    engagement_matrix,
+    scale_to_alignment,
+    shift_toward_china,
+)
+from kzsim.dynamics import rate_from_half_life
 from kzsim.model import ACTOR_OWNERS, KazakhstanModel
 from kzsim.rules.multi_vector import (
+    CN,
+    ECO,
+    POL,
+    RU,
+    SEC,
     Rule,
-    alignment_target,
-    calibrate_base,
-    china_leverage,
-    damp_leverages,
-    project_to_simplex_with_floors,
-    pulls,
-    russia_leverage,
+    W,
+    benefits,
+    calibrate_affinity,
+    domain_shares,
+    effective_holds,
+    holdbacks,
+    targets,
 )
 from tests.conftest import deep_merge, others_off, small_model
 
@@ -30,10 +43,10 @@ OTHER_RULES_OFF = others_off("multi_vector")
 
 
 def mv_model(seed: int = 1, **multi_vector: Any) -> KazakhstanModel:
-    """A small model, 2010-2029, in which only the multi-vector rule runs."""
+    """A small model, 2010-2039, in which only the multi-vector rule runs."""
     return small_model(
         seed,
-        metadata={"end": "2029-12"},
+        metadata={"end": "2039-12"},
         rules=deep_merge(OTHER_RULES_OFF, {"multi_vector": multi_vector}),
     )
 
@@ -44,12 +57,12 @@ def mv(model: KazakhstanModel) -> State:
 
 
 def loans(model: KazakhstanModel) -> bri_loans.State:
-    """The BRI loans rule's state (debt, equity, investment, capital need)."""
+    """The BRI loans rule's state (investment, capital need); the rule is off, values stay."""
     return model.state(bri_loans.State)
 
 
 def reactions(model: KazakhstanModel) -> russian_reactions.State:
-    """Russia's reactions' state (security leverage, gratitude, threat perception)."""
+    """Russia's reactions' state (security leverage, gratitude, threat); off, values stay."""
     return model.state(russian_reactions.State)
 
 
@@ -58,213 +71,191 @@ def alignment(model: KazakhstanModel) -> np.ndarray:
     return np.array([state.alignment_russia, state.alignment_china, state.alignment_west])
 
 
+def engagement(model: KazakhstanModel) -> np.ndarray:
+    return engagement_matrix(mv(model))
+
+
 def run(model: KazakhstanModel, months: int) -> KazakhstanModel:
     for _ in range(months):
         model.step()
     return model
 
 
+def invest(model: KazakhstanModel, share_of_gdp: float) -> None:
+    """Set China's investment stock to a share of GDP (bri_loans is off: it stays there)."""
+    loans(model).china_investment_usd_bn = share_of_gdp * model.kazakhstan.gdp_usd_bn
+
+
+def pair(months: int = 1, **multi_vector: Any) -> tuple[KazakhstanModel, KazakhstanModel]:
+    """Two equal models, both run ``months`` so that the affinity is set from the same start."""
+    return run(mv_model(**multi_vector), months), run(mv_model(**multi_vector), months)
+
+
 # --- pure functions -------------------------------------------------------------------------
 
 
-def test_projection_by_hand() -> None:
-    floors = np.array([0.3, 0.05, 0.05])
-    # Russia below its floor: lifted to 0.3, the others give 0.05 each (equal shift theta)
-    np.testing.assert_allclose(
-        project_to_simplex_with_floors(np.array([0.2, 0.5, 0.3]), floors), [0.3, 0.45, 0.25]
+def test_benefits_by_hand() -> None:
+    config = Config()
+    b = benefits(
+        config,
+        np.array([0.4, 0.2, 0.4]),
+        eaeu_member=True,
+        investment_to_gdp=0.1,
+        transit_to_gdp=0.002,
+        capital_need=0.5,
+        security_leverage=0.6,
+        gratitude=0.2,
+        threat=0.5,
     )
-    # one entry far below: it sits on its floor and the rest absorb the excess
+    g = config
+    economic = np.array(
+        [
+            g.trade_gain * 0.4 + g.union_gain,
+            g.trade_gain * 0.2
+            + g.investment_gain * (1 + g.need_gain * 0.5) * 0.1
+            + g.transit_gain * 0.002,
+            g.trade_gain * 0.4,
+        ]
+    )
+    np.testing.assert_allclose(b[:, ECO], economic)
+    np.testing.assert_allclose(b[:, SEC], [g.security_gain * 0.6, 0.0, 0.0])
+    hedge = g.hedge_gain * 0.5
     np.testing.assert_allclose(
-        project_to_simplex_with_floors(np.array([0.6, 0.45, -0.05]), floors), [0.55, 0.4, 0.05]
+        b[:, POL],
+        g.money_spillover * economic
+        + [g.gratitude_gain * 0.2, hedge * g.hedge_share_china, hedge * (1 - g.hedge_share_china)],
     )
 
 
-def test_projection_leaves_a_feasible_point_unchanged() -> None:
-    point = np.array([0.5, 0.2, 0.3])
-    np.testing.assert_allclose(
-        project_to_simplex_with_floors(point, np.array([0.3, 0.05, 0.05])), point
-    )
+def test_mutual_damping_of_shares_by_hand() -> None:
+    e = np.array([[0.6, 0.8, 0.6], [0.3, 0.1, 0.2], [0.3, 0.1, 0.2]])
+    shares = domain_shares(e)
+    np.testing.assert_allclose(shares.sum(axis=0), 1.0)
+    holds = effective_holds(e, 0.5)
+    np.testing.assert_allclose(holds[RU], shares[RU] * (1 - 0.5 * 0.2))  # China's mean is 0.2
+    np.testing.assert_allclose(holds[CN], shares[CN] * (1 - 0.5 * 2 / 3))
+    np.testing.assert_allclose(holds[W], shares[W])
+    np.testing.assert_allclose(effective_holds(e, 0.0), shares)
 
 
-def test_projection_with_full_floors_returns_the_floors() -> None:
-    floors = np.array([0.6, 0.2, 0.2])
-    np.testing.assert_allclose(
-        project_to_simplex_with_floors(np.array([0.1, 0.1, 0.8]), floors), floors
-    )
+def test_concentrated_dependence_holds_back_only_above_the_comfort_share() -> None:
+    config = Config(dependence_aversion=2.0, comfort_share=0.5)
+    holds = np.array([[0.8, 0.5, 0.3], [0.1, 0.2, 0.3], [0.1, 0.3, 0.4]])
+    f = holdbacks(config, holds, threat=0.0)
+    assert f[RU, ECO] == pytest.approx(np.exp(-2.0 * 0.3))
+    np.testing.assert_allclose(np.delete(f.ravel(), RU * 3 + ECO), 1.0)
+    t = targets(np.ones((3, 3)), np.zeros((3, 3)), f)
+    assert t[RU, ECO] < t[RU, SEC] == pytest.approx(0.5)
 
 
-def test_projection_rejects_floors_above_one() -> None:
-    with pytest.raises(ValueError, match="floors sum"):
-        project_to_simplex_with_floors(np.array([0.3, 0.3, 0.4]), np.array([0.5, 0.5, 0.5]))
+def test_threat_lowers_only_russias_political_factor() -> None:
+    config = Config(threat_aversion=0.8, dependence_aversion=0.0)
+    f = holdbacks(config, np.full((3, 3), 1 / 3), threat=0.5)
+    assert f[RU, POL] == pytest.approx(np.exp(-0.4))
+    np.testing.assert_allclose(np.delete(f.ravel(), RU * 3 + POL), 1.0)
+
+
+def test_targets_by_hand_and_affinity_inverts_them() -> None:
+    a, b = np.full((3, 3), 0.5), np.full((3, 3), 0.25)
+    f = np.full((3, 3), 0.9)
+    np.testing.assert_allclose(targets(a, b, f), 0.75 / 1.75 * 0.9)
+    e = np.array([[0.55, 0.7, 0.5], [0.35, 0.1, 0.25], [0.5, 0.15, 0.35]])
+    affinity = calibrate_affinity(e, b * 0.0, f)
+    np.testing.assert_allclose(targets(affinity, b * 0.0, f), e)
+
+
+def test_affinity_is_zero_where_benefits_alone_exceed_the_engagement() -> None:
+    e, f = np.full((3, 3), 0.2), np.ones((3, 3))
+    b = np.full((3, 3), 2.0)  # sat(2) = 2/3 > 0.2
+    assert (calibrate_affinity(e, b, f) == 0.0).all()
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.floats(0.0, 1.0), min_size=9, max_size=9))
+def test_alignment_shares_sum_to_one(values: list[float]) -> None:
+    shares = alignment_shares(np.array(values).reshape(3, 3))
+    assert shares.sum() == pytest.approx(1.0)
+    assert (shares >= 0.0).all()
 
 
 @settings(max_examples=200, deadline=None)
 @given(
-    st.lists(st.floats(-2, 2), min_size=3, max_size=3),
-    st.floats(0, 0.6),
-    st.floats(0, 0.2),
+    st.lists(st.floats(0.05, 0.6), min_size=9, max_size=9),
+    st.lists(st.floats(0.2, 1.0), min_size=3, max_size=3),
 )
-def test_projection_keeps_floors_and_sums_to_one(
-    point: list[float], floor_russia: float, floor_any: float
-) -> None:
-    floors = np.array([max(floor_russia, floor_any), floor_any, floor_any])
-    x = project_to_simplex_with_floors(np.array(point), floors)
-    assert x.sum() == pytest.approx(1.0)
-    assert np.all(x >= floors - 1e-12)
+def test_scaling_to_an_alignment_reproduces_it(values: list[float], weights: list[float]) -> None:
+    e = np.array(values).reshape(3, 3)
+    wanted = np.array(weights) / sum(weights)
+    scaled = scale_to_alignment(e, np.array(weights))  # not normalised: scaled first
+    assert scaled.sum() == pytest.approx(e.sum()) or scaled.max() == pytest.approx(1.0)
+    if scaled.max() < 1.0:
+        np.testing.assert_allclose(alignment_shares(scaled), wanted)
+        # within a partner the domain profile is kept
+        np.testing.assert_allclose(scaled[1] / scaled[1].sum(), e[1] / e[1].sum())
 
 
-@settings(max_examples=100, deadline=None)
-@given(
-    st.lists(st.floats(-1, 2), min_size=3, max_size=3),
-    st.lists(st.floats(0, 1), min_size=3, max_size=3),
-)
-def test_projection_is_nearest_feasible_point(point: list[float], direction: list[float]) -> None:
-    floors = np.array([0.3, 0.05, 0.05])
-    x = project_to_simplex_with_floors(np.array(point), floors)
-    # any other feasible point (a mix of x and a random feasible point) is no closer
-    other = project_to_simplex_with_floors(np.array(direction), floors)
-    for t in (0.1, 0.5, 1.0):
-        candidate = (1 - t) * x + t * other
-        assert np.linalg.norm(candidate - point) >= np.linalg.norm(x - point) - 1e-9
+# --- initial state, events and the alignment channel ----------------------------------------
 
 
-def test_russia_leverage_by_hand() -> None:
-    config = Config(russia_transit_weight=0.25, russia_eaeu_weight=0.15)
-    value = russia_leverage(config, 0.4, 0.85, 0.6, 0.55, eaeu_member=True)
-    expected = (0.25 * 0.4 + 0.25 * 0.85 + 0.2 * 0.6 + 0.15 * 0.55 + 0.15 * 1.0) / 1.0
-    assert value == pytest.approx(expected)
-    assert russia_leverage(config, 0.4, 0.85, 0.6, 0.55, eaeu_member=False) == pytest.approx(
-        expected - 0.15
+def test_initial_alignment_is_carried_by_the_engagement() -> None:
+    model = small_model(
+        initial={
+            "kazakhstan": {"alignment_russia": 0.4, "alignment_china": 0.35, "alignment_west": 0.25}
+        },
+        rules=OTHER_RULES_OFF,
     )
+    np.testing.assert_allclose(alignment(model), [0.4, 0.35, 0.25])
+    np.testing.assert_allclose(alignment_shares(engagement(model)), [0.4, 0.35, 0.25])
 
 
-def test_china_leverage_by_hand_and_monotone() -> None:
-    config = Config()
-    value = china_leverage(
-        config, debt_to_gdp=0.1, equity_usd_bn=2.0, import_share_china=0.2, investment_to_gdp=0.3
-    )
-    assert value == pytest.approx(0.3 * 0.5 + 0.2 * 0.5 + 0.3 * 0.2 + 0.2 * 0.75)
-    debts = [china_leverage(config, d, 0.0, 0.2, 0.0) for d in (0.0, 0.05, 0.1, 0.5)]
-    assert all(a < b for a, b in zip(debts, debts[1:], strict=False))
+def test_initial_engagement_is_a_fixed_point() -> None:
+    model = mv_model()
+    start = engagement(model)
+    run(model, 36)
+    np.testing.assert_allclose(engagement(model), start, atol=1e-9)
 
 
-def test_mutual_damping_by_hand() -> None:
-    russia, china = damp_leverages(0.6, 0.4, 0.5)
-    assert russia == pytest.approx(0.6 * (1 - 0.5 * 0.4))
-    assert china == pytest.approx(0.4 * (1 - 0.5 * 0.6))
-    assert damp_leverages(0.6, 0.4, 0.0) == (0.6, 0.4)
+def test_event_setting_the_alignment_rescales_engagement() -> None:
+    model = run(mv_model(), 2)
+    mv(model).alignment_west = 0.9  # an event set it: the three now sum to 1.6
+    model.step()
+    a = alignment(model)
+    assert a.sum() == pytest.approx(1.0)
+    assert a[2] > 0.5  # the West's share of engagement followed the event
+    np.testing.assert_allclose(a, alignment_shares(engagement(model)))
 
 
-def test_target_alignment_by_hand() -> None:
-    base = np.array([0.5, 0.2, 0.3])
-    multipliers = pulls(Config(), capital_need=0.5, lending_appetite=0.8, threat_perception=0.5)
-    np.testing.assert_allclose(multipliers, [1.0, 1.4, 1.5])
-    leverage = np.array([0.5, 0.2, 0.0])
-    weights = base * multipliers * np.exp(-3.0 * leverage)
-    np.testing.assert_allclose(
-        alignment_target(base, multipliers, leverage, 3.0), weights / weights.sum()
-    )
-
-
-def test_gratitude_multiplies_russias_weight() -> None:
-    multipliers = pulls(Config(), 0.0, 0.0, 0.0, gratitude=0.5)
-    np.testing.assert_allclose(multipliers, [1.5, 1.0, 1.0])
-
-
-def test_higher_china_leverage_lowers_china_target() -> None:
-    base, multipliers = np.array([0.5, 0.2, 0.3]), np.ones(3)
-    low = alignment_target(base, multipliers, np.array([0.5, 0.1, 0.0]), 3.0)
-    high = alignment_target(base, multipliers, np.array([0.5, 0.4, 0.0]), 3.0)
-    assert high[1] < low[1]
-    assert high[0] > low[0] and high[2] > low[2]  # MV2: the fall goes to the others
-
-
-def test_money_pulls_toward_china_threat_toward_west() -> None:
-    config = Config()
-    base, leverage = np.array([0.5, 0.2, 0.3]), np.array([0.5, 0.2, 0.0])
-    calm = alignment_target(base, pulls(config, 0.0, 0.0, 0.0), leverage, 3.0)
-    money = alignment_target(base, pulls(config, 1.0, 1.0, 0.0), leverage, 3.0)
-    threat = alignment_target(base, pulls(config, 0.0, 0.0, 1.0), leverage, 3.0)
-    assert money[1] > calm[1]
-    assert threat[2] > calm[2]
-
-
-def test_calibrated_base_reproduces_the_alignment() -> None:
-    a = np.array([0.5, 0.2, 0.3])
-    multipliers, leverage = np.array([1.0, 1.3, 1.1]), np.array([0.45, 0.05, 0.0])
-    base = calibrate_base(a, multipliers, leverage, 3.0)
-    assert base.sum() == pytest.approx(1.0)
-    np.testing.assert_allclose(alignment_target(base, multipliers, leverage, 3.0), a)
-
-
-def test_config_rejects_floors_that_leave_no_room() -> None:
-    with pytest.raises(ValidationError, match="floor_russia"):
-        Config(floor_russia=0.95, floor_any=0.05)
-    with pytest.raises(ValidationError, match="russia_"):
-        Config(
-            russia_trade_weight=0,
-            russia_transit_weight=0,
-            russia_security_weight=0,
-            russia_media_weight=0,
-            russia_eaeu_weight=0,
-        )
-
-
-# --- the alignment channel -----------------------------------------------------------------
-
-
-def test_shift_toward_china_by_hand() -> None:
-    state = State(alignment_russia=0.5, alignment_china=0.2, alignment_west=0.3)
+def test_debt_trap_shift_raises_chinas_economic_and_political_engagement() -> None:
+    state = State.create(0)
+    before, a0 = engagement_matrix(state), alignment_shares(engagement_matrix(state))
+    np.testing.assert_allclose(a0, [0.5, 0.2, 0.3])
     shift_toward_china(state, 0.1)
-    # China closes a tenth of its gap to 1; Russia and the West give up 0.08 pro rata
-    assert state.alignment_china == pytest.approx(0.2 + 0.1 * 0.8)
-    assert state.alignment_russia == pytest.approx(0.5 * 0.72 / 0.8)
-    assert state.alignment_west == pytest.approx(0.3 * 0.72 / 0.8)
-
-
-@settings(max_examples=200, deadline=None)
-@given(
-    st.lists(st.floats(0.01, 1.0), min_size=3, max_size=3),
-    st.floats(0.0, 1.0),
-)
-def test_shift_toward_china_keeps_the_simplex(weights: list[float], delta: float) -> None:
-    a = np.array(weights) / sum(weights)
-    state = State(alignment_russia=a[0], alignment_china=a[1], alignment_west=a[2])
-    shift_toward_china(state, delta)
-    after = np.array([state.alignment_russia, state.alignment_china, state.alignment_west])
-    assert after.sum() == pytest.approx(1.0)
-    assert np.all(after >= 0.0)
-    assert after[1] - a[1] == pytest.approx(delta * (1.0 - a[1]))
-    assert after[0] * a[2] == pytest.approx(after[2] * a[0])  # Russia : West unchanged
-
-
-def test_shift_toward_china_first_returns_to_the_simplex() -> None:
-    # an event left the weights summing to 2: they are normalised before the shift
-    state = State(alignment_russia=1.0, alignment_china=0.4, alignment_west=0.6)
-    shift_toward_china(state, 0.0)
-    after = (state.alignment_russia, state.alignment_china, state.alignment_west)
-    assert after == pytest.approx((0.5, 0.2, 0.3))
+    after = engagement_matrix(state)
+    for d in (ECO, POL):
+        assert after[CN, d] == pytest.approx(before[CN, d] + 0.1 * (1 - before[CN, d]))
+    assert after[CN, SEC] == before[CN, SEC]
+    np.testing.assert_array_equal(after[[RU, W]], before[[RU, W]])
+    a1 = np.array([state.alignment_russia, state.alignment_china, state.alignment_west])
+    assert a1[1] > a0[1] + 0.02 and a1.sum() == pytest.approx(1.0)
+    assert a1[0] / a1[2] == pytest.approx(a0[0] / a0[2])  # Russia : West unchanged
 
 
 def test_alignment_channel_applies_at_once_and_totals_by_source() -> None:
     model = mv_model()
     channel = model.channels["multi_vector.alignment"]
+    start = mv(model).alignment_china
     channel.post("bri_loans", 0.1)
-    assert mv(model).alignment_china == pytest.approx(0.28)
-    assert alignment(model).sum() == pytest.approx(1.0)
-    channel.post("bri_loans", 0.05)
+    assert mv(model).alignment_china > start + 0.02
     channel.post("other", 0.02)
-    assert mv(model).alignment_china == pytest.approx(1 - 0.72 * 0.95 * 0.98)
-    assert channel.totals == pytest.approx({"bri_loans": 0.15, "other": 0.02})
+    assert channel.totals == pytest.approx({"bri_loans": 0.1, "other": 0.02})
     channel.new_month()
     assert channel.totals == {}
 
 
-def test_channel_exists_and_moves_the_state_when_the_rule_is_disabled() -> None:
-    # the state, and so the channel, exist whether or not the rule runs
+def test_channel_moves_the_state_when_the_rule_is_disabled() -> None:
     model = small_model(rules=deep_merge(OTHER_RULES_OFF, {"multi_vector": {"enabled": False}}))
     model.channels["multi_vector.alignment"].post("bri_loans", 0.5)
-    assert mv(model).alignment_china == pytest.approx(0.6)
+    assert mv(model).alignment_china > 0.3
 
 
 # --- the contract ---------------------------------------------------------------------------
@@ -324,121 +315,136 @@ def test_views_of_other_states_are_read_only() -> None:
 # --- behaviour on the model -----------------------------------------------------------------
 
 
-def test_initial_alignment_is_a_fixed_point() -> None:
-    model = mv_model()
-    start = alignment(model)
-    run(model, 24)
-    np.testing.assert_allclose(alignment(model), start, atol=1e-12)
+def test_positive_sum_chinese_investment_does_not_cost_russia() -> None:
+    control, invested = pair()
+    invest(invested, 0.15)
+    run(control, 60)
+    run(invested, 60)
+    e, c = engagement(invested), engagement(control)
+    assert e[CN, ECO] > c[CN, ECO] + 0.1
+    assert e[CN, POL] > c[CN, POL] + 0.05  # elites follow money (MV4)
+    assert e[RU, SEC] >= c[RU, SEC] - 1e-12
+    assert e[RU, ECO] >= c[RU, ECO] - 1e-12
+    assert mv(invested).alignment_china > mv(control).alignment_china + 0.03
 
 
-def test_higher_china_leverage_lowers_alignment_with_china() -> None:
-    control, indebted = mv_model(), mv_model()
-    control.step()
-    indebted.step()
-    loans(indebted).debt_to_china_usd_bn = 0.3 * indebted.kazakhstan.gdp_usd_bn
-    run(control, 24)
-    run(indebted, 24)
-    assert mv(indebted).leverage_china > mv(control).leverage_china
-    assert mv(indebted).alignment_china < mv(control).alignment_china - 0.02
+def test_concentrated_dependence_holds_engagement_back() -> None:
+    settings_: dict[str, Any] = {"comfort_share": 0.3, "mutual_damping": 0.0}
+    free, averse = (
+        pair(dependence_aversion=0.0, **settings_)[0],
+        pair(dependence_aversion=5.0, **settings_)[0],
+    )
+    for model in (free, averse):
+        invest(model, 0.4)
+    start_free, start_averse = engagement(free)[CN, ECO], engagement(averse)[CN, ECO]
+    run(free, 120)
+    run(averse, 120)
+    assert domain_shares(engagement(averse))[CN, ECO] > 0.3  # above the comfort share
+    rise_free = engagement(free)[CN, ECO] - start_free
+    rise_averse = engagement(averse)[CN, ECO] - start_averse
+    assert rise_averse < rise_free - 0.05
 
 
-def test_china_presence_damps_dominant_russia_and_raises_autonomy() -> None:
-    # MV1: while Russia's hold is the strongest, China's growing leverage damps it
-    control, indebted = mv_model(), mv_model()
-    loans(indebted).debt_to_china_usd_bn = 0.05 * indebted.kazakhstan.gdp_usd_bn
-    run(control, 3)
-    run(indebted, 3)
-    assert mv(indebted).leverage_china < mv(indebted).leverage_russia
-    assert mv(indebted).leverage_russia < mv(control).leverage_russia
-    assert mv(indebted).autonomy_index > mv(control).autonomy_index
+def test_threat_moves_the_hedge_to_china_and_the_west() -> None:
+    control, threatened = pair()
+    reactions(threatened).threat_perception = 0.8
+    run(control, 60)
+    run(threatened, 60)
+    e, c = engagement(threatened), engagement(control)
+    assert e[RU, POL] < c[RU, POL] - 0.05  # balance of threat
+    assert e[CN, POL] > c[CN, POL] + 0.02  # the hedge flows to China (E L44) ...
+    assert e[W, POL] > c[W, POL] + 0.02  # ... and to the West (T L1987-1989)
+    assert alignment(threatened)[0] < alignment(control)[0]
+    assert e[RU, POL] > 0.1  # no rupture, with no floor anywhere (MV5)
 
 
-def test_capital_need_and_appetite_pull_toward_china() -> None:
-    control, hungry = mv_model(), mv_model()
-    control.step()
-    hungry.step()
-    loans(hungry).capital_need = 1.0
-    loans(hungry).china_lending_appetite = 1.0  # bri_loans is off: it stays there
-    run(control, 24)
-    run(hungry, 24)
-    assert mv(hungry).alignment_china > mv(control).alignment_china + 0.02
-
-
-def test_csto_gratitude_pulls_toward_russia_only_while_it_lasts() -> None:
-    rules = deep_merge(OTHER_RULES_OFF, {"russian_reactions": {"enabled": True}})
-    control = small_model(metadata={"end": "2029-12"}, rules=rules)
-    grateful = small_model(metadata={"end": "2029-12"}, rules=rules)
-    control.step()
-    grateful.step()
-    reactions(grateful).csto_gratitude = 0.5
-    peak = 0.0
-    for _ in range(36):
-        control.step()
-        grateful.step()
-        gap = mv(grateful).alignment_russia - mv(control).alignment_russia
-        peak = max(peak, gap)
-    assert peak > 0.005
-    assert gap < peak / 3  # no lasting deference (RL5)
-
-
-def test_investment_raises_china_leverage() -> None:
-    control, invested = mv_model(), mv_model()
-    loans(invested).china_investment_usd_bn = 30.0
-    run(control, 1)
-    run(invested, 1)
-    assert mv(invested).leverage_china > mv(control).leverage_china + 0.05
-
-
-def test_threat_raises_alignment_with_west_and_keeps_russia_floor() -> None:
-    model = mv_model(floor_russia=0.45)
+def test_costs_of_moving_close_half_the_gap_in_each_domains_half_life() -> None:
+    # no term of the target depends on engagement here, and no input moves after the shock
+    config: dict[str, Any] = {
+        "dependence_aversion": 0.0,
+        "mutual_damping": 0.0,
+        "threat_aversion": 0.0,
+    }
+    model = mv_model(**config)
+    invest(model, 0.0)
     model.step()
-    reactions(model).threat_perception = 1.0
-    reactions(model).security_leverage_russia = 1.0
-    model.russia.media_reach = 1.0
-    model.state(tariff_harmonisation.State).eaeu_member = True
-    west_before = mv(model).alignment_west
-    run(model, 120)
-    a = alignment(model)
-    assert a[2] > west_before + 0.05
-    assert a[0] >= 0.45 - 1e-12
-    assert a.sum() == pytest.approx(1.0)
-    assert a.min() >= 0.05 - 1e-12
+    trade = model.state(tariff_harmonisation.State)
+    trade.eaeu_member = not trade.eaeu_member
+    reactions(model).security_leverage_russia += 0.2
+    reactions(model).threat_perception += 0.3
+    rule = model.rules[0]
+    assert isinstance(rule, Rule) and rule.affinity is not None
+    shares = [trade.import_share_russia, trade.import_share_china, trade.import_share_other]
+    b = benefits(
+        Config(**config),
+        np.array(shares),
+        trade.eaeu_member,
+        0.0,
+        loans(model).transit_revenue_usd_bn / model.kazakhstan.gdp_usd_bn,
+        loans(model).capital_need,
+        reactions(model).security_leverage_russia,
+        reactions(model).csto_gratitude,
+        reactions(model).threat_perception,
+    )
+    target = targets(rule.affinity, b, np.ones((3, 3)))
+    gap0 = target - engagement(model)
+    assert abs(gap0[RU, ECO]) > 0.01 and gap0[RU, SEC] > 0.01 and gap0[CN, POL] > 0.01
+    done = 0
+    for months, (p, d) in ((12, (CN, POL)), (18, (RU, ECO)), (60, (RU, SEC))):
+        run(model, months - done)
+        done = months
+        gap = target - engagement(model)
+        assert gap[p, d] == pytest.approx(0.5 * gap0[p, d], rel=1e-6)
+    np.testing.assert_allclose(rule.rates, [rate_from_half_life(h) for h in (18, 60, 12)])
 
 
-def test_event_pushing_alignment_off_the_simplex_is_repaired() -> None:
+def test_mv1_damping_does_not_cancel() -> None:
+    # the same Chinese investment, with and without MV1: Russia's engagement responds only when
+    # China's presence damps Russia's hold, and the Russia : China ratio differs
+    results = {}
+    for mu in (0.0, 1.0):
+        control, invested = pair(mutual_damping=mu, comfort_share=0.3, dependence_aversion=3.0)
+        invest(invested, 0.15)
+        run(control, 60)
+        run(invested, 60)
+        results[mu] = (engagement(invested) - engagement(control), alignment(invested))
+    (change0, a0), (change5, a5) = results[0.0], results[1.0]
+    assert change5[RU, SEC] > change0[RU, SEC] + 0.005  # China's presence eases Russia's hold
+    assert a5[0] / a5[1] != pytest.approx(a0[0] / a0[1], rel=0.01)
+
+
+def test_outputs_are_derived_from_engagement() -> None:
     model = mv_model()
-    model.step()
-    mv(model).alignment_west = 0.9  # an event set it; sum is now 1.6
-    model.step()
-    a = alignment(model)
-    assert a.sum() == pytest.approx(1.0)
-    assert a[0] >= 0.3 - 1e-12
-
-
-def test_autonomy_index_is_one_minus_the_highest_effective_leverage() -> None:
-    model = mv_model()
-    model.state(tariff_harmonisation.State).eaeu_member = True
-    loans(model).debt_to_china_usd_bn = 20.0
-    run(model, 3)
-    state = mv(model)
+    invest(model, 0.1)
+    run(model, 12)
+    state, e = mv(model), engagement(model)
+    np.testing.assert_allclose(alignment(model), alignment_shares(e))
+    assert alignment(model).sum() == pytest.approx(1.0)
+    holds = effective_holds(e, Config().mutual_damping)
+    assert state.leverage_russia == pytest.approx(holds[RU].mean())
+    assert state.leverage_china == pytest.approx(holds[CN].mean())
+    assert state.china_economic_weight == pytest.approx(domain_shares(e)[CN, ECO])
     assert state.autonomy_index == pytest.approx(
         1 - max(state.leverage_russia, state.leverage_china)
     )
-    rule = model.rules[0]
-    assert isinstance(rule, Rule)
-    assert state.leverage_russia < rule.leverage_russia_raw  # damped by China (MV1)
 
 
-def test_explicit_base_weights_drive_alignment() -> None:
-    model = mv_model(base_weights=(1.0, 1.0, 1.0), leverage_aversion=0.0, threat_pull=0.0)
-    run(model, 200)
-    np.testing.assert_allclose(alignment(model), [1 / 3, 1 / 3, 1 / 3], atol=1e-3)
+def test_csto_gratitude_raises_political_engagement_with_russia_while_it_lasts() -> None:
+    control, grateful = pair()
+    reactions(grateful).csto_gratitude = 0.5
+    run(control, 12)
+    run(grateful, 12)
+    assert engagement(grateful)[RU, POL] > engagement(control)[RU, POL] + 0.02
+    reactions(grateful).csto_gratitude = 0.0  # it fades (russian_reactions): so does the pull
+    run(control, 60)
+    run(grateful, 60)
+    assert engagement(grateful)[RU, POL] == pytest.approx(engagement(control)[RU, POL], abs=0.005)
 
 
 def test_disabled_rule_changes_nothing() -> None:
     model = small_model(rules=deep_merge(OTHER_RULES_OFF, {"multi_vector": {"enabled": False}}))
-    start = alignment(model)
-    loans(model).debt_to_china_usd_bn = 50.0
+    start = engagement(model)
+    invest(model, 0.3)
     run(model, 6)
-    np.testing.assert_array_equal(alignment(model), start)
+    np.testing.assert_array_equal(engagement(model), start)
     assert mv(model).autonomy_index == 1.0

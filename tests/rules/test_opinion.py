@@ -12,14 +12,18 @@ from kzsim.agents.actors import China, Eaeu, Kazakhstan, Russia
 from kzsim.agents.publics import RegionalPublic
 from kzsim.contracts import bri_loans as bri
 from kzsim.contracts import land_protests as land
+from kzsim.contracts import opinion
 from kzsim.contracts import russian_reactions as reactions
 from kzsim.contracts import tariff_harmonisation as tariff
-from kzsim.contracts.opinion import Config
+from kzsim.contracts.opinion import Config, persons_weighted_mean
 from kzsim.model import KazakhstanModel
+from kzsim.months import parse_month
 from kzsim.rules.opinion import (
     Rule,
+    adapted_pressure,
     add_immediate_part,
     eaeu_support_inputs,
+    felt_salience,
     friedkin_johnsen_update,
     fuel_price_rise,
     hardship_step,
@@ -30,6 +34,7 @@ from kzsim.rules.opinion import (
     russia_affinity_inputs,
     sinophobia_inputs,
 )
+from kzsim.scenario.regions import builtin_regions, ethnic_weights
 from tests.conftest import deep_merge, others_off, small_model
 
 OTHER_RULES_OFF = others_off("opinion")
@@ -38,10 +43,12 @@ ATTITUDES = ("sinophobia", "legitimacy", "eaeu_support", "russia_affinity")
 NO_BUDGET_STRESS = {"brent_usd_per_bbl": {"2010-01": 110.0}}
 
 
-def opinion_model(seed: int = 1, **opinion: float | None) -> KazakhstanModel:
+def opinion_model(seed: int = 1, end: str = "2011-12", **opinion: float | None) -> KazakhstanModel:
     """A small model in which only the opinion rule runs, with no budget stress."""
     rules = deep_merge(OTHER_RULES_OFF, {"opinion": opinion})
-    return small_model(seed, rules=rules, drivers=NO_BUDGET_STRESS)
+    return small_model(
+        seed, rules=rules, drivers=NO_BUDGET_STRESS, metadata={"name": "test", "end": end}
+    )
 
 
 def run(model: KazakhstanModel, months: int) -> KazakhstanModel:
@@ -191,7 +198,14 @@ def test_presence_hurts_more_without_contact() -> None:
 
 
 def test_legitimacy_eaeu_affinity_inputs_by_hand() -> None:
-    config = Config()
+    config = Config(
+        eaeu_price_weight=1.5,
+        eaeu_threat_weight=0.3,
+        eaeu_sanctions_weight=0.1,
+        eaeu_affinity_weight=0.5,
+        affinity_threat_weight=0.3,
+        affinity_threat_media_damping=0.5,
+    )
     legit = legitimacy_inputs(
         config, np.array([0.5, 0.2]), np.array([0.3, 0.3]), repression=0.6, initial_repression=0.3
     )
@@ -207,7 +221,7 @@ def test_legitimacy_eaeu_affinity_inputs_by_hand() -> None:
     affinity = russia_affinity_inputs(
         config, np.array([0.8]), media_reach=0.5, threat_perception=0.2
     )
-    np.testing.assert_allclose(affinity, [0.2 * 0.5 * 0.8 - 0.3 * 0.2])
+    np.testing.assert_allclose(affinity, [0.2 * 0.5 * 0.8 - 0.3 * 0.2 * (1 - 0.5 * 0.8)])
 
 
 # --- behaviour on the model -----------------------------------------------------------------
@@ -354,10 +368,12 @@ def test_a_sharp_fuel_rise_hurts_more_than_the_same_rise_spread_over_two_years()
 
 
 def test_sanctions_raise_hardship_and_lower_eaeu_support() -> None:
-    control = opinion_model()
+    # without adaptation, to read the steady-state weights
+    settings = {"hardship_adaptation_half_life_months": None, "eaeu_sanctions_weight": 0.1}
+    control = opinion_model(**settings)
     sanctioned = small_model(
         1,
-        rules=deep_merge(OTHER_RULES_OFF, {"opinion": {}}),
+        rules=deep_merge(OTHER_RULES_OFF, {"opinion": settings}),
         drivers=deep_merge(
             NO_BUDGET_STRESS, {"sanctions_on_russia": {"2010-01": 0.0, "2010-02": 1.0}}
         ),
@@ -371,7 +387,8 @@ def test_sanctions_raise_hardship_and_lower_eaeu_support() -> None:
 
 
 def test_xinjiang_salience_raises_sinophobia_more_among_ethnic_kazakhs() -> None:
-    control, treated = opinion_model(), opinion_model()
+    held = {"xinjiang_salience_half_life_months": None}  # no fading: the steady-state weight
+    control, treated = opinion_model(**held), opinion_model(**held)
     treated.kazakhstan.xinjiang_salience = 1.0
     run(control, 24)
     run(treated, 24)
@@ -382,7 +399,7 @@ def test_xinjiang_salience_raises_sinophobia_more_among_ethnic_kazakhs() -> None
 
 
 def test_project_jobs_lower_hardship_where_they_are() -> None:
-    model = opinion_model()
+    model = opinion_model(hardship_adaptation_half_life_months=None)
     inhabitants = model.scenario.population.regions[0].population
     model.state(bri.State).project_jobs[0] = inhabitants / 1000 * 0.02  # jobs for 2% of them
     run(model, 24)
@@ -394,7 +411,7 @@ def test_project_jobs_lower_hardship_where_they_are() -> None:
 
 
 def test_price_pressure_lowers_eaeu_support_with_a_lag() -> None:
-    control, treated = opinion_model(), opinion_model()
+    control, treated = opinion_model(eaeu_price_weight=1.5), opinion_model(eaeu_price_weight=1.5)
     treated.state(tariff.State).price_pressure = 0.1  # consumer prices 10% above trend
     gaps = []
     for _ in range(12):
@@ -407,7 +424,8 @@ def test_price_pressure_lowers_eaeu_support_with_a_lag() -> None:
 
 
 def test_threat_lowers_russia_affinity_and_eaeu_support() -> None:
-    control, treated = opinion_model(), opinion_model()
+    weights = {"affinity_threat_weight": 0.3, "eaeu_threat_weight": 0.3}
+    control, treated = opinion_model(**weights), opinion_model(**weights)
     treated.state(reactions.State).threat_perception = 0.6
     run(control, 24)
     run(treated, 24)
@@ -447,6 +465,8 @@ def without_forwarding(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_reads_other_rules_only_through_its_declared_views(monkeypatch: pytest.MonkeyPatch) -> None:
     model = opinion_model()
+    without_forwarding(monkeypatch)
+    rule = Rule(model.scenario.rules.opinion, model)  # references: today's state
     model.state(land.State).land_salience = 1.0
     model.state(land.State).repression = 0.4
     model.state(tariff.State).price_pressure = 0.1
@@ -455,11 +475,177 @@ def test_reads_other_rules_only_through_its_declared_views(monkeypatch: pytest.M
     model.state(reactions.State).threat_perception = 0.6
     model.state(bri.State).chinese_presence[:] = 0.8
     model.state(bri.State).project_jobs[:] = 1.0
+    model.kazakhstan.xinjiang_salience = 0.5
     before = {a: getattr(model.population, a).copy() for a in (*ATTITUDES, "hardship")}
-    without_forwarding(monkeypatch)
     assert not hasattr(model.kazakhstan, "land_salience")
     assert not hasattr(model.publics[0], "chinese_presence")
-    rule = Rule(model.scenario.rules.opinion, model)
     rule.step(model)
+    assert model.state(opinion.State).xinjiang_felt_salience == pytest.approx(0.5)
     for name, values in before.items():
         assert not np.array_equal(getattr(model.population, name), values), name
+
+
+# --- grievances adapt -------------------------------------------------------------------------
+
+
+def test_adapted_pressure_is_felt_in_full_then_fades() -> None:
+    reference = np.array([0.0, 0.2])
+    felt = adapted_pressure(np.array([0.1, 0.2]), reference, rate=0.25)
+    np.testing.assert_allclose(felt, [0.1, 0.0])  # a new pressure in full, an old one not at all
+    np.testing.assert_allclose(reference, [0.025, 0.2])
+    felt = adapted_pressure(np.array([0.1, 0.1]), reference, rate=0.25)
+    np.testing.assert_allclose(felt, [0.075, -0.1])  # fading; a fall is felt as relief
+    unadapted = np.zeros(1)
+    assert adapted_pressure(np.array([0.3]), unadapted, rate=0.0)[0] == pytest.approx(0.3)
+    assert unadapted[0] == 0.0
+
+
+def budget_shock_gaps(months: int, **opinion: float | None) -> list[float]:
+    """Mean hardship with the oil price halved for good from 2010-02, less without the fall."""
+    end = "2017-12"
+    control = opinion_model(end=end, **opinion)
+    rules = deep_merge(OTHER_RULES_OFF, {"opinion": opinion})
+    fall = {"brent_usd_per_bbl": {"2010-01": 110.0, "2010-02": 55.0}}
+    shocked = small_model(1, rules=rules, drivers=fall, metadata={"name": "test", "end": end})
+    gaps = []
+    for _ in range(months):
+        control.step()
+        shocked.step()
+        gaps.append(float(shocked.population.hardship.mean() - control.population.hardship.mean()))
+    return gaps
+
+
+def test_a_lasting_budget_shock_on_hardship_fades_toward_zero() -> None:
+    gaps = budget_shock_gaps(96, hardship_adaptation_half_life_months=12.0)
+    peak = max(gaps)
+    assert peak > 0.04  # 0.3 x budget stress 0.3, less what adaptation takes in the first months
+    assert gaps[95] < 0.05 * peak  # eight half-lives later: people have adapted
+    assert gaps.index(peak) < 12
+
+
+def test_without_adaptation_a_lasting_budget_shock_ratchets_hardship_up() -> None:
+    gaps = budget_shock_gaps(96, hardship_adaptation_half_life_months=None)
+    assert gaps[95] == pytest.approx(0.3 * 0.3, abs=0.01)  # a_budget x budget stress, for good
+
+
+# --- salience fades unless renewed -----------------------------------------------------------
+
+
+def test_felt_salience_by_hand() -> None:
+    assert felt_salience(0.0, 0.5, 0.0, retention=0.9) == pytest.approx(0.5)  # news: in full
+    assert felt_salience(0.5, 0.5, 0.5, retention=0.9) == pytest.approx(0.45)  # fading
+    assert felt_salience(0.3, 0.7, 0.5, retention=0.9) == pytest.approx(0.27 + 0.2)  # renewed
+    assert felt_salience(0.6, 0.4, 0.7, retention=0.9) == pytest.approx(0.4)  # capped by a fall
+    assert felt_salience(0.5, 0.5, 0.5, retention=1.0) == pytest.approx(0.5)  # no fading
+
+
+def test_xinjiang_salience_held_by_an_event_fades_unless_renewed() -> None:
+    model = opinion_model(end="2015-12", xinjiang_salience_half_life_months=12.0)
+    control = opinion_model(end="2015-12", xinjiang_salience_half_life_months=12.0)
+    state = model.state(opinion.State)
+    model.kazakhstan.xinjiang_salience = 0.5  # set once by an event, then held
+    felt, rises = [], []
+    for month in range(60):
+        if month == 36:
+            model.kazakhstan.xinjiang_salience = 0.8  # a new revelation renews it
+        model.step()
+        control.step()
+        felt.append(state.xinjiang_felt_salience)
+        rise = model.population.sinophobia.mean() - control.population.sinophobia.mean()
+        rises.append(float(rise))
+    assert felt[0] == pytest.approx(0.5)
+    assert felt[12] == pytest.approx(0.25, abs=1e-9)  # one half-life
+    assert felt[35] == pytest.approx(0.5 * 0.5 ** (35 / 12), abs=1e-9)
+    assert felt[36] == pytest.approx(0.5 * 0.5 ** (36 / 12) + 0.3, abs=1e-9)
+    assert max(rises[:12]) > 0.04
+    assert rises[35] < 0.4 * max(rises[:12])  # the Sinophobia it raised fades with it
+    assert rises[40] > 2 * rises[35]  # and comes back when the issue is renewed
+
+
+# --- regions differ for their attributes ----------------------------------------------------
+
+
+def regional_rise(model: KazakhstanModel, before: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """Each region's mean rise of a citizen attribute."""
+    return np.asarray(model.population.regional_mean(values - before))
+
+
+def test_chinese_land_leases_raise_sinophobia_more_where_they_are() -> None:
+    rises = {}
+    for boost in (0.0, 1.0):
+        model = opinion_model(land_lease_boost=boost)
+        before = model.population.sinophobia.copy()
+        model.state(land.State).land_salience = 1.0
+        run(model, 24)
+        rises[boost] = regional_rise(model, before, model.population.sinophobia)
+    leases = np.array([r.chinese_land_leases for r in model.scenario.population.regions])
+    assert leases.any() and not leases.all()
+    extra = rises[1.0] - rises[0.0]
+    assert extra[leases].min() > 0.05  # land weight x boost = 0.12, less network averaging
+    assert extra[leases].min() > extra[~leases].max() + 0.03
+
+
+def test_a_fuel_shock_hurts_more_in_oil_regions() -> None:
+    model = opinion_model(hardship_fuel_weight=0.3, fuel_oil_region_boost=1.0)
+    before = model.population.hardship.copy()
+    model.kazakhstan.fuel_price_index = 1.5
+    model.step()
+    rise = regional_rise(model, before, model.population.hardship)
+    oil = np.array([r.oil_region for r in model.scenario.population.regions])
+    assert oil.any() and not oil.all()
+    np.testing.assert_allclose(rise[~oil], 0.3 * 0.5, atol=0.01)
+    np.testing.assert_allclose(rise[oil], 2 * 0.3 * 0.5, atol=0.02)
+
+
+def test_a_fuel_price_concession_rolls_the_rise_back() -> None:
+    rises = {}
+    for concession in (0.0, 0.5, 1.0):
+        model = opinion_model(hardship_fuel_weight=0.3, fuel_oil_region_boost=0.0)
+        before = float(model.population.hardship.mean())
+        model.kazakhstan.fuel_price_index = 2.0
+        model.state(land.State).fuel_price_concession = concession
+        model.step()
+        rises[concession] = float(model.population.hardship.mean()) - before
+    assert rises[0.0] == pytest.approx(0.3, abs=0.02)
+    assert rises[0.5] == pytest.approx(0.15, abs=0.02)
+    assert abs(rises[1.0]) < 0.01
+
+
+def test_ethnic_weights_bring_the_russian_share_to_the_2021_census() -> None:
+    regions = builtin_regions()
+    persons = np.array([r.population_2021 or r.population for r in regions], dtype=float)
+    russian_2009 = np.array([r.share_russian for r in regions])
+    weights = ethnic_weights(regions, parse_month("2021-10"))
+    share_2021 = float((persons * russian_2009 * weights[:, 1]).sum() / persons.sum())
+    assert share_2021 == pytest.approx(0.155, abs=0.002)  # 2021 census, SOURCES.md
+    np.testing.assert_allclose(ethnic_weights(regions, parse_month("2009-02")), 1.0)
+    middle = ethnic_weights(regions, parse_month("2015-06"))
+    assert np.all(middle[:, 1] <= 1.0 + 1e-12) and np.all(middle[:, 1] >= weights[:, 1] - 1e-12)
+
+
+def test_regional_means_follow_the_ethnic_composition_over_time() -> None:
+    # Russians support the union more; as their share falls, a region's mean support falls.
+    model = opinion_model(end="2023-12")
+    population = model.population
+    population.eaeu_support[:] = np.where(population.ethnicity == 1, 0.9, 0.5)
+    start = persons_weighted_mean(model, population.eaeu_support)
+    model.month = parse_month("2021-10")
+    later = persons_weighted_mean(model, population.eaeu_support)
+    regions = model.scenario.population.regions
+    fell = np.array([r.shares_2021[1] < r.share_russian - 0.01 for r in regions])
+    assert fell.any()
+    assert np.all(later[fell] < start[fell] - 0.005)
+    np.testing.assert_allclose(later[~fell], start[~fell], atol=0.005)
+
+
+def test_threat_lowers_russia_affinity_less_among_russian_media_viewers() -> None:
+    weights = {"affinity_threat_weight": 0.3, "affinity_threat_media_damping": 1.0}
+    control, treated = opinion_model(**weights), opinion_model(**weights)
+    treated.state(reactions.State).threat_perception = 0.8
+    run(control, 24)
+    run(treated, 24)
+    fall = control.population.russia_affinity - treated.population.russia_affinity
+    media = treated.population.russian_media
+    high, low = media > np.quantile(media, 0.8), media < np.quantile(media, 0.2)
+    assert fall.mean() > 0.05
+    assert fall[low].mean() > fall[high].mean() + 0.05

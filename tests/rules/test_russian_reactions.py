@@ -1,4 +1,4 @@
-"""Tests of Russia's reactions: security leverage, gratitude, irritation, rhetoric (RL1-RL5).
+"""Tests of Russia's reactions: security leverage, gratitude, irritation, rhetoric (RL1-RL5, OR3).
 
 State is set and read through the rules' states (``model.state``), never through actor
 attributes; the scenario's events, the one exogenous writer of this rule's state, are given as
@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 
 from kzsim.contracts import multi_vector as mv
+from kzsim.contracts import oil_routes
 from kzsim.contracts.russian_reactions import Config, State
 from kzsim.model import KazakhstanModel
 from kzsim.rules.russian_reactions import (
@@ -75,11 +76,11 @@ def shift_west(model: KazakhstanModel, amount: float) -> None:
 
 def test_irritation_update_by_hand() -> None:
     config = Config()
-    value = irritation_update(config, 0.2, west_shift=0.02, china_shift=0.01, sanctions=1.0)
-    assert value == pytest.approx(0.9 * 0.2 + 5.0 * 0.02 + 2.0 * 0.01 + 0.02)
+    value = irritation_update(config, 0.2, west_shift=0.02, exit_signal=0.01, sanctions=1.0)
+    assert value == pytest.approx(0.9 * 0.2 + 5.0 * 0.02 + 3.0 * 0.01 + 0.02)
 
 
-def test_moves_away_from_west_or_china_do_not_soothe() -> None:
+def test_moves_away_from_west_and_falls_of_threat_do_not_soothe() -> None:
     config = Config()
     assert irritation_update(config, 0.2, -0.1, -0.1, 0.0) == pytest.approx(0.18)
 
@@ -172,7 +173,7 @@ def test_rhetoric_threat_decays_with_half_life() -> None:
 
 def test_threat_from_events_is_not_decayed_by_this_rule() -> None:
     crimea = shock("2010-03", "kazakhstan.threat_perception", shift=0.6)
-    model = reactions_model(events=[crimea])
+    model = reactions_model(events=[crimea], irritation_per_exit_signal=0.0)
     for _ in range(24):
         model.step()
     assert reactions(model).threat_perception == pytest.approx(0.7)
@@ -190,6 +191,67 @@ def test_threat_from_events_stays_while_rhetoric_threat_decays() -> None:
     assert state.threat_perception == pytest.approx(0.1 + 0.3 + 0.2 * 0.5)
 
 
+def test_move_toward_china_does_not_irritate() -> None:
+    # Russia accommodates China's rise (C L47): a shift toward China is not drift to punish.
+    model = reactions_model()
+    model.step()
+    alignment = model.state(mv.State)
+    alignment.alignment_china += 0.2
+    alignment.alignment_russia -= 0.2
+    model.step()
+    assert reactions(model).russian_irritation == 0.0
+
+
+def test_crimea_size_threat_rise_is_an_exit_signal_answered_by_rhetoric() -> None:
+    # RL3: a threatened Kazakhstan threatens to leave; Russia answers (P L465-470).
+    crimea = shock("2010-03", "kazakhstan.threat_perception", shift=0.2)
+    model = reactions_model(events=[crimea])
+    for _ in range(3):
+        model.step()
+    assert reactions(model).russian_irritation == pytest.approx(3.0 * 0.2)
+    assert rhetoric_events(model) == [2]
+    assert reactions(model).threat_perception == pytest.approx(0.1 + 0.2 + 0.2)
+
+
+def test_small_threat_rise_irritates_without_rhetoric() -> None:
+    transition = shock("2010-03", "kazakhstan.threat_perception", shift=0.05)
+    model = reactions_model(events=[transition])
+    for _ in range(12):
+        model.step()
+    assert reactions(model).russian_irritation == pytest.approx(0.15 * 0.9**9)
+    assert rhetoric_events(model) == []
+
+
+def test_rhetorics_own_threat_is_no_exit_signal() -> None:
+    model = reactions_model(rhetoric_cooldown_months=1)
+    reactions(model).russian_irritation = 0.9
+    model.step()  # rhetoric raises threat by 0.2: no irritation from that rise
+    model.step()
+    assert reactions(model).russian_irritation == pytest.approx(0.9 * 0.9 * 0.9)
+
+
+def test_new_cpc_disruption_raises_threat_which_fades() -> None:
+    storm = shock("2010-03", "russia.cpc_disruption", set=0.6)
+    rules = deep_merge(OTHER_RULES_OFF, {"oil_routes": {"enabled": True}})
+    model = small_model(metadata={"end": "2015-12"}, events=[storm], rules=rules)
+    for _ in range(3):
+        model.step()
+    assert model.state(oil_routes.State).cpc_disruption == pytest.approx(0.6)
+    assert reactions(model).threat_perception == pytest.approx(0.1 + 0.1 * 0.6)
+    for _ in range(24):
+        model.step()  # the disruption is repaired; its threat halves in 24 months
+    assert reactions(model).threat_perception == pytest.approx(0.1 + 0.06 * 0.5)
+    assert rhetoric_events(model) == []
+
+
+def test_cpc_threat_counts_only_new_disruption() -> None:
+    model = reactions_model()
+    model.state(oil_routes.State).cpc_disruption = 0.5  # oil_routes off: the value stays
+    for _ in range(3):
+        model.step()
+    assert reactions(model).threat_perception == pytest.approx(0.1 + 0.1 * 0.5 * 0.5 ** (2 / 24))
+
+
 def test_threat_step_is_capped_at_one() -> None:
     model = reactions_model(rhetoric_threat_step=0.5)
     state = reactions(model)
@@ -203,7 +265,8 @@ def test_threat_step_is_capped_at_one() -> None:
     assert state.threat_perception == pytest.approx(0.8 + 0.2 * 0.5)
 
 
-def test_rhetoric_pushes_alignment_west_through_multi_vector() -> None:
+def test_rhetoric_feeds_multi_vectors_hedge_away_from_russia() -> None:
+    # The threat rhetoric adds is what multi_vector hedges on (its owner sets the size).
     rules = deep_merge(OTHER_RULES_OFF, {"multi_vector": {"enabled": True}})
     calm = small_model(metadata={"end": "2015-12"}, rules=rules)
     provoked = small_model(metadata={"end": "2015-12"}, rules=rules)
@@ -212,8 +275,10 @@ def test_rhetoric_pushes_alignment_west_through_multi_vector() -> None:
         calm.step()
         provoked.step()
     assert rhetoric_events(provoked) == [0]
-    west = provoked.state(mv.State).alignment_west
-    assert west > calm.state(mv.State).alignment_west + 0.01
+    assert reactions(provoked).threat_perception > reactions(calm).threat_perception + 0.1
+    hedged, unmoved = provoked.state(mv.State), calm.state(mv.State)
+    assert hedged.alignment_russia < unmoved.alignment_russia - 1e-3
+    assert hedged.alignment_west > unmoved.alignment_west + 1e-3
 
 
 def test_security_target_falls_only_with_extra_threat() -> None:
@@ -231,7 +296,7 @@ def test_security_leverage_stays_put_without_extra_threat() -> None:
 
 
 def test_threat_lowers_security_leverage_slowly() -> None:
-    model = reactions_model()
+    model = reactions_model(irritation_per_exit_signal=0.0)  # no rhetoric on top
     reactions(model).threat_perception = 0.6  # 0.5 above the start: target 0.6 - 0.2 * 0.5
     for _ in range(60):
         model.step()
@@ -249,7 +314,7 @@ def test_events_move_the_security_base_and_their_change_persists() -> None:
 
 def test_security_drifts_to_the_event_moved_base_under_threat() -> None:
     arms_deal = shock("2010-01", "russia.security_leverage", set=0.8)
-    model = reactions_model(events=[arms_deal])
+    model = reactions_model(events=[arms_deal], irritation_per_exit_signal=0.0)
     reactions(model).threat_perception = 0.6  # target 0.8 - 0.2 * 0.5 = 0.7
     for _ in range(60):
         model.step()

@@ -28,8 +28,11 @@ from kzsim.rules.tariff_harmonisation import (
     grey_trade_target,
     linear_ramp,
     ntb_hazard,
+    parallel_import_boost,
+    parallel_import_demand,
     price_pressure,
     producer_pressure,
+    purchasing_power_weights,
     reexport_gap,
     reexport_ratio,
     relative_import_prices,
@@ -42,7 +45,14 @@ from tests.conftest import small_model
 
 OTHER_RULES_OFF: dict[str, Any] = {
     name: {"enabled": False}
-    for name in ("bri_loans", "land_protests", "opinion", "multi_vector", "russian_reactions")
+    for name in (
+        "oil_routes",
+        "bri_loans",
+        "land_protests",
+        "opinion",
+        "multi_vector",
+        "russian_reactions",
+    )
 }
 BASE_SHARES = np.array([0.4, 0.15, 0.45])
 #: A config without the CET's WTO fall, so the CET stays at 11.1%.
@@ -297,10 +307,42 @@ def test_producer_pressure() -> None:
 
 def test_trade_leverage() -> None:
     weights = (0.4, 0.3, 0.3)
-    assert trade_leverage(0.4, False, 0.85, weights) == pytest.approx(0.16 + 0.255)
-    assert trade_leverage(0.4, True, 0.85, weights) == pytest.approx(0.16 + 0.3 + 0.255)
-    assert trade_leverage(1.0, True, 1.0, weights) == pytest.approx(1.0)
-    assert trade_leverage(0.5, True, 0.5, weights) > trade_leverage(0.4, True, 0.5, weights)
+    assert trade_leverage(0.4, False, 1.0, 0.85, weights) == pytest.approx(0.16 + 0.255)
+    assert trade_leverage(0.4, True, 1.0, 0.85, weights) == pytest.approx(0.16 + 0.3 + 0.255)
+    assert trade_leverage(1.0, True, 1.0, 1.0, weights) == pytest.approx(1.0)
+    assert trade_leverage(0.5, True, 1.0, 0.5, weights) > trade_leverage(
+        0.4, True, 1.0, 0.5, weights
+    )
+
+
+def test_trade_leverage_membership_scales_with_integration_depth() -> None:
+    """TH8: a deeper union gives Russia more say over Kazakh trade policy (P L396-400)."""
+    weights = (0.4, 0.3, 0.3)
+    customs_union = trade_leverage(0.4, True, 0.3, 0.85, weights)
+    eeu = trade_leverage(0.4, True, 0.8, 0.85, weights)
+    assert customs_union == pytest.approx(0.16 + 0.3 * 0.3 + 0.255)
+    assert eeu - customs_union == pytest.approx(0.3 * 0.5)
+    assert trade_leverage(0.4, False, 0.8, 0.85, weights) == pytest.approx(0.16 + 0.255)
+
+
+def test_deeper_integration_raises_russias_leverage_in_the_model() -> None:
+    shallow = run(months=6, initial={"eaeu": {"integration_depth": 0.3}})
+    deep = run(months=6, initial={"eaeu": {"integration_depth": 0.8}})
+    gap = tariff(deep).trade_leverage_russia - tariff(shallow).trade_leverage_russia
+    assert gap == pytest.approx(Config().leverage_weight_membership * 0.5, rel=1e-6)
+
+
+def test_purchasing_power_scales_non_eaeu_weights_only() -> None:
+    """TH10: a fall in US$ income cuts China's and others' weights, not Russia's (E L33, L70)."""
+    same = purchasing_power_weights(BASE_SHARES, 1.0, 0.8)
+    np.testing.assert_allclose(same, BASE_SHARES)
+    poorer = purchasing_power_weights(BASE_SHARES, 0.5, 1.0)
+    expected = np.array([0.4, 0.075, 0.225]) / 0.7
+    np.testing.assert_allclose(poorer, expected)
+    assert purchasing_power_weights(BASE_SHARES, 1.5, 0.8)[0] < 0.4
+    np.testing.assert_allclose(purchasing_power_weights(BASE_SHARES, 0.5, 0.0), BASE_SHARES)
+    # China and others keep their ratio: the income effect is not a shift between them
+    assert poorer[1] / poorer[2] == pytest.approx(0.15 / 0.45)
 
 
 # --- the rule in a small model ----------------------------------------------------------------
@@ -378,6 +420,33 @@ def test_reexport_income_recovers_partly_in_the_wto_window() -> None:
     assert "wto_exemptions_opened" in [e.kind for e in model.log]
 
 
+def test_deeper_integration_tightens_anti_reexport_controls() -> None:
+    """TH3: the union's controls on exempt-line re-exports grow with its integration depth."""
+
+    def income(depth: float) -> float:
+        model = small_model(
+            1,
+            metadata={"end": "2016-06"},
+            rules=OTHER_RULES_OFF,
+            initial={"eaeu": {"integration_depth": depth}},
+        )
+        for _ in range(model.scenario.months):
+            model.step()
+        return tariff(model).reexport_income
+
+    none, eeu, full = income(0.0), income(0.8), income(1.0)
+    assert none > eeu > full > 0.0
+    # income is the gap times the Chinese volume, which depth does not move
+    control = Config().reexport_control
+    lines = tariff_lines(Config(), month("2016-06"))
+    assert none / full == pytest.approx(
+        reexport_gap(lines, 0.0) / reexport_gap(lines, control), rel=1e-9
+    )
+    assert none / eeu == pytest.approx(
+        reexport_gap(lines, 0.0) / reexport_gap(lines, 0.8 * control), rel=1e-9
+    )
+
+
 def test_grey_trade_rises_after_internal_posts_go() -> None:
     model = small_model(1, rules=OTHER_RULES_OFF)
     grey: dict[str, float] = {}
@@ -420,7 +489,33 @@ def test_ntb_hazard_reads_russias_irritation_from_its_owner() -> None:
     model = small_model(1, rules=OTHER_RULES_OFF)
     model.state(reactions.State).russian_irritation = 0.5
     model.step()
-    assert tariff(model).ntb_hazard == pytest.approx(0.04 * (1.0 + 2.0 * 0.5))
+    config = Config()
+    expected = config.ntb_base_hazard_per_month * (1.0 + config.ntb_irritation_gain * 0.5)
+    assert tariff(model).ntb_hazard == pytest.approx(expected)
+
+
+def ntb_share(irritation: float, seeds: range, months: int = 240) -> float:
+    """Share of months with an NTB in force at the defaults and a fixed irritation."""
+    active = 0
+    for seed in seeds:
+        model = small_model(seed, rules=OTHER_RULES_OFF, metadata={"end": "2029-12"})
+        for _ in range(months):
+            model.state(reactions.State).russian_irritation = irritation
+            model.step()
+            active += tariff(model).ntb_active
+    return active / (months * len(seeds))
+
+
+def test_ntb_episodes_are_occasional_at_the_defaults() -> None:
+    """TH5: NTBs are used 'occasionally' (E L70): a few percent of months, not a fifth."""
+    config = Config()
+    for irritation in (0.0, 0.5):
+        hazard = config.ntb_base_hazard_per_month * (1.0 + config.ntb_irritation_gain * irritation)
+        stationary = hazard / (hazard + 1.0 / config.ntb_mean_duration_months)
+        share = ntb_share(irritation, range(1, 5))
+        assert share < 0.12
+        assert share == pytest.approx(stationary, abs=0.03)
+    assert ntb_share(0.0, range(1, 5)) > 0.0
 
 
 def test_the_rule_sees_only_what_it_declares_and_writes_no_other_state() -> None:
@@ -460,7 +555,7 @@ def test_weaker_rouble_lowers_exports_and_presses_producers_near_russia() -> Non
 
 
 def test_sanctions_on_russia_cut_exports_to_russia() -> None:
-    calm = {"ntb_base_hazard_per_month": 0.0}
+    calm = {"ntb_base_hazard_per_month": 0.0, "parallel_import_gain": 0.0}
     sanctions = {"sanctions_on_russia": {"2010-01": 0.0, "2010-06": 1.0}}
     free = run(rules={"tariff_harmonisation": calm})
     sanctioned = run(rules={"tariff_harmonisation": calm}, drivers=sanctions)
@@ -468,13 +563,71 @@ def test_sanctions_on_russia_cut_exports_to_russia() -> None:
     assert ratio == pytest.approx(1.0 - 0.1)
 
 
+def test_parallel_import_demand_and_boost() -> None:
+    """TH11: demand starts above the 2014-level sanctions; the risk caps the boost."""
+    assert parallel_import_demand(0.3, 0.5) == 0.0
+    assert parallel_import_demand(0.5, 0.5) == 0.0
+    assert parallel_import_demand(0.75, 0.5) == pytest.approx(0.5)
+    assert parallel_import_demand(1.0, 0.5) == pytest.approx(1.0)
+    assert parallel_import_boost(1.0, 0.0, 0.35) == pytest.approx(0.35)
+    assert parallel_import_boost(1.0, 0.6, 0.35) == pytest.approx(0.14)
+    assert parallel_import_boost(0.0, 0.0, 0.35) == 0.0
+
+
+def test_full_sanctions_raise_exports_to_russia_then_the_risk_erodes_the_rise() -> None:
+    """TH11: re-exports and parallel imports lift exports to Russia at first (2022), and the
+    growing secondary-sanction risk takes the rise back (T L1975-1977)."""
+    calm = {"ntb_base_hazard_per_month": 0.0}
+    sanctions = {"sanctions_on_russia": {"2010-01": 0.0, "2010-03": 1.0}}
+    free = run(months=9, rules={"tariff_harmonisation": calm})
+    early = run(months=9, rules={"tariff_harmonisation": calm}, drivers=sanctions)
+    late = run(rules={"tariff_harmonisation": calm}, drivers=sanctions)
+    config = Config()
+    risk = tariff(early).secondary_sanction_risk
+    assert 0.0 < risk < tariff(late).secondary_sanction_risk
+    expected = (1.0 - config.sanctions_export_cut) * (
+        1.0 + config.parallel_import_gain * (1 - risk)
+    )
+    assert tariff(early).exports_to_russia_index == pytest.approx(expected, rel=1e-9)
+    assert tariff(early).exports_to_russia_index > 1.05 * tariff(free).exports_to_russia_index
+    assert tariff(late).exports_to_russia_index < tariff(early).exports_to_russia_index
+    sectoral = {"sanctions_on_russia": {"2010-01": 0.0, "2010-03": 0.5}}
+    only_2014 = run(months=9, rules={"tariff_harmonisation": calm}, drivers=sectoral)
+    assert tariff(only_2014).secondary_sanction_risk == 0.0
+    assert tariff(only_2014).exports_to_russia_index < tariff(free).exports_to_russia_index
+
+
+def test_a_fall_in_us_dollar_income_raises_russias_import_share() -> None:
+    """TH10: the devaluations and the slump cut non-EAEU purchases more (E L33, L70)."""
+    still = {"china_gdp_growth_pct": {"2010-01": 0.0}}
+    flat_gdp = {**still, "kazakhstan_gdp_usd_bn": {"2010-01": 150.0, "2012-01": 150.0}}
+    falling_gdp = {
+        **still,
+        "kazakhstan_gdp_usd_bn": {"2010-01": 150.0, "2011-01": 90.0, "2012-01": 90.0},
+    }
+
+    def shares(elasticity: float, drivers: dict[str, Any]) -> th.State:
+        config = {"customs_union_date": None, "non_eaeu_income_elasticity": elasticity}
+        return tariff(run(months=24, rules={"tariff_harmonisation": config}, drivers=drivers))
+
+    steady, slump = shares(0.8, flat_gdp), shares(0.8, falling_gdp)
+    assert steady.import_share_russia == pytest.approx(Config().base_import_share_russia, abs=2e-3)
+    assert slump.import_share_russia > steady.import_share_russia + 0.02
+    assert slump.import_share_china < steady.import_share_china
+    assert shares(0.0, falling_gdp).import_share_russia == pytest.approx(
+        shares(0.0, flat_gdp).import_share_russia, abs=1e-9
+    )
+
+
 def test_chinas_growth_raises_its_import_share() -> None:
     still = {"china_gdp_growth_pct": {"2010-01": 0.0}}
     growing = {"china_gdp_growth_pct": {"2010-01": 10.0}}
-    flat = run(drivers=still, rules={"tariff_harmonisation": {"customs_union_date": None}})
-    rising = run(drivers=growing, rules={"tariff_harmonisation": {"customs_union_date": None}})
-    assert tariff(flat).import_share_china == pytest.approx(0.15, abs=1e-3)
-    assert tariff(rising).import_share_china > 0.155  # target 0.165 after two years
+    fixed = {"customs_union_date": None, "non_eaeu_income_elasticity": 0.0}
+    flat = run(drivers=still, rules={"tariff_harmonisation": fixed})
+    rising = run(drivers=growing, rules={"tariff_harmonisation": fixed})
+    base = Config().base_import_share_china
+    assert tariff(flat).import_share_china == pytest.approx(base, abs=1e-3)
+    assert tariff(rising).import_share_china > base + 0.004
     assert tariff(rising).consumer_price_index == pytest.approx(
         tariff(flat).consumer_price_index
     )  # a shift in supply is not a price change

@@ -1,128 +1,33 @@
 """The dashboard in a real headless Chromium, offline: it loads with every request to another
 host than 127.0.0.1 refused (and the server's own outgoing requests sent to a dead proxy), a
 lever changes a plotted value, and the browser console stays free of errors. A screenshot is
-kept under ``tests/viz/artifacts/``.
-
-Chromium is Debian's (``/usr/bin/chromium``), driven by Playwright; no browser is downloaded.
-The test skips only when that executable is absent (``.ci/run`` installs it).
+kept under ``tests/viz/artifacts/`` (see ``tests/viz/browser.py``).
 """
 
 from __future__ import annotations
 
-import os
-import signal
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
-from urllib.parse import urlsplit
 
 import pytest
 
-if TYPE_CHECKING:
-    from playwright.sync_api import Page, Route
-
 from kzsim.scenario.load import load_scenario
 from kzsim.viz.levers import DashboardModel
+from tests.viz.browser import dashboard_server, keep, launch, needs_chromium, watched_page
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-ARTIFACTS = Path(__file__).parent / "artifacts"
 SCENARIO = Path(__file__).parents[2] / "scenarios" / "historical_2010_2023.yaml"
 OVERRIDES = ["population.citizens=2000"]
 SEED = 7
 STEPS = 3
-#: Where the server's own outgoing requests go: a port nothing listens on.
-DEAD_PROXY = "http://127.0.0.1:9"
-OFFLINE = {
-    name: DEAD_PROXY for name in ("HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy")
-} | {"NO_PROXY": "", "no_proxy": ""}
 
-pytestmark = pytest.mark.skipif(
-    not CHROMIUM.exists(), reason=f"Debian chromium is not installed ({CHROMIUM} is missing)"
-)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
-def wait_for_page(url: str, server: subprocess.Popen[str], seconds: float = 90) -> str:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            pytest.fail(
-                f"kzsim dashboard exited early:\n{server.stdout.read() if server.stdout else ''}"
-            )
-        try:
-            with urllib.request.urlopen(url, timeout=5) as response:
-                text: str = response.read().decode()
-                return text
-        except OSError:
-            time.sleep(0.3)
-    pytest.fail(f"kzsim dashboard did not answer at {url} within {seconds} s")
+pytestmark = needs_chromium
 
 
 @pytest.fixture(scope="module")
 def dashboard() -> Iterator[str]:
-    """``kzsim dashboard`` serving the historical replay offline; yields its URL.
-
-    On the way out, the server's output must hold no complaint about a missing bundle or an
-    unreachable URL.
-    """
-    port = free_port()
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("SOLARA_")} | OFFLINE
-    command = [sys.executable, "-c", "from kzsim.cli import entry; entry()", "dashboard"]
-    command += [str(SCENARIO), "--port", str(port), "--seed", str(SEED)]
-    command += [f"--set={o}" for o in OVERRIDES]
-    server = subprocess.Popen(
-        command, env=environment, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
-    )
-    url = f"http://127.0.0.1:{port}/"
-    try:
-        wait_for_page(url, server)
+    """``kzsim dashboard`` serving the historical replay offline; yields its URL."""
+    with dashboard_server(SCENARIO, SEED, OVERRIDES) as url:
         yield url
-    finally:
-        server.send_signal(signal.SIGINT)
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
-    output = server.stdout.read() if server.stdout else ""
-    assert server.returncode == 0, f"Ctrl-C should stop the dashboard cleanly:\n{output}"
-    for complaint in ("Could not load URL", "front-end files", "Traceback"):
-        assert complaint not in output, output
-
-
-def refuse_other_hosts(page: Page, refused: list[str]) -> None:
-    """Abort every request to a host other than 127.0.0.1, and note it."""
-
-    def route(request_route: Route) -> None:
-        url = request_route.request.url
-        if urlsplit(url).hostname == "127.0.0.1" or url.startswith("data:"):
-            request_route.continue_()
-        else:
-            refused.append(url)
-            request_route.abort()
-
-    page.route("**/*", route)
 
 
 def expected_tariff(months_to_converge: int) -> str:
@@ -143,25 +48,9 @@ def test_offline_a_lever_changes_the_plotted_tariff_and_the_views_work(
     problems: list[str] = []
     refused: list[str] = []
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch_persistent_context(
-            str(tmp_path / "profile"),
-            executable_path=str(CHROMIUM),
-            headless=True,
-            args=CHROMIUM_FLAGS,
-            viewport={"width": 1280, "height": 800},  # a projector's
-            accept_downloads=True,
-        )
+        browser = launch(playwright, tmp_path / "profile")
         try:
-            page = browser.new_page()
-            refuse_other_hosts(page, refused)
-            page.on(
-                "console",
-                lambda m: (
-                    problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None
-                ),
-            )
-            page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
-            page.on("requestfailed", lambda r: problems.append(f"request failed: {r.url}"))
+            page = watched_page(browser, refused, problems)
             page.goto(dashboard)
             progress = page.get_by_test_id("progress")
             expect(progress).to_contain_text("Month 0 of 168", timeout=60_000)
@@ -235,10 +124,3 @@ def test_offline_a_lever_changes_the_plotted_tariff_and_the_views_work(
             browser.close()
     assert not refused, f"the page asked other hosts: {refused[:5]}"
     assert not problems, "\n".join(problems)
-
-
-def keep(page: Page, name: str) -> None:
-    """A screenshot of the page, kept as a test artefact."""
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / name))
-    print(f"dashboard screenshot: {ARTIFACTS / name}")

@@ -29,7 +29,7 @@ FIELDS = {
 SOURCE = re.compile(
     r"^[POTEC] L\d+(-\d+)?(, L\d+(-\d+)?)*(; [POTEC] L\d+(-\d+)?(, L\d+(-\d+)?)*)*: "
 )
-MECHANISM = re.compile(r"^(TH|BR|LP|RL|MV)\d+$")
+MECHANISM = re.compile(r"^(TH|BR|LP|RL|MV|OR)\d+$")
 TITLES = {
     "The Customs Union and the price of joining",
     "Chinese loans and the debt-trap debate",
