@@ -173,6 +173,7 @@ def test_a_run_folder_holds_only_what_its_kind_declares(
     assert RUN.foreign_entries(folder) == ["notes.txt"]
 
 
+@pytest.mark.slow
 def test_compare_replaces_an_earlier_comparison_only_with_overwrite(
     scenario_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

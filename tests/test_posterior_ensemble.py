@@ -93,6 +93,7 @@ def test_the_ensemble_folder_holds_members_bands_draws_and_manifest(
     assert "3 posterior draws x 2 seed(s)" in printed
 
 
+@pytest.mark.slow
 def test_a_member_is_the_scenario_with_its_particle_and_seed(
     scenario_file: Path, posterior: Path, tmp_path: Path
 ) -> None:
@@ -158,6 +159,7 @@ def test_the_report_of_an_ensemble_folder(
     assert page.count("<img") == len(list((out / "plots").glob("*.png")))
 
 
+@pytest.mark.slow
 def test_compare_with_a_posterior_pairs_draws_and_seeds_across_arms(
     scenario_file: Path, posterior: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -183,6 +185,7 @@ def test_compare_with_a_posterior_pairs_draws_and_seeds_across_arms(
     assert "the same posterior draw in both arms (3 draws of population.sinophobia_mean" in page
 
 
+@pytest.mark.slow
 def test_compare_applies_each_draw_to_both_arms(
     scenario_file: Path, posterior: Path, tmp_path: Path
 ) -> None:

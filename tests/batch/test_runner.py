@@ -168,6 +168,7 @@ def test_a_failed_run_is_recorded_and_the_sweep_goes_on(
     assert journal_lines(tmp_path / "sweep") == 3
 
 
+@pytest.mark.slow
 def test_memory_stays_bounded_while_output_grows(reference: Path, tmp_path: Path) -> None:
     # ``reference`` warms the imports and caches, so the trace holds only the runner's own use
     data = experiment_data(

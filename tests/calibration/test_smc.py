@@ -62,6 +62,7 @@ def _posterior(history: object, t: int | None = None) -> tuple[object, np.ndarra
     return frame, np.asarray(weights)
 
 
+@pytest.mark.slow
 def test_abc_recovers_the_parameters_of_synthetic_data(tmp_path: Path) -> None:
     history = run_smc(PROBLEM, tmp_path / "abc.db", sampler(1))
     assert history.max_t == PROBLEM.generations - 1
@@ -78,6 +79,7 @@ class _Interrupted(Exception):
     """Stands for a kill in the middle of a generation."""
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("schedule", [True, False], ids=["epsilon schedule", "median rule"])
 def test_an_interrupted_calibration_resumes_from_its_history(
     tmp_path: Path, schedule: bool

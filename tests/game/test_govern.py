@@ -86,6 +86,7 @@ def test_without_govern_it_is_the_dashboards_model(calm: Path) -> None:
     assert not continues(GovernedModel(load_scenario(calm), 3), governed)
 
 
+@pytest.mark.slow
 def test_a_finished_game_saves_as_kzsim_play_does_and_replays(calm: Path, tmp_path: Path) -> None:
     model = played_in_dashboard(calm, 21, by_point)
     assert model.session is not None

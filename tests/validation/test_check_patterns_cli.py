@@ -56,6 +56,7 @@ def test_prints_the_table_and_writes_one_figure_per_fact(
     assert not list(figures.glob(".*"))  # no staging files left behind
 
 
+@pytest.mark.slow
 def test_a_failing_fact_is_reported_and_exits_1(capsys: pytest.CaptureFixture[str]) -> None:
     # without corruption no project fails: SF9 fails, the table is still printed, the exit is 1
     code = main([*QUICK, "--set", "rules.bri_loans.leakage_mean=0.001"])
@@ -141,6 +142,7 @@ def test_a_replay_not_covering_2010_2023_is_refused(
     assert "--scenario: runs 2015-01 to 2019-12; the pattern checks need 2010-01 to 2023-12" in err
 
 
+@pytest.mark.slow
 def test_output_settings_of_the_replay_do_not_matter(capsys: pytest.CaptureFixture[str]) -> None:
     thinned = ["--set", "outputs.every_months=12", "--set", "outputs.series=[applied_tariff]"]
     code = main([*QUICK, *thinned])

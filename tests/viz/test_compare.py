@@ -104,6 +104,7 @@ def test_one_replication_has_no_interval(tmp_path: Path) -> None:
     assert deltas["low"].isna().all() and (deltas["replications"] == 1).all()
 
 
+@pytest.mark.slow
 def test_cli_prints_both_tables_and_writes_the_folder(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -12,6 +12,8 @@ from kzsim.cli import main
 from kzsim.viz.compare import MAP_SERIES, collect_only_kept, run_comparison
 from kzsim.viz.compare_report import comparison_pngs, load_comparison, write_comparison
 
+pytestmark = pytest.mark.slow  # whole comparisons end to end
+
 ARM = """\
 metadata: {{name: {name}, start: 2015-01, end: 2016-06, seed: 11}}
 population: {{citizens: 600}}

@@ -51,6 +51,7 @@ def sweep(folder: Path, text: str) -> Path:
     return out
 
 
+@pytest.mark.slow
 def test_grid_sweep_report_has_a_fan_per_design_point(tmp_path: Path) -> None:
     out = sweep(tmp_path, GRID)
     assert main(["report", str(out)]) == 0
