@@ -303,6 +303,20 @@ def _citizen_weights(model: KazakhstanModel) -> _Weights:
     return _LAST[0]
 
 
+def land_lease_factor(config: Config, model: KazakhstanModel) -> FloatArray:
+    """Per citizen, how much more the land salience is felt where Chinese land leases are (T L1797).
+
+    ``1 + land_lease_boost`` in a region with leases, 1 elsewhere. Felt land salience is one
+    quantity for Sinophobia (opinion) and for protest (land_protests): both use this factor.
+    """
+    leases = np.array(
+        [region.chinese_land_leases for region in model.scenario.population.regions],
+        dtype=np.float64,
+    )
+    factor: FloatArray = (1.0 + config.land_lease_boost * leases)[model.population.region]
+    return factor
+
+
 def persons_weighted_mean(model: KazakhstanModel, values: Any) -> FloatArray:
     """Each region's mean of ``values`` over its persons, by the persons each citizen stands for.
 

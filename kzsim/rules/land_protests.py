@@ -56,7 +56,7 @@ from scipy.special import expit
 
 from kzsim.contracts import opinion
 from kzsim.contracts.land_protests import MEASURES, Config, State
-from kzsim.contracts.opinion import RegionalHit
+from kzsim.contracts.opinion import RegionalHit, land_lease_factor
 from kzsim.dynamics import media_amplified, retention_from_half_life
 from kzsim.months import format_month, parse_month
 from kzsim.rules.base import Rule as BaseRule
@@ -329,11 +329,7 @@ class Rule(BaseRule[Config, State]):
         self._release = 1.0 / config.mean_jail_months
         #: Felt land salience is one quantity for protest and Sinophobia: the opinion rule's
         #: boost in regions with Chinese land leases (T L1797) applies here too.
-        boost = model.scenario.rules.opinion.land_lease_boost
-        leases = [region.chinese_land_leases for region in model.scenario.population.regions]
-        self._lease_factor = (1.0 + boost * np.asarray(leases, dtype=np.float64))[
-            model.population.region
-        ]
+        self._lease_factor = land_lease_factor(model.scenario.rules.opinion, model)
 
     def step(self, model: KazakhstanModel) -> None:
         """Apply the mechanism for the current month."""

@@ -80,7 +80,7 @@ from kzsim.contracts import bri_loans as bri
 from kzsim.contracts import land_protests as land
 from kzsim.contracts import russian_reactions as reactions
 from kzsim.contracts import tariff_harmonisation as tariff
-from kzsim.contracts.opinion import Config, State
+from kzsim.contracts.opinion import Config, State, land_lease_factor
 from kzsim.dynamics import (
     adapt_geometric,
     media_amplified,
@@ -373,10 +373,9 @@ class Rule(BaseRule[Config, State]):
         )
         self.initial_repression = float(self.read(land.State).repression)
         self.ethnic_kazakh: BoolArray = population.ethnicity == KAZAKH
-        #: Regional multipliers of the land salience felt and of the fuel-price hardship.
-        self.land_lease_factor = 1.0 + config.land_lease_boost * np.array(
-            [region.chinese_land_leases for region in regions], dtype=np.float64
-        )
+        #: Multipliers of the land salience felt (per citizen) and of the fuel-price hardship
+        #: (per region).
+        self.land_lease_factor = land_lease_factor(config, model)
         self.fuel_region_factor = 1.0 + config.fuel_oil_region_boost * np.array(
             [region.oil_region for region in regions], dtype=np.float64
         )
@@ -421,7 +420,7 @@ class Rule(BaseRule[Config, State]):
                     media_reach,
                     self.media_amplification,
                 )
-                * self.land_lease_factor[population.region],
+                * self.land_lease_factor,
                 self.state.xinjiang_felt_salience,
                 self.ethnic_kazakh,
             ),
