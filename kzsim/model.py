@@ -9,6 +9,7 @@ its own named child stream, so switching a rule off does not shift the others' r
 
 from __future__ import annotations
 
+import time
 import zlib
 from dataclasses import dataclass
 from typing import Any, TypeVar, cast
@@ -108,9 +109,15 @@ class KazakhstanModel(mesa.Model):  # type: ignore[misc]
         self.month = self.start_month
         self._driver_paths = driver_paths(scenario)
         self.drivers: dict[str, float] = drivers_in_month(self._driver_paths, 0)
+        #: Wall seconds spent in each stage so far: ``population`` (building the citizens and
+        #: their network), ``events``, ``drivers``, each rule by name and ``collect``
+        #: (benchmarks/bench_scale.py reports them).
+        self.stage_seconds: dict[str, float] = {}
+        start = time.perf_counter()
         self.population = Population.build(
             scenario.population, scenario.population.regions, self.stream("population")
         )
+        self.stage_seconds["population"] = time.perf_counter() - start
         initial = scenario.initial
         regions = len(scenario.population.regions)
         #: Every rule's state by rule name, enabled or not (kzsim.contract); its rule alone
@@ -189,13 +196,17 @@ class KazakhstanModel(mesa.Model):  # type: ignore[misc]
             return
         step = self.steps - 1
         self.month = self.start_month + step
+        clock = time.perf_counter()
         for channel in self.channels.values():
             channel.new_month()
         self.events.apply(self)
+        clock = self._timed("events", clock)
         self.drivers = drivers_in_month(self._driver_paths, step)
         self.kazakhstan.absorb_drivers(self.drivers)
+        clock = self._timed("drivers", clock)
         for rule in self.rules:
             rule.step(self)
+            clock = self._timed(rule.name, clock)
         every = self.scenario.outputs.every_months
         if step % every == 0 or step == self.last_step:
             self._regional = {s.name: s.read(self) for s in REGIONAL_SERIES}
@@ -205,7 +216,14 @@ class KazakhstanModel(mesa.Model):  # type: ignore[misc]
             }
             self.datacollector.collect(self)
             self.collected_steps.append(step)
+            self._timed("collect", clock)
         self.running = step < self.last_step
+
+    def _timed(self, stage: str, since: float) -> float:
+        """Add the seconds since ``since`` to ``stage``'s total; return the clock now."""
+        now = time.perf_counter()
+        self.stage_seconds[stage] = self.stage_seconds.get(stage, 0.0) + now - since
+        return now
 
     def _reporters(self) -> dict[str, object]:
         """Mesa model reporters keyed ``scope|variable`` for the selected series."""
