@@ -16,11 +16,14 @@ References:
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
 import scipy.sparse as sp
+
+from kzsim import kernels
 
 if TYPE_CHECKING:
     from kzsim.scenario.regions import Region
@@ -144,10 +147,18 @@ class Population:
 
     def regional_mean(self, values: FloatArray | BoolArray) -> FloatArray:
         """Mean of ``values`` within each region (regions with no citizens give 0)."""
-        sums = np.bincount(
-            self.region, weights=values.astype(np.float64), minlength=self.counts.size
-        )
+        sums = np.empty(self.counts.size)
+        kernels.region_sums(self.starts, self.counts, values, sums)
         return np.divide(sums, self.counts, out=np.zeros(self.counts.size), where=self.counts > 0)
+
+    @cached_property
+    def ethnic_counts(self) -> FloatArray:
+        """Citizens of each ethnic group in each region, shape ``(regions, 3)``."""
+        counts = np.zeros((self.counts.size, len(ETHNICITIES)))
+        kernels.region_group_sums(
+            self.starts, self.counts, self.ethnicity, np.ones(self.size), counts
+        )
+        return counts
 
     def neighbour_mean(self, values: FloatArray | BoolArray) -> FloatArray:
         """Network-weighted mean of ``values`` over each citizen's ties, (W x)_i."""

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -275,36 +274,8 @@ class State(RuleState):
     )
 
 
-@dataclass
-class _Weights:
-    """One population's citizen weights for one month, and their regional totals."""
-
-    population: weakref.ref[Any]
-    month: int
-    citizens: FloatArray
-    totals: FloatArray
-
-
-#: The weights last computed (every regional series of a month reads the same ones).
-_LAST: list[_Weights] = []
-
-
-def _citizen_weights(model: KazakhstanModel) -> _Weights:
-    """The persons each citizen stands for relative to 2009, computed once per month."""
-    population = model.population
-    if _LAST and _LAST[0].population() is population and _LAST[0].month == model.month:
-        return _LAST[0]
-    weights = ethnic_weights(model.scenario.population.regions, model.month)
-    citizens = weights[population.region, population.ethnicity]
-    totals = np.bincount(
-        population.region, weights=citizens, minlength=population.counts.size
-    ).astype(np.float64)
-    _LAST[:] = [_Weights(weakref.ref(population), model.month, citizens, totals)]
-    return _LAST[0]
-
-
 def land_lease_factor(config: Config, model: KazakhstanModel) -> FloatArray:
-    """Per citizen, how much more the land salience is felt where Chinese land leases are (T L1797).
+    """Per region, how much more the land salience is felt where Chinese land leases are (T L1797).
 
     ``1 + land_lease_boost`` in a region with leases, 1 elsewhere. Felt land salience is one
     quantity for Sinophobia (opinion) and for protest (land_protests): both use this factor.
@@ -313,7 +284,7 @@ def land_lease_factor(config: Config, model: KazakhstanModel) -> FloatArray:
         [region.chinese_land_leases for region in model.scenario.population.regions],
         dtype=np.float64,
     )
-    factor: FloatArray = (1.0 + config.land_lease_boost * leases)[model.population.region]
+    factor: FloatArray = 1.0 + config.land_lease_boost * leases
     return factor
 
 
@@ -325,13 +296,31 @@ def persons_weighted_mean(model: KazakhstanModel, values: Any) -> FloatArray:
     a region's mean follows its ethnic composition as it moves toward the 2021 census
     (emigration of ethnic Russians, C L13).
     """
-    weights = _citizen_weights(model)
+    from kzsim import kernels  # numba loads when a model runs, not with the scenario schema
+
     population = model.population
-    sums = np.bincount(
-        population.region, weights=weights.citizens * values, minlength=population.counts.size
+    weights = ethnic_weights(model.scenario.population.regions, model.month)
+    sums = np.empty_like(weights)
+    kernels.region_group_sums(
+        population.starts, population.counts, population.ethnicity, values, sums
     )
+    return _weighted_by_persons(model, weights, sums)
+
+
+def _weighted_by_persons(
+    model: KazakhstanModel, weights: FloatArray, sums: FloatArray
+) -> FloatArray:
+    """Regional means from sums by region and ethnic group, weighted as the persons they are.
+
+    Args:
+        model: the model.
+        weights: the persons a citizen of each region and group stands for (``ethnic_weights``).
+        sums: the sums of a citizen attribute by region and group.
+
+    """
+    totals = (weights * model.population.ethnic_counts).sum(axis=1)
     means: FloatArray = np.divide(
-        sums, weights.totals, out=np.zeros_like(sums), where=weights.totals > 0
+        (weights * sums).sum(axis=1), totals, out=np.zeros(totals.size), where=totals > 0
     )
     return means
 
@@ -370,11 +359,27 @@ def supporter_probability(support: FloatArray, response_sd: float) -> FloatArray
 
 
 def _eaeu_supporters(model: KazakhstanModel) -> FloatArray:
-    """The expected share of each region's adults answering "support" (EDB barometer)."""
+    """The expected share of each region's adults answering "support" (EDB barometer).
+
+    Each citizen answers as :func:`supporter_probability` gives, summed in one pass
+    (:func:`kzsim.kernels.region_group_supporters`).
+    """
+    from kzsim import kernels  # numba loads when a model runs, not with the scenario schema
+
     response_sd = model.scenario.rules.opinion.survey_response_sd
-    return persons_weighted_mean(
-        model, supporter_probability(model.population.eaeu_support, response_sd)
+    population = model.population
+    weights = ethnic_weights(model.scenario.population.regions, model.month)
+    sums = np.empty_like(weights)
+    kernels.region_group_supporters(
+        population.starts,
+        population.counts,
+        population.ethnicity,
+        population.eaeu_support,
+        SUPPORTER_LEVEL,
+        response_sd * math.sqrt(3.0) / math.pi,
+        sums,
     )
+    return _weighted_by_persons(model, weights, sums)
 
 
 #: Series derived from the citizens' attributes this rule owns.

@@ -54,6 +54,7 @@ import numpy.typing as npt
 import scipy.sparse as sp
 from scipy.special import expit
 
+from kzsim import kernels
 from kzsim.contracts import opinion
 from kzsim.contracts.land_protests import MEASURES, Config, State
 from kzsim.contracts.opinion import RegionalHit, land_lease_factor
@@ -330,24 +331,24 @@ class Rule(BaseRule[Config, State]):
         #: Felt land salience is one quantity for protest and Sinophobia: the opinion rule's
         #: boost in regions with Chinese land leases (T L1797) applies here too.
         self._lease_factor = land_lease_factor(model.scenario.rules.opinion, model)
+        #: This month's active share of each citizen's persons, before detentions.
+        self.new_active: FloatArray = np.zeros(model.population.size)
 
     def step(self, model: KazakhstanModel) -> None:
         """Apply the mechanism for the current month."""
-        population = model.population
         self.state.land_salience *= self._salience_retention
         self.state.fuel_price_concession *= self._fuel_retention
         self.crackdown_excess = self._decay_repression(
             self.crackdown_excess, self._crackdown_retention
         )
         self.help_excess = self._decay_repression(self.help_excess, self._help_retention)
-        population.jailed *= 1.0 - self._release
         self.fuel_prices.append(model.kazakhstan.fuel_price_index)
         self._advance_policy(model)
-        active = self._activate(model, self.state.repression)
-        self._waves(model, active)
+        self._activate(model)
+        self._waves(model)
         self._respond(model)
-        self._escalate(model, active)
-        self._detain(model, active)
+        self._escalate(model)
+        self._detain(model)
 
     def _decay_repression(self, excess: float, retention: float) -> float:
         """Let repression added by this rule fall back by its monthly decay; return the rest."""
@@ -430,53 +431,81 @@ class Rule(BaseRule[Config, State]):
             )
         state.land_policy_state = int(after)
 
-    def _grievance(self, model: KazakhstanModel) -> FloatArray:
+    def _felt_salience(self, model: KazakhstanModel) -> FloatArray | float:
+        """The land salience each citizen feels: amplified by Russian media and leases."""
+        salience = self.state.land_salience
+        if salience == 0.0:
+            return 0.0
+        population = model.population
+        felt: FloatArray = (
+            media_amplified(
+                salience,
+                population.russian_media,
+                model.russia.media_reach,
+                self.config.media_amplification,
+            )
+            * self._lease_factor[population.region]
+        )
+        return felt
+
+    def _activate(self, model: KazakhstanModel) -> None:
+        """Release a share of the jailed; each citizen's active share of its persons this month.
+
+        Writes ``self.new_active`` and the participants per region (before detentions); the
+        Epstein engine runs as one pass (:func:`kzsim.kernels.protest_month`, tested against
+        :func:`grievance`, :func:`arrest_probability` and :func:`epstein_active`).
+        """
         population = model.population
         config = self.config
-        salience = self.state.land_salience
-        felt: FloatArray | float = 0.0
-        if salience > 0.0:  # felt: amplified by Russian media (LP3; C L21) and leases (T L1797)
-            felt = (
-                media_amplified(
-                    salience,
-                    population.russian_media,
-                    model.russia.media_reach,
-                    config.media_amplification,
-                )
-                * self._lease_factor
+        xinjiang = self.read(opinion.State).xinjiang_felt_salience
+        if config.engine == "epstein":
+            coefficients = np.zeros(kernels.PROTEST_COEFFICIENTS)
+            coefficients[kernels.RELEASE_KEEP] = 1.0 - self._release
+            coefficients[kernels.SALIENCE] = self.state.land_salience
+            coefficients[kernels.P_AMPLIFICATION] = config.media_amplification
+            coefficients[kernels.P_REACH] = model.russia.media_reach
+            coefficients[kernels.P_LAND_WEIGHT] = config.land_weight
+            coefficients[kernels.P_XINJIANG_TERM] = config.xinjiang_weight * xinjiang
+            coefficients[kernels.REPRESSION] = self.state.repression
+            coefficients[kernels.ARREST_CONSTANT] = config.arrest_constant
+            coefficients[kernels.MIN_ACTIVE] = config.min_active_share
+            coefficients[kernels.CROWD] = self._crowd
+            coefficients[kernels.THRESHOLD] = config.activation_threshold
+            coefficients[kernels.SPREAD] = config.activation_spread
+            network = population.network
+            kernels.protest_month(
+                population.starts,
+                population.counts,
+                population.russian_media,
+                population.hardship,
+                population.legitimacy,
+                population.sinophobia,
+                population.risk_aversion,
+                population.active,
+                population.jailed,
+                network.indptr,
+                network.indices,
+                network.data,
+                self._lease_factor,
+                coefficients,
+                self.new_active,
+                self.state.participants,
             )
-        return grievance(
+            return
+        population.jailed *= 1.0 - self._release
+        jailed = population.jailed
+        g = grievance(
             population.hardship,
             population.legitimacy,
             population.sinophobia,
-            felt,
+            self._felt_salience(model),
             config.land_weight,
-            self.read(opinion.State).xinjiang_felt_salience,
+            xinjiang,
             config.xinjiang_weight,
         )
-
-    def _activate(self, model: KazakhstanModel, repression: float) -> FloatArray:
-        """Each citizen's active share of its persons under ``repression`` (nothing written)."""
-        population = model.population
-        config = self.config
-        jailed = population.jailed
-        g = self._grievance(model)
-        if config.engine == "epstein":
-            nearby = population.neighbour_mean(population.active)
-            p = arrest_probability(
-                repression, nearby, config.arrest_constant, config.min_active_share, self._crowd
-            )
-            return epstein_active(
-                g,
-                population.risk_aversion,
-                p,
-                config.activation_threshold,
-                jailed,
-                config.activation_spread,
-            )
         lone = float(
             arrest_probability(
-                repression, np.zeros(1), config.arrest_constant, config.min_active_share
+                self.state.repression, np.zeros(1), config.arrest_constant, config.min_active_share
             )[0]
         )
         starters = epstein_active(
@@ -489,7 +518,7 @@ class Rule(BaseRule[Config, State]):
         )
         eligible = soft_step(g - config.follower_min_grievance, config.activation_spread)
         followers = np.maximum(0.0, eligible - jailed)
-        return threshold_cascade(
+        self.new_active[:] = threshold_cascade(
             population.network,
             population.active,
             starters,
@@ -498,36 +527,52 @@ class Rule(BaseRule[Config, State]):
             config.contagion_rounds,
             self._crowd,
         )
+        kernels.region_sums(
+            population.starts, population.counts, self.new_active, self.state.participants
+        )
 
     def _detention_rate(self) -> float:
         """Monthly share of the active persons detained at the current repression."""
         return min(1.0, self.config.arrest_rate_per_repression * self.state.repression)
 
-    def _detain(self, model: KazakhstanModel, active: FloatArray) -> None:
+    def _detain(self, model: KazakhstanModel) -> None:
         """Detain a share of the active persons proportional to repression.
 
         Writes the citizens' active (free actives at the month's end) and jailed shares, and this
-        month's participants and detentions per region, in citizen-equivalents.
+        month's detentions per region, in citizen-equivalents.
         """
         population = model.population
-        detained = self._detention_rate() * active
-        population.active[:] = active - detained
-        population.jailed += detained
-        regions = population.counts.size
-        self.state.participants[:] = np.bincount(
-            population.region, weights=active, minlength=regions
+        kernels.detain(
+            population.starts,
+            population.counts,
+            self.new_active,
+            self._detention_rate(),
+            population.active,
+            population.jailed,
+            self.state.arrests,
         )
-        self.state.arrests[:] = np.bincount(population.region, weights=detained, minlength=regions)
 
-    def _wave_regions(self, model: KazakhstanModel, active: FloatArray) -> BoolArray:
-        """The regions whose persons active per 100,000 exceed the wave level."""
-        per_100k = model.population.regional_mean(active) * PER_100K
-        in_wave: BoolArray = per_100k > self.config.wave_per_100k
+    def _wave_regions(self, model: KazakhstanModel, kept: float = 1.0) -> BoolArray:
+        """The regions whose persons active per 100,000 exceed the wave level.
+
+        Args:
+            model: the model.
+            kept: the share of this month's active persons counted (1 less the detained).
+
+        """
+        counts = model.population.counts
+        share = np.divide(
+            self.state.participants * kept,
+            counts,
+            out=np.zeros(counts.size),
+            where=counts > 0,
+        )
+        in_wave: BoolArray = share * PER_100K > self.config.wave_per_100k
         return in_wave
 
-    def _waves(self, model: KazakhstanModel, active: FloatArray) -> None:
+    def _waves(self, model: KazakhstanModel) -> None:
         """Mark the regions in a wave this month; log the new waves."""
-        in_wave = self._wave_regions(model, active)
+        in_wave = self._wave_regions(model)
         started = in_wave & (self.state.in_wave == 0.0)
         for public, new in zip(model.publics, started, strict=True):
             if new:
@@ -598,7 +643,7 @@ class Rule(BaseRule[Config, State]):
         if responded:
             self.last_response_month = model.month
 
-    def _outlasts_crackdown(self, model: KazakhstanModel, active: FloatArray) -> bool:
+    def _outlasts_crackdown(self, model: KazakhstanModel) -> bool:
         """Whether the wave is nationwide after this wave's crackdown has been felt.
 
         After a crackdown in an earlier month: this month's wave. After a crackdown this month:
@@ -611,10 +656,10 @@ class Rule(BaseRule[Config, State]):
             return False
         if crackdown < model.month:
             return True
-        left = active * (1.0 - self._detention_rate())
+        left = 1.0 - self._detention_rate()
         return int(self._wave_regions(model, left).sum()) >= nationwide
 
-    def _escalate(self, model: KazakhstanModel, active: FloatArray) -> None:
+    def _escalate(self, model: KazakhstanModel) -> None:
         """A wave still nationwide after a crackdown: allied troops, elite change (LP7).
 
         The government asks its allies for troops (the CSTO's Article 4; T L1464-1478; called on
@@ -630,7 +675,7 @@ class Rule(BaseRule[Config, State]):
             and model.month - self.last_escalation_month < config.response_cooldown_months
         ):
             return
-        if not self._outlasts_crackdown(model, active):
+        if not self._outlasts_crackdown(model):
             return
         regions = state.regions_in_wave
         measures = MEASURES[self.response]

@@ -75,7 +75,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import numpy.typing as npt
 
-from kzsim.agents.population import KAZAKH
+from kzsim import kernels
+from kzsim.agents.population import ATTITUDES, KAZAKH
 from kzsim.contracts import bri_loans as bri
 from kzsim.contracts import land_protests as land
 from kzsim.contracts import russian_reactions as reactions
@@ -83,7 +84,6 @@ from kzsim.contracts import tariff_harmonisation as tariff
 from kzsim.contracts.opinion import Config, State, land_lease_factor
 from kzsim.dynamics import (
     adapt_geometric,
-    media_amplified,
     partial_adjustment,
     rate_from_half_life,
     retention_from_half_life,
@@ -355,11 +355,14 @@ def russia_affinity_inputs(
 class Rule(BaseRule[Config, State]):
     """Updates hardship and the four attitudes of every citizen.
 
-    Order in a month: the felt Xinjiang salience; hardship; then the four attitudes' inputs, all
-    from this month's hardship and last month's attitudes; then one Friedkin-Johnsen step per
-    attitude (one sparse mat-vec each), written in place into the population arrays, which this
-    rule owns (see :class:`State`). Other rules' state is read through the views declared in the
-    contract's ``READS``.
+    Order in a month: the felt Xinjiang salience; the regional hardship pressure and the fuel
+    price; then one pass over the citizens (:func:`kzsim.kernels.opinion_month`): hardship, the
+    four attitudes' inputs from this month's hardship and last month's attitudes, and one
+    Friedkin-Johnsen step per attitude, written in place into the population arrays, which this
+    rule owns (see :class:`State`). The kernel computes each input as its level now less its
+    level in the state the anchors were drawn for, by the functions above
+    (:func:`sinophobia_inputs`, ...), which are its reference (tests/rules/test_kernels.py).
+    Other rules' state is read through the views declared in the contract's ``READS``.
     """
 
     def __init__(self, config: Config, model: KazakhstanModel) -> None:
@@ -373,8 +376,7 @@ class Rule(BaseRule[Config, State]):
         )
         self.initial_repression = float(self.read(land.State).repression)
         self.ethnic_kazakh: BoolArray = population.ethnicity == KAZAKH
-        #: Multipliers of the land salience felt (per citizen) and of the fuel-price hardship
-        #: (per region).
+        #: Multipliers of the land salience felt and of the fuel-price hardship, per region.
         self.land_lease_factor = land_lease_factor(config, model)
         self.fuel_region_factor = 1.0 + config.fuel_oil_region_boost * np.array(
             [region.oil_region for region in regions], dtype=np.float64
@@ -383,8 +385,8 @@ class Rule(BaseRule[Config, State]):
         self.fuel_reference = float(model.kazakhstan.fuel_price_index)
         #: Share of the log gap between the fuel price and its reference closed each month.
         self.fuel_adaptation = rate_from_half_life(config.fuel_adaptation_half_life_months)
-        #: The part of each citizen's hardship due to fuel prices this month (None: none).
-        self.fuel_hardship: FloatArray | None = None
+        #: The part of each citizen's hardship due to fuel prices this month.
+        self.fuel_hardship: FloatArray = np.zeros(population.size)
         #: The hardship pressure people have adapted to, per region (start: today's).
         self.pressure_reference = self._hardship_pressure(model)
         #: Share of the felt Xinjiang salience kept each month, and last month's reported level.
@@ -398,50 +400,60 @@ class Rule(BaseRule[Config, State]):
         self.media_amplification = model.scenario.rules.land_protests.media_amplification
         #: Multiplies every attitude input: makes each weight a steady-state shift of the mean.
         self.input_scale = 1.0 / mean_field_gain(population.susceptibility)
-        #: Input levels in the state the anchors were drawn for; inputs are changes from these.
-        self.baseline_inputs = self._input_levels(model)
+        #: The state the anchors were drawn for: inputs are changes from their levels in it.
+        self.baseline = self._national_inputs(model)
+        self.baseline_presence = self.read(bri.State).chinese_presence.copy()
+        self.initial_affinity = population.russia_affinity.copy()
+        self.initial_contact = population.china_contact.copy()
+        #: Work space of the kernel: the four attitudes' next values.
+        self.scratch = np.empty((population.size, len(ATTITUDES)))
 
-    def _input_levels(self, model: KazakhstanModel) -> dict[str, FloatArray]:
-        """Each attitude's input level in the model's current state (before scaling)."""
-        population = model.population
-        media_reach = model.russia.media_reach
-        protests = self.read(land.State)
-        price_pressure = self.read(tariff.State).price_pressure
-        threat = self.read(reactions.State).threat_perception
-        config = self.config
+    def _national_inputs(self, model: KazakhstanModel) -> dict[str, float]:
+        """The nationwide quantities the attitude inputs read this month."""
         return {
-            "sinophobia": sinophobia_inputs(
-                config,
-                self.read(bri.State).chinese_presence[population.region],
-                population.china_contact,
-                media_amplified(
-                    protests.land_salience,
-                    population.russian_media,
-                    media_reach,
-                    self.media_amplification,
-                )
-                * self.land_lease_factor,
-                self.state.xinjiang_felt_salience,
-                self.ethnic_kazakh,
-            ),
-            "legitimacy": legitimacy_inputs(
-                config,
-                population.hardship,
-                population.baseline_hardship,
-                protests.repression,
-                self.initial_repression,
-            ),
-            "eaeu_support": eaeu_support_inputs(
-                config,
-                price_pressure,
-                threat,
-                population.russia_affinity,
-                model.drivers["sanctions_on_russia"],
-            ),
-            "russia_affinity": russia_affinity_inputs(
-                config, population.russian_media, media_reach, threat
-            ),
+            "land_salience": float(self.read(land.State).land_salience),
+            "media_reach": float(model.russia.media_reach),
+            "xinjiang": float(self.state.xinjiang_felt_salience),
+            "price": float(self.read(tariff.State).price_pressure),
+            "threat": float(self.read(reactions.State).threat_perception),
+            "sanctions": float(model.drivers["sanctions_on_russia"]),
+            "repression": float(self.read(land.State).repression),
         }
+
+    def _coefficients(self, model: KazakhstanModel) -> FloatArray:
+        """This month's scalars of :func:`kzsim.kernels.opinion_month`, in its index order."""
+        config = self.config
+        now = self._national_inputs(model)
+        base = self.baseline
+        values = np.zeros(kernels.OPINION_COEFFICIENTS)
+        values[kernels.HARDSHIP_RATE] = self.hardship_relaxation
+        values[kernels.PRESENCE_WEIGHT] = config.sinophobia_presence_weight
+        values[kernels.CONTACT_WEIGHT] = config.sinophobia_contact_weight
+        values[kernels.LAND_WEIGHT] = config.sinophobia_land_weight
+        values[kernels.LAND_NOW] = now["land_salience"]
+        values[kernels.LAND_BASE] = base["land_salience"]
+        values[kernels.AMPLIFICATION] = self.media_amplification
+        values[kernels.REACH_NOW] = now["media_reach"]
+        values[kernels.REACH_BASE] = base["media_reach"]
+        values[kernels.XINJIANG_WEIGHT] = config.sinophobia_xinjiang_weight
+        values[kernels.XINJIANG_CHANGE] = now["xinjiang"] - base["xinjiang"]
+        values[kernels.KAZAKH_BOOST] = config.xinjiang_kazakh_boost
+        values[kernels.LEGITIMACY_HARDSHIP_WEIGHT] = config.legitimacy_hardship_weight
+        values[kernels.REPRESSION_TERM] = config.legitimacy_repression_weight * max(
+            0.0, now["repression"] - self.initial_repression
+        )
+        values[kernels.AFFINITY_WEIGHT] = config.eaeu_affinity_weight
+        values[kernels.EAEU_NATIONAL_CHANGE] = (
+            config.eaeu_price_weight * (now["price"] - base["price"])
+            + config.eaeu_threat_weight * (now["threat"] - base["threat"])
+            + config.eaeu_sanctions_weight * (now["sanctions"] - base["sanctions"])
+        )
+        values[kernels.MEDIA_WEIGHT] = config.affinity_media_weight
+        values[kernels.THREAT_WEIGHT] = config.affinity_threat_weight
+        values[kernels.THREAT_CHANGE] = now["threat"] - base["threat"]
+        values[kernels.THREAT_MEDIA_DAMPING] = config.affinity_threat_media_damping
+        values[kernels.INPUT_SCALE] = self.input_scale
+        return values
 
     def _hardship_pressure(self, model: KazakhstanModel) -> FloatArray:
         """This month's pressure on the hardship target, per region, before adaptation."""
@@ -459,13 +471,9 @@ class Rule(BaseRule[Config, State]):
         )
         return pressure
 
-    def _update_hardship(self, model: KazakhstanModel) -> None:
-        """Relax every citizen's hardship toward its target, then add the fuel-price part."""
-        population = model.population
+    def _fuel_shift(self, model: KazakhstanModel) -> FloatArray:
+        """This month's fuel-price part of hardship per region; the fuel reference adapts."""
         government = model.kazakhstan
-        felt = adapted_pressure(
-            self._hardship_pressure(model), self.pressure_reference, self.hardship_adaptation
-        )
         rise = fuel_price_rise(
             government.fuel_price_index,
             self.fuel_reference,
@@ -474,18 +482,8 @@ class Rule(BaseRule[Config, State]):
         # The reference adapts toward the price people pay (less any rolled-back rise).
         paid = min(government.fuel_price_index, self.fuel_reference * (1.0 + rise))
         self.fuel_reference = adapt_geometric(self.fuel_reference, paid, self.fuel_adaptation)
-        if self.fuel_hardship is not None:
-            population.hardship -= self.fuel_hardship
-        hardship_step(
-            population.hardship,
-            population.baseline_hardship,
-            felt[population.region],
-            self.hardship_relaxation,
-        )
-        fuel = self.config.hardship_fuel_weight * rise
-        self.fuel_hardship = add_immediate_part(
-            population.hardship, fuel * self.fuel_region_factor[population.region] if fuel else 0.0
-        )
+        shift: FloatArray = self.config.hardship_fuel_weight * rise * self.fuel_region_factor
+        return shift
 
     def _update_xinjiang(self, model: KazakhstanModel) -> None:
         """Renew the felt Xinjiang salience by rises of the reported one; let it fade otherwise."""
@@ -499,20 +497,43 @@ class Rule(BaseRule[Config, State]):
         self.xinjiang_reported = reported
 
     def step(self, model: KazakhstanModel) -> None:
-        """Update the felt Xinjiang salience and hardship, then the four attitudes."""
+        """Update the felt Xinjiang salience, then every citizen's hardship and attitudes."""
         self._update_xinjiang(model)
-        self._update_hardship(model)
+        felt = adapted_pressure(
+            self._hardship_pressure(model), self.pressure_reference, self.hardship_adaptation
+        )
+        fuel = self._fuel_shift(model)
         population = model.population
-        levels = self._input_levels(model)
-        for attitude, level in levels.items():
-            level -= self.baseline_inputs[attitude]
-            level *= self.input_scale
-        for attitude, inputs in levels.items():
-            values: FloatArray = getattr(population, attitude)
-            friedkin_johnsen_update(
-                population.neighbour_mean(values),
-                inputs,
-                population.susceptibility,
-                population.anchors[attitude],
-                out=values,
-            )
+        network = population.network
+        anchors = population.anchors
+        kernels.opinion_month(
+            population.starts,
+            population.counts,
+            self.ethnic_kazakh,
+            population.russian_media,
+            population.china_contact,
+            self.initial_contact,
+            population.susceptibility,
+            population.hardship,
+            population.baseline_hardship,
+            self.fuel_hardship,
+            population.sinophobia,
+            population.legitimacy,
+            population.eaeu_support,
+            population.russia_affinity,
+            anchors["sinophobia"],
+            anchors["legitimacy"],
+            anchors["eaeu_support"],
+            anchors["russia_affinity"],
+            self.initial_affinity,
+            self.scratch,
+            network.indptr,
+            network.indices,
+            network.data,
+            felt,
+            fuel,
+            self.read(bri.State).chinese_presence,
+            self.baseline_presence,
+            self.land_lease_factor,
+            self._coefficients(model),
+        )

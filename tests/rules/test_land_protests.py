@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 
+from kzsim import kernels
 from kzsim.catalog import series_named
 from kzsim.contracts import russian_reactions
 from kzsim.contracts.land_protests import MEASURES, Response, State
@@ -673,7 +674,8 @@ def test_a_thousand_protesters_in_one_region_are_expressible_and_make_a_wave() -
         first = population.starts[region]
         active[first] = persons / persons_per_citizen[region]
         assert active[first] < 1.0  # less than one citizen: a binary flag cannot say it
-    in_wave = rule._wave_regions(model, active)
+    kernels.region_sums(population.starts, population.counts, active, land(model).participants)
+    in_wave = rule._wave_regions(model)
     per_100k = np.array([1000.0, 50.0]) / people[:2] * 100_000
     np.testing.assert_array_equal(in_wave[:2], per_100k > 20.0)
     assert not in_wave[2:].any()
@@ -808,7 +810,15 @@ def test_land_salience_is_felt_more_where_chinese_businesses_lease_land() -> Non
     population.sinophobia[:] = 1.0
     population.hardship[:] = 0.0
     land(model).land_salience = 0.5
-    g = rule._grievance(model)
+    felt = rule._felt_salience(model)
+    assert not isinstance(felt, float)
+    g = grievance(
+        population.hardship,
+        population.legitimacy,
+        population.sinophobia,
+        felt,
+        rule.config.land_weight,
+    )
     regions = model.scenario.population.regions
     leases = np.array([r.chinese_land_leases for r in regions])[population.region]
     assert leases.any() and (~leases).any()
