@@ -74,12 +74,12 @@ OPINION_COEFFICIENTS = 21
 PROTEST_COEFFICIENTS = 12
 
 
-def _jit(function: F) -> F:
+def jit(function: F) -> F:
     """Compile ``function`` with numba, cached on disk, keeping its signature for type checks."""
-    return cast(F, numba.njit(cache=True, nogil=True)(function))
+    return cast(F, numba.njit(cache=True, nogil=True, error_model="numpy")(function))
 
 
-@_jit
+@jit
 def opinion_month(
     starts: Any,
     counts: Any,
@@ -206,14 +206,14 @@ def opinion_month(
             russia_affinity[i] = _fj(w3, scale * u_aff, lam, anchor_russia_affinity[i])
 
 
-@_jit
+@jit
 def _fj(neighbour_mean: float, inputs: float, susceptibility: float, anchor: float) -> float:
     """``clip(lambda (W x + u) + (1 - lambda) x0, 0, 1)`` for one citizen and attitude."""
     value = (neighbour_mean + inputs - anchor) * susceptibility + anchor
     return min(max(value, 0.0), 1.0)
 
 
-@_jit
+@jit
 def protest_month(
     starts: Any,
     counts: Any,
@@ -277,7 +277,7 @@ def protest_month(
         participants[r] = total
 
 
-@_jit
+@jit
 def detain(
     starts: Any,
     counts: Any,
@@ -302,7 +302,7 @@ def detain(
         arrests[r] = total
 
 
-@_jit
+@jit
 def region_group_sums(starts: Any, counts: Any, group: Any, values: Any, sums: Any) -> None:
     """``sums[r, g]``: the sum of ``values`` over region r's citizens of group g."""
     for r in range(counts.size):
@@ -312,7 +312,7 @@ def region_group_sums(starts: Any, counts: Any, group: Any, values: Any, sums: A
         sums[r, :] = totals
 
 
-@_jit
+@jit
 def region_group_supporters(
     starts: Any, counts: Any, group: Any, support: Any, level: float, scale: float, sums: Any
 ) -> None:
@@ -332,7 +332,7 @@ def region_group_supporters(
         sums[r, :] = totals
 
 
-@_jit
+@jit
 def region_sums(starts: Any, counts: Any, values: Any, sums: Any) -> None:
     """``sums[r]``: the sum of ``values`` over region r's citizens."""
     for r in range(counts.size):

@@ -8,9 +8,7 @@ Russians ~20% nationally, up to 49% in the north; T L1335, L1577), urban/rural, 
 media (55% of the population in the Russian information space in 2009; C L19), contact with Chinese
 projects (O L47).
 
-References:
-    Watts, D. J., Strogatz, S. H. (1998). Collective dynamics of 'small-world' networks. Nature 393.
-
+The social network is built in :mod:`kzsim.agents.network`.
 """
 
 from __future__ import annotations
@@ -24,10 +22,11 @@ import numpy.typing as npt
 import scipy.sparse as sp
 
 from kzsim import kernels
+from kzsim.agents.network import small_world_network
 
 if TYPE_CHECKING:
     from kzsim.scenario.regions import Region
-    from kzsim.scenario.schema import NetworkConfig, PopulationConfig
+    from kzsim.scenario.schema import PopulationConfig
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -56,55 +55,43 @@ def _beta(
 ) -> FloatArray:
     """Draw from a Beta with the given mean(s) and concentration ``kappa`` (alpha + beta)."""
     m = np.clip(np.broadcast_to(np.asarray(mean, dtype=np.float64), (size,)), 0.01, 0.99)
-    return rng.beta(m * kappa, (1.0 - m) * kappa)
+    alpha = m * kappa
+    np.subtract(1.0, m, out=m)
+    m *= kappa
+    return rng.beta(alpha, m)
 
 
-def small_world_network(
-    counts: IntArray, config: NetworkConfig, rng: np.random.Generator
-) -> sp.csr_matrix:
-    """Build the row-normalised social network W (CSR, float64).
+def _slices(counts: IntArray) -> list[slice]:
+    """Each region's slice of the citizens (citizens are ordered by region)."""
+    ends = np.cumsum(counts)
+    return [slice(int(end - count), int(end)) for end, count in zip(ends, counts, strict=True)]
 
-    Within each region: a Watts-Strogatz ring lattice with ``config.neighbours`` neighbours and
-    rewiring probability ``config.rewire_probability``. Across regions: each citizen gets one
-    tie to a random citizen elsewhere with probability ``config.cross_region_share``, weighted by
-    ``config.cross_region_weight`` (weaker ties). Ties are symmetric; rows sum to 1.
-    """
-    starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
-    half = max(1, config.neighbours // 2)
-    rows: list[IntArray] = []
-    cols: list[IntArray] = []
-    weights: list[FloatArray] = []
-    for start, n in zip(starts, counts, strict=True):
-        if n < 2:
-            continue
-        local = np.arange(n)
-        src = np.repeat(local, half)
-        dst = (src + np.tile(np.arange(1, half + 1), n)) % n
-        rewire = rng.random(src.size) < config.rewire_probability
-        dst[rewire] = rng.integers(0, n, int(rewire.sum()))
-        keep = src != dst
-        rows.append(src[keep] + start)
-        cols.append(dst[keep] + start)
-        weights.append(np.ones(int(keep.sum())))
-    total = int(counts.sum())
-    region_of = np.repeat(np.arange(counts.size), counts)
-    bridging = np.flatnonzero(rng.random(total) < config.cross_region_share)
-    partners = rng.integers(0, total, bridging.size)
-    across = region_of[bridging] != region_of[partners]
-    rows.append(bridging[across])
-    cols.append(partners[across])
-    weights.append(np.full(int(across.sum()), config.cross_region_weight))
-    r = np.concatenate(rows)
-    c = np.concatenate(cols)
-    w = np.concatenate(weights)
-    adjacency = sp.coo_matrix(
-        (np.concatenate((w, w)), (np.concatenate((r, c)), np.concatenate((c, r)))),
-        shape=(total, total),
-    ).tocsr()
-    adjacency.sum_duplicates()
-    degree = np.asarray(adjacency.sum(axis=1)).ravel()
-    inverse = np.divide(1.0, degree, out=np.zeros_like(degree), where=degree > 0)
-    return sp.csr_matrix(sp.diags(inverse) @ adjacency)
+
+def _ethnicity(rng: np.random.Generator, regions: tuple[Region, ...], counts: IntArray) -> IntArray:
+    """Each citizen's ethnic group, drawn with the region's Kazakh and Russian shares."""
+    u = rng.random(int(counts.sum()))
+    ethnicity = np.full(u.size, OTHER, dtype=np.int64)
+    for region, part in zip(regions, _slices(counts), strict=True):
+        draws, groups = u[part], ethnicity[part]
+        groups[draws < region.share_kazakh + region.share_russian] = RUSSIAN
+        groups[draws < region.share_kazakh] = KAZAKH
+    return ethnicity
+
+
+def _urban(rng: np.random.Generator, regions: tuple[Region, ...], counts: IntArray) -> BoolArray:
+    """Whether each citizen lives in a town, drawn with the region's urban share."""
+    u = rng.random(int(counts.sum()))
+    urban = np.empty(u.size, dtype=np.bool_)
+    for region, part in zip(regions, _slices(counts), strict=True):
+        np.less(u[part], region.urban_share, out=urban[part])
+    return urban
+
+
+def _media_mean(config: PopulationConfig, ethnicity: IntArray, urban: BoolArray) -> FloatArray:
+    """Mean exposure to Russian media: by ethnic group, shifted for town dwellers."""
+    mean: FloatArray = np.asarray(config.russian_media_by_ethnicity)[ethnicity]
+    np.add(mean, config.russian_media_urban_shift, out=mean, where=urban)
+    return mean
 
 
 @dataclass
@@ -174,19 +161,13 @@ class Population:
         starts = np.concatenate(([0], np.cumsum(counts)[:-1])).astype(np.int64)
         n = config.citizens
         region = np.repeat(np.arange(len(regions)), counts)
-        kazakh = np.array([r.share_kazakh for r in regions])[region]
-        russian = np.array([r.share_russian for r in regions])[region]
-        u = rng.random(n)
-        ethnicity = np.where(u < kazakh, KAZAKH, np.where(u < kazakh + russian, RUSSIAN, OTHER))
-        urban = rng.random(n) < np.array([r.urban_share for r in regions])[region]
-        trader_hub = np.array([r.trader_hub for r in regions])[region]
-        media_mean = np.asarray(config.russian_media_by_ethnicity)[ethnicity] + np.where(
-            urban, config.russian_media_urban_shift, 0.0
-        )
-        russian_media = _beta(rng, media_mean, n, config.concentration)
-        china_contact = np.where(
-            trader_hub, _beta(rng, config.trader_hub_contact, n, config.concentration), 0.0
-        )
+        ethnicity = _ethnicity(rng, regions, counts)
+        urban = _urban(rng, regions, counts)
+        russian_media = _beta(rng, _media_mean(config, ethnicity, urban), n, config.concentration)
+        china_contact = _beta(rng, config.trader_hub_contact, n, config.concentration)
+        for place, part in zip(regions, _slices(counts), strict=True):
+            if not place.trader_hub:
+                china_contact[part] = 0.0
         hardship = _beta(
             rng,
             config.hardship_mean + np.where(urban, 0.0, config.rural_hardship_shift),
@@ -220,7 +201,7 @@ class Population:
         }
         return cls(
             region=region,
-            ethnicity=ethnicity.astype(np.int64),
+            ethnicity=ethnicity,
             urban=urban,
             russian_media=russian_media,
             china_contact=china_contact,

@@ -30,10 +30,13 @@ from itertools import islice
 from multiprocessing.connection import wait
 from multiprocessing.context import BaseContext
 from multiprocessing.process import BaseProcess
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kzsim.batch.worker import RunOutput, RunSpec, execute, failed_output, serve
 from kzsim.errors import KzsimError
+
+if TYPE_CHECKING:
+    from distributed import Client
 
 #: Runs kept in flight per Dask worker thread: enough to keep workers busy while results are saved.
 IN_FLIGHT_PER_SLOT = 2
@@ -52,11 +55,11 @@ def available_cores() -> int:
     return os.cpu_count() or 1
 
 
-def pool_context() -> BaseContext:
-    """``forkserver`` with kzsim preloaded where available, else ``spawn`` (see module doc)."""
+def pool_context(preload: str = "kzsim.batch.worker") -> BaseContext:
+    """``forkserver`` with ``preload`` imported where available, else ``spawn`` (see module doc)."""
     if "forkserver" in multiprocessing.get_all_start_methods():
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["kzsim.batch.worker"])
+        context.set_forkserver_preload([preload])
         return context
     return multiprocessing.get_context("spawn")
 
@@ -203,22 +206,36 @@ class _Pool:
         self.busy.clear()
 
 
+def connect(address: str) -> Client:
+    """A ``distributed.Client`` on the scheduler at ``address`` (close it when done).
+
+    Raises:
+        KzsimError: if dask.distributed is not installed or the scheduler does not answer
+            within ``CONNECT_TIMEOUT``.
+
+    """
+    try:
+        from distributed import Client
+    except ImportError:
+        raise KzsimError(
+            "--scheduler: dask.distributed is not installed (pip install 'kzsim[distributed]')"
+        ) from None
+    try:
+        client: Client = Client(address, timeout=CONNECT_TIMEOUT, set_as_default=False)  # type: ignore[no-untyped-call]
+        return client
+    except (OSError, TimeoutError, ValueError) as error:
+        raise KzsimError(f"--scheduler {address}: cannot connect ({error})") from None
+
+
 def dask_outputs(specs: Iterable[RunSpec], address: str) -> Generator[RunOutput, None, None]:
     """Run specs on an existing dask.distributed cluster; yield outputs as they finish.
 
     A task that fails on the cluster (for example ``KilledWorker`` after Dask's own retries) is
     recorded as a failed run.
     """
-    try:
-        from distributed import Client, as_completed
-    except ImportError:
-        raise KzsimError(
-            "--scheduler: dask.distributed is not installed (pip install 'kzsim[distributed]')"
-        ) from None
-    try:
-        client = Client(address, timeout=CONNECT_TIMEOUT, set_as_default=False)  # type: ignore[no-untyped-call]
-    except (OSError, TimeoutError, ValueError) as error:
-        raise KzsimError(f"--scheduler {address}: cannot connect ({error})") from None
+    from distributed import as_completed
+
+    client = connect(address)
     queue = iter(specs)
     in_flight: dict[Any, RunSpec] = {}
     completed = as_completed(loop=client.loop)  # type: ignore[no-untyped-call]

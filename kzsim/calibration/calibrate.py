@@ -36,6 +36,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from kzsim.batch.executors import connect
 from kzsim.batch.seeds import derived_seed, generator
 from kzsim.batch.store import FolderLock, write_atomic, write_frame
 from kzsim.calibration import figures
@@ -49,7 +50,7 @@ from kzsim.calibration.smc import (
     run_smc,
     sampler,
 )
-from kzsim.errors import InputError, KzsimError, os_failure
+from kzsim.errors import InputError, os_failure
 from kzsim.outputs import CALIBRATION_KIND as KIND
 from kzsim.outputs import MANIFEST, PLOTS, check_writable, versions
 
@@ -261,7 +262,7 @@ def calibrate(
     Args:
         calibration: the loaded calibration file.
         folder: the output folder: new, empty, or holding this calibration (resumed).
-        workers: local processes (1: pyabc's single-core sampler, reproducible).
+        workers: local processes (1: in this process); the result is the same with any.
         scheduler: a dask.distributed scheduler address (then ``workers`` is not used).
         overwrite: start afresh in a folder holding another or a complete calibration.
         notice: told one line per generation and per finding about the folder.
@@ -272,25 +273,28 @@ def calibrate(
 
     """
     tell = notice or (lambda _line: None)
-    lock = _open_folder(folder, tell)
-    try:
-        stored = _prepare(folder, calibration, overwrite)
-        if stored is not None and stored.get("complete"):
-            tell(f"{folder}: this calibration is complete already (--overwrite runs it again)")
-            return Result(stored, pd.read_parquet(folder / POSTERIOR), already_complete=True)
-        return _sample_and_finish(calibration, folder, workers, scheduler, stored, tell)
-    finally:
-        lock.release()
+    with _sampler(workers, scheduler) as chosen:  # an unreachable scheduler: nothing written
+        lock = _open_folder(folder, tell)
+        try:
+            stored = _prepare(folder, calibration, overwrite)
+            if stored is not None and stored.get("complete"):
+                tell(f"{folder}: this calibration is complete already (--overwrite runs it again)")
+                return Result(stored, pd.read_parquet(folder / POSTERIOR), already_complete=True)
+            return _sample_and_finish(
+                calibration, folder, (workers, scheduler, chosen), stored, tell
+            )
+        finally:
+            lock.release()
 
 
 def _sample_and_finish(
     calibration: Calibration,
     folder: Path,
-    workers: int,
-    scheduler: str | None,
+    sampling: tuple[int, str | None, Any],
     stored: dict[str, Any] | None,
     tell: Notice,
 ) -> Result:
+    workers, scheduler, chosen = sampling
     clock = time.perf_counter()
     created = datetime.now(UTC).isoformat(timespec="seconds")
     manifest = _manifest(calibration, workers, scheduler, created)
@@ -327,8 +331,7 @@ def _sample_and_finish(
             f"{last['wall_time_s']:.1f} s"
         )
 
-    with _sampler(workers, scheduler) as chosen:
-        history = run_smc(problem, folder / DB, chosen, after_generation)
+    history = run_smc(problem, folder / DB, chosen, after_generation)
     manifest["generations"] = generations_table(history)
     posterior = posterior_frame(calibration, folder / DB)
     write_frame(posterior, folder / POSTERIOR)
@@ -346,22 +349,17 @@ def _sample_and_finish(
 
 @contextmanager
 def _sampler(workers: int, scheduler: str | None) -> Iterator[Any]:
-    """The pyabc sampler for the run; a Dask client on ``scheduler`` is closed at the end.
+    """The sampler for the run; its local processes or its Dask client are closed at the end.
 
     Raises:
         KzsimError: if the scheduler cannot be reached.
 
     """
-    if scheduler is None:
-        yield sampler(workers)
-        return
-    from distributed import Client
-
+    client = connect(scheduler) if scheduler is not None else None
+    chosen = sampler(workers, client)
     try:
-        client = Client(scheduler, timeout=30, set_as_default=False)  # type: ignore[no-untyped-call]
-    except (OSError, TimeoutError, ValueError) as error:
-        raise KzsimError(f"{scheduler}: --scheduler: cannot connect ({error})") from None
-    try:
-        yield sampler(workers, client)
+        yield chosen
     finally:
-        client.close()  # type: ignore[no-untyped-call]
+        chosen.close()
+        if client is not None:
+            client.close()  # type: ignore[no-untyped-call]

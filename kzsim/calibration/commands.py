@@ -30,7 +30,8 @@ def calibrate(
     workers: Annotated[
         int | None,
         typer.Option(
-            min=1, help="local worker processes (default: the available cores; 1 is reproducible)"
+            min=1,
+            help="local worker processes (default: the available cores; any gives the same result)",
         ),
     ] = None,
     scheduler: Annotated[

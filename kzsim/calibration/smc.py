@@ -4,12 +4,12 @@ The loop is pyabc's (Toni et al. 2009; Klinger, Rickert and Hasenauer 2018). Gen
 sample of the prior (epsilon infinite); each later generation's epsilon is the median distance of
 the one before (or the file's schedule). Generations are run one at a time, and before each the
 proposal stream (numpy's global generator, which pyabc draws from) is seeded from the master seed
-and the generation's index. With one worker (pyabc's single-core sampler) a calibration is then
-reproducible, resumed or not: generation ``t`` depends only on the seed and the generations
-before it, as stored in the history. The multicore and Dask samplers reseed their processes from
-the operating system and accept the particles that finish first, so their proposals are not
-reproducible; each simulation still is, because its seed is derived from the master seed and
-the particle's parameter values (:func:`particle_seed`).
+and the generation's index. The sampler (:mod:`kzsim.calibration.sampler`) gives each evaluation
+of a generation a stream of its own and keeps evaluations in their order, not the order they
+finish in, so a calibration is reproducible with one worker, several local workers or a Dask
+cluster, resumed or not, and the same under all of them: generation ``t`` depends only on the
+seed and the generations before it, as stored in the history. Each simulation's seed is derived
+from the master seed and the particle's parameter values (:func:`particle_seed`).
 
 References:
     Klinger E, Rickert D, Hasenauer J (2018). pyABC: distributed, likelihood-free inference.
@@ -34,6 +34,8 @@ from kzsim.calibration.schema import LogNormal, Normal, Prior, Uniform
 if TYPE_CHECKING:
     import pyabc
     from scipy.stats._distn_infrastructure import rv_frozen
+
+    from kzsim.calibration.sampler import OrderedSampler
 
 #: Branches of the calibration's SeedSequence tree.
 PROPOSALS, SIMULATIONS, PREDICTIVE = 0, 1, 2
@@ -161,20 +163,15 @@ def _quiet() -> None:
             logging.getLogger(name).setLevel(logging.WARNING)
 
 
-def sampler(workers: int, scheduler: Any = None) -> pyabc.sampler.Sampler:
-    """The pyabc sampler: single-core (1 worker), multicore (N), or Dask (a distributed client)."""
-    from pyabc.sampler import (
-        DaskDistributedSampler,
-        MulticoreEvalParallelSampler,
-        SingleCoreSampler,
-    )
+def sampler(workers: int, scheduler: Any = None) -> OrderedSampler:
+    """The sampler: in process (1 worker), ``workers`` local processes, or a distributed client.
+
+    Call its ``close`` at the end to stop the local processes.
+    """
+    from kzsim.calibration.sampler import OrderedSampler
 
     _quiet()
-    if scheduler is not None:
-        return DaskDistributedSampler(dask_client=scheduler)
-    if workers == 1:
-        return SingleCoreSampler()
-    return MulticoreEvalParallelSampler(n_procs=workers)
+    return OrderedSampler(workers, scheduler)
 
 
 def _abc(problem: Problem, chosen: pyabc.sampler.Sampler) -> pyabc.ABCSMC:

@@ -7,8 +7,9 @@ variable. Initial actor states list exactly the attributes that events may ``set
 from __future__ import annotations
 
 import difflib
+from dataclasses import dataclass
 from functools import cache
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal, cast
 
 import annotated_types
 from pydantic import (
@@ -16,6 +17,7 @@ from pydantic import (
     Field,
     ValidationError,
     ValidationInfo,
+    ValidatorFunctionWrapHandler,
     WithJsonSchema,
     create_model,
     field_validator,
@@ -26,13 +28,18 @@ from pydantic_core import InitErrorDetails, PydanticCustomError
 from kzsim.catalog import SERIES_NAMES
 from kzsim.contracts import RULE_CONFIGS, RULE_NAMES, SCHEDULE
 from kzsim.contracts.land_protests import Response
-from kzsim.months import parse_month
-from kzsim.scenario.regions import Region, builtin_regions
+from kzsim.months import format_month, parse_month
+from kzsim.scenario.regions import CENSUS_MONTHS, Region, builtin_regions, people
 from kzsim.scenario.types import Frozen, Month, NonNegative, Seed, Share
 
 ETHNICITY = Literal["kazakh", "russian", "other"]
 #: The longest horizon a scenario may simulate (100 years).
 MAX_MONTHS = 1200
+#: Bounds of ``population.citizens``; the largest allows one citizen per person (19.2 million at
+#: the 2021 census) with room for growth.
+MIN_CITIZENS, MAX_CITIZENS = 100, 25_000_000
+#: The value of ``population.citizens`` that asks for one citizen per person.
+FULL = "full"
 
 
 def unknown_name(kind: str, name: str, allowed: tuple[str, ...]) -> str:
@@ -98,10 +105,39 @@ class NetworkConfig(Frozen):
     cross_region_weight: float = Field(0.3, gt=0.0, le=1.0, description="weight of such ties (A)")
 
 
+@dataclass(frozen=True)
+class FullAt:
+    """``population.citizens: full`` of a scenario that starts in ``month`` (a month index)."""
+
+    month: int
+
+
+def full_citizens(regions: tuple[Region, ...], month: int) -> int:
+    """One citizen per person: the persons of every region in ``month``, each rounded."""
+    return int(sum(round(float(persons)) for persons in people(regions, month)))
+
+
+#: ``population.citizens`` as the JSON schema shows it: a number of citizens or ``full``.
+_CITIZENS_SCHEMA = {
+    "anyOf": [
+        {"type": "integer", "minimum": MIN_CITIZENS, "maximum": MAX_CITIZENS},
+        {"const": FULL},
+    ]
+}
+
+
 class PopulationConfig(Frozen):
     """Simulated citizens and the distributions their attributes are drawn from."""
 
-    citizens: int = Field(20_000, ge=100, le=5_000_000, description="simulated citizens in total")
+    citizens: Annotated[int, WithJsonSchema(_CITIZENS_SCHEMA)] = Field(
+        20_000,
+        ge=MIN_CITIZENS,
+        le=MAX_CITIZENS,
+        description="simulated citizens in total, or full: one citizen per person, the persons "
+        "of the regions in the scenario's start month (16.2 million in 2010-01; the population "
+        "section alone: at the 2009 census); full is resolved when the scenario is loaded, so a "
+        "loaded scenario, its outputs and its run manifest hold the number",
+    )
     regions: tuple[Region, ...] = Field(default_factory=builtin_regions, min_length=1)
     network: NetworkConfig = NetworkConfig()
     russian_media_by_ethnicity: tuple[Share, Share, Share] = Field(
@@ -134,6 +170,27 @@ class PopulationConfig(Frozen):
         (0.5, 0.9), description="Friedkin-Johnsen susceptibility lambda, uniform (A)"
     )
     concentration: float = Field(8.0, gt=0.5, le=1000, description="Beta alpha+beta (A)")
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _full(cls, data: Any, handler: ValidatorFunctionWrapHandler) -> PopulationConfig:
+        """Resolve ``citizens: full`` to the persons of the regions (at a :class:`FullAt` month)."""
+        given = data.get("citizens") if isinstance(data, dict) else None
+        if given != FULL and not isinstance(given, FullAt):
+            return cast(PopulationConfig, handler(data))
+        config = cast(PopulationConfig, handler({**data, "citizens": MIN_CITIZENS}))
+        month = given.month if isinstance(given, FullAt) else CENSUS_MONTHS[0]
+        persons = full_citizens(config.regions, month)
+        if not MIN_CITIZENS <= persons <= MAX_CITIZENS:
+            text = (
+                f"full is {persons:,} persons in {format_month(month)} (allowed: "
+                f"{MIN_CITIZENS:,} to {MAX_CITIZENS:,} citizens)"
+            )
+            problem = InitErrorDetails(
+                type=PydanticCustomError("value_error", text), loc=("citizens",), input=FULL
+            )
+            raise ValidationError.from_exception_data(cls.__name__, [problem])
+        return config.model_copy(update={"citizens": persons})
 
     @model_validator(mode="after")
     def _check(self) -> PopulationConfig:
@@ -499,6 +556,23 @@ class Scenario(Frozen):
     def months(self) -> int:
         """Number of simulated months, start and end included."""
         return parse_month(self.metadata.end) - parse_month(self.metadata.start) + 1
+
+    @model_validator(mode="before")
+    @classmethod
+    def _full_at_start(cls, data: Any) -> Any:
+        """Mark ``population.citizens: full`` with the start month, where the start is a month."""
+        population = data.get("population") if isinstance(data, dict) else None
+        metadata = data.get("metadata") if isinstance(data, dict) else None
+        if not isinstance(population, dict) or population.get("citizens") != FULL:
+            return data
+        start = metadata.get("start") if isinstance(metadata, dict) else None
+        try:
+            month = parse_month(start) if isinstance(start, str) else None
+        except ValueError:
+            month = None
+        if month is None:
+            return data
+        return {**data, "population": {**population, "citizens": FullAt(month)}}
 
     @field_validator("schedule")
     @classmethod

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -44,3 +45,13 @@ def write_experiment(folder: Path, data: dict[str, Any], name: str = "experiment
 def experiment_file(tmp_path: Path) -> Path:
     """The default small experiment, as a file."""
     return write_experiment(tmp_path, experiment_data())
+
+
+@pytest.fixture(scope="module")
+def scheduler() -> Iterator[str]:
+    """A dask.distributed cluster of two worker processes, in this process (module-wide)."""
+    distributed = pytest.importorskip("distributed")
+    with distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+    ) as cluster:
+        yield cluster.scheduler_address

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -14,14 +13,6 @@ from tests.batch.conftest import experiment_data
 from tests.batch.test_runner import assert_same_sweep
 
 distributed = pytest.importorskip("distributed")
-
-
-@pytest.fixture(scope="module")
-def scheduler() -> Iterator[str]:
-    with distributed.LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
-    ) as cluster:
-        yield cluster.scheduler_address
 
 
 def test_dask_gives_the_same_sweep_as_local_workers(scheduler: str, tmp_path: Path) -> None:

@@ -108,7 +108,7 @@ def test_the_table_shows_each_facts_origin(
     ("arguments", "message"),
     [
         (["--seeds", "0"], "--seeds: 0 is out of range (allowed: 1 to 1000)"),
-        (["--citizens", "5"], "--citizens: 5 is out of range (allowed: 100 to 5000000)"),
+        (["--citizens", "5"], "--citizens: 5 is out of range (allowed: 100 to 25000000)"),
         (["--workers", "0"], "--workers: 0 is out of range (allowed: 1 or more)"),
         (["--set", "rules.tarif.x=1"], "unknown rule 'tarif'"),
     ],
