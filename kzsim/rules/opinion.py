@@ -374,7 +374,6 @@ class Rule(BaseRule[Config, State]):
         self.region_population = np.array(
             [float(region.population) for region in regions], dtype=np.float64
         )
-        self.initial_repression = float(self.read(land.State).repression)
         self.ethnic_kazakh: BoolArray = population.ethnicity == KAZAKH
         #: Multipliers of the land salience felt and of the fuel-price hardship, per region.
         self.land_lease_factor = land_lease_factor(config, model)
@@ -402,7 +401,7 @@ class Rule(BaseRule[Config, State]):
         self.input_scale = 1.0 / mean_field_gain(population.susceptibility)
         #: The state the anchors were drawn for: inputs are changes from their levels in it.
         self.baseline = self._national_inputs(model)
-        self.baseline_presence = self.read(bri.State).chinese_presence.copy()
+        self.initial_presence = self.read(bri.State).chinese_presence.copy()
         self.initial_affinity = population.russia_affinity.copy()
         self.initial_contact = population.china_contact.copy()
         #: Work space of the kernel: the four attitudes' next values.
@@ -440,7 +439,7 @@ class Rule(BaseRule[Config, State]):
         values[kernels.KAZAKH_BOOST] = config.xinjiang_kazakh_boost
         values[kernels.LEGITIMACY_HARDSHIP_WEIGHT] = config.legitimacy_hardship_weight
         values[kernels.REPRESSION_TERM] = config.legitimacy_repression_weight * max(
-            0.0, now["repression"] - self.initial_repression
+            0.0, now["repression"] - base["repression"]
         )
         values[kernels.AFFINITY_WEIGHT] = config.eaeu_affinity_weight
         values[kernels.EAEU_NATIONAL_CHANGE] = (
@@ -533,7 +532,7 @@ class Rule(BaseRule[Config, State]):
             felt,
             fuel,
             self.read(bri.State).chinese_presence,
-            self.baseline_presence,
+            self.initial_presence,
             self.land_lease_factor,
             self._coefficients(model),
         )

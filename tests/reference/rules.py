@@ -61,7 +61,7 @@ class ReferenceOpinion(opinion.Rule):
                 population.hardship,
                 population.baseline_hardship,
                 protests.repression,
-                self.initial_repression,
+                self.baseline["repression"],
             ),
             "eaeu_support": opinion.eaeu_support_inputs(
                 config,
