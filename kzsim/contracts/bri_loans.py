@@ -237,11 +237,11 @@ class Config(RuleConfig):
         "background, below the regional wave level of land_protests); (A)",
     )
     protest_full_share: float = Field(
-        3e-4,
+        2e-4,
         gt=0.0,
         le=1.0,
-        description="share of the population protesting with full effect (30 per 100,000: the "
-        "2016 wave, land_protests_2016.csv: 2,000-4,999 nationwide of ~17.7 million); (A)",
+        description="share of the population protesting with full effect (20 per 100,000: inside "
+        "the 2016 wave, land_protests_2016.csv: 2,000-4,999 nationwide of ~17.7 million); (A)",
     )
     protest_appetite_drop: float = Field(
         0.05,
@@ -316,12 +316,35 @@ class Config(RuleConfig):
         "calibrated: 2009 PPG 2.49 bn less the public part of the legacy debt to China "
         "(external_debt_2009_2017.csv)",
     )
-    other_borrowing_per_need: float = Field(
-        0.045,
+    other_borrowing_per_stress: float = Field(
+        0.075,
         ge=0.0,
         le=0.5,
-        description="share of GDP a year borrowed from other creditors per unit capital need; "
-        "E L31, L41; calibrated to PPG debt 2010-2017 (external_debt_2009_2017.csv) (A)",
+        description="share of GDP a year the government borrows abroad per unit budget stress "
+        "(Eurobonds, IFIs: the budget is 60% oil revenue, P L219-220; E L31, L41); calibrated "
+        "with the three parameters below to PPG debt 2010-2017 (external_debt_2009_2017.csv)",
+    )
+    company_borrowing_per_oil: float = Field(
+        0.13,
+        ge=0.0,
+        le=1.0,
+        description="share of GDP a year the state companies and development institutions "
+        "borrow abroad per unit of expected oil price above the threshold, (Pe / P* - 1) "
+        "(the national fund's investment programme, P L144-152, C L51); calibrated",
+    )
+    company_borrowing_oil_threshold_usd: float = Field(
+        90.0,
+        gt=0.0,
+        le=300.0,
+        description="US$/bbl, expected Brent above which the state companies borrow to invest; "
+        "calibrated",
+    )
+    oil_expectation_half_life_months: float = Field(
+        9.0,
+        gt=0.0,
+        le=120.0,
+        description="months, half-life of the expected oil price (adaptive expectation of Brent, "
+        "starting at the first month's price); calibrated",
     )
     other_maturity_years: float = Field(
         20.0,
@@ -427,6 +450,7 @@ READS = (
     "kazakhstan.budget_stress",
     "kazakhstan.exports_usd_bn",
     "kazakhstan.gdp_usd_bn",
+    "drivers.brent_usd_per_bbl",
     "china.strategic_interest",
     "citizens.sinophobia",
     "citizens.active",
@@ -476,6 +500,13 @@ class State(RuleState):
         unit="US$ bn",
         description="public external debt owed to creditors other than China (Eurobonds, IFIs, "
         "other bilateral)",
+        high=None,
+    )
+    expected_brent_usd_per_bbl: float = var(
+        0.0,
+        unit="US$/bbl",
+        description="the state companies' expected oil price: Brent smoothed with the half-life "
+        "oil_expectation_half_life_months",
         high=None,
     )
     public_external_debt_usd_bn: float = var(

@@ -67,7 +67,7 @@ class Config(RuleConfig):
         2.3, ge=0.0, le=20.0, description="k, dimensionless; Epstein (2002)"
     )
     activation_threshold: float = Field(
-        0.45,
+        0.47,
         ge=0.0,
         le=1.0,
         description="T, grievance units; Epstein (2002); level set so that calm years stay below "
@@ -103,11 +103,11 @@ class Config(RuleConfig):
         2, ge=1, le=10, description="rounds of threshold contagion per month (A)"
     )
     arrest_rate_per_repression: float = Field(
-        0.3,
+        0.35,
         ge=0.0,
         le=10.0,
-        description="monthly share of active persons detained per unit repression; size (A), "
-        "near the calibrated 0.40 of model v1 (docs/calibration.md)",
+        description="monthly share of active persons detained per unit repression; calibrated on "
+        "the January 2022 detentions (about 9,900; january_2022_unrest.csv)",
     )
     mean_jail_months: float = Field(
         3.5,
@@ -219,11 +219,12 @@ class Config(RuleConfig):
         "(https://en.trend.az/casia/kazakhstan/3537233.html; events_outside_seeds.csv 2022-01-02)",
     )
     fuel_concession_half_life_months: float = Field(
-        12.0,
+        60.0,
         ge=0.5,
         le=600.0,
         description="months; the concession fades (caps set for 180 days, trend.az 2022-01-06, "
-        "then lifted step by step), length (A)",
+        "then lifted step by step), length (A): long enough that lifting the cap is no second "
+        "shock (with 12 months, 15,000 protested a month in 2023; docs/calibration.md)",
     )
     fuel_rise_window_months: int = Field(
         12,

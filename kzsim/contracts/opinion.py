@@ -67,11 +67,12 @@ class Config(RuleConfig):
         description="hardship per unit budget_stress; P L219-220, size (A)",
     )
     hardship_fuel_weight: float = Field(
-        0.6,
+        1.1,
         ge=0.0,
         le=2.0,
         description="hardship per unit relative fuel price rise above its reference; LP7 "
-        "T L1443-1447; calibrated on January 2022 (docs/calibration.md)",
+        "T L1443-1447; calibrated on January 2022 (a nationwide wave; about 9,900 detained) "
+        "with land_protests.activation_threshold (docs/calibration.md)",
     )
     fuel_oil_region_boost: float = Field(
         0.5,
@@ -169,7 +170,7 @@ class Config(RuleConfig):
         "2012-2015 levels; SF1 needs at least about 0.9)",
     )
     eaeu_threat_weight: float = Field(
-        0.03,
+        0.005,
         ge=0.0,
         le=1.0,
         description="EAEU support loss per unit threat perception; RL4 E L19, L86; small: "
@@ -183,7 +184,7 @@ class Config(RuleConfig):
         "small for the same EDB 2014-2015 levels; size (A)",
     )
     survey_response_sd: float = Field(
-        0.15,
+        0.16,
         ge=0.0,
         le=1.0,
         description="attitude units (share 0-1); SD of the transient part of a survey answer "

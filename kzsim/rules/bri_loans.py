@@ -17,10 +17,14 @@ Each month:
    amortises from the start, so the debt to China can fall as it did after 2014 (T L884-887).
    China is one creditor among several (it holds less than 6.2% of external debt, T L884-886):
    the other creditors of the public sector (Eurobonds, IFIs, other bilateral) lend
-   ``other_borrowing_per_need * N * GDP`` a year, driven by the capital need N (E L31, L41), and
-   are repaid at ``1 / other_maturity_years`` a year. Public external debt is the public part of
-   the legacy debt, the BRI loans (lent to public bodies, P L614-615) and the other creditors'
-   debt; its annual service over export revenue is ``debt_service_to_exports``.
+   ``(g B + o max(0, Pe / P* - 1)) GDP`` a year: the government borrows with budget stress B
+   (the budget is 60% oil revenue, P L219-220; E L31, L41) and the state companies and
+   development institutions borrow to invest while the expected oil price Pe (Brent, adaptive)
+   is above P* (the national fund as investor, P L144-152; transport investment before the BRI,
+   C L51, P L173-174). That debt is repaid at ``1 / other_maturity_years`` a year. Public
+   external debt is the public part of the legacy debt, the BRI loans (lent to public bodies,
+   P L614-615) and the other creditors' debt; its annual service over export revenue is
+   ``debt_service_to_exports``.
 6. Distress (BR6, BR10; P L62-70, L177-180, L200-201): when that ratio is above a threshold the
    Chinese lender reschedules, swaps debt for equity or writes off, by propensities; the
    debt-trap variant (off by default: T L878-894, O L41) makes equity swaps the default and pulls
@@ -338,23 +342,39 @@ def local_job_share(content: FloatArray, hiring_quota: float) -> FloatArray:
     return share
 
 
+def other_creditors_borrowing(
+    budget_stress: float,
+    expected_oil_usd: float,
+    per_stress: float,
+    per_oil: float,
+    oil_threshold_usd: float,
+) -> float:
+    """Public borrowing from creditors other than China, share of GDP a year.
+
+    ``g B + o max(0, Pe / P* - 1)``: the government borrows with budget stress B (60% of the
+    budget is oil revenue, P L219-220; E L31, L41), and the state companies and development
+    institutions borrow to invest while the expected oil price Pe is above P* (the national
+    fund invests, P L144-152; transport investment before the BRI, C L51, P L173-174).
+    """
+    return per_stress * budget_stress + per_oil * max(0.0, expected_oil_usd / oil_threshold_usd - 1)
+
+
 def other_creditors_step(
     debt_usd_bn: float,
-    need: float,
+    borrowing_share: float,
     gdp_usd_bn: float,
-    borrowing_per_need: float,
     maturity_years: float,
     rate: float,
 ) -> tuple[float, float]:
-    """One month of public borrowing from creditors other than China: ``(debt, service)``.
+    """One month of public debt to creditors other than China: ``(debt, service)``.
 
-    Borrowing ``b N Y / 12`` (capital need N, nominal GDP Y, US$ bn a year; E L31, L41),
-    repayment ``D / (12 m)`` and interest ``D r / 12`` on last month's debt D. Returns the new
-    debt and the month's service (repayment plus interest), US$ bn.
+    Borrowing ``b Y / 12`` (``b`` from :func:`other_creditors_borrowing`, nominal GDP Y, US$ bn a
+    year), repayment ``D / (12 m)`` and interest ``D r / 12`` on last month's debt D. Returns the
+    new debt and the month's service (repayment plus interest), US$ bn.
     """
     repaid = debt_usd_bn / (12.0 * maturity_years)
     service = repaid + debt_usd_bn * rate / 12.0
-    debt = debt_usd_bn + borrowing_per_need * need * gdp_usd_bn / 12.0 - repaid
+    debt = debt_usd_bn + borrowing_share * gdp_usd_bn / 12.0 - repaid
     return max(debt, 0.0), service
 
 
@@ -445,6 +465,7 @@ class Rule(BaseRule[Config, State]):
         self.loan_policy: str | None = None
         self.state.debt_to_china_usd_bn = self.ledger.total_outstanding
         self.state.other_creditors_debt_usd_bn = config.other_debt_initial_usd_bn
+        self.state.expected_brent_usd_per_bbl = model.drivers["brent_usd_per_bbl"]
         self.state.china_equity_usd_bn = config.china_equity_initial_usd_bn
         self.state.public_external_debt_usd_bn = self.public_external_debt()
 
@@ -485,11 +506,22 @@ class Rule(BaseRule[Config, State]):
                 f"{model.publics[self.ledger.region[i]].region.id} completed",
             )
         interest, principal = self.ledger.service(model.month)
+        state.expected_brent_usd_per_bbl = partial_adjustment(
+            state.expected_brent_usd_per_bbl,
+            model.drivers["brent_usd_per_bbl"],
+            rate_from_half_life(cfg.oil_expectation_half_life_months),
+        )
+        borrowing = other_creditors_borrowing(
+            model.kazakhstan.budget_stress,
+            state.expected_brent_usd_per_bbl,
+            cfg.other_borrowing_per_stress,
+            cfg.company_borrowing_per_oil,
+            cfg.company_borrowing_oil_threshold_usd,
+        )
         state.other_creditors_debt_usd_bn, other_service = other_creditors_step(
             state.other_creditors_debt_usd_bn,
-            state.capital_need,
+            borrowing,
             gdp,
-            cfg.other_borrowing_per_need,
             cfg.other_maturity_years,
             cfg.other_rate,
         )

@@ -171,6 +171,9 @@ REMOVED: dict[str, str] = {
     "which moves with one half-life per domain (allowed: delete the key, or set "
     "rules.multi_vector.economic_half_life_months, security_half_life_months or "
     "political_half_life_months)",
+    "rules.bri_loans.other_borrowing_per_need": "other creditors lend with budget stress and "
+    "with the expected oil price, not with the capital need (allowed: delete the key, or set "
+    "rules.bri_loans.other_borrowing_per_stress or company_borrowing_per_oil)",
 }
 
 

@@ -231,7 +231,7 @@ def test_the_shipped_calibration_is_valid_and_keeps_only_the_targets_series() ->
     from kzsim.calibration.load import load_calibration
 
     calibration = load_calibration(REPO / "calibration" / "historical.yaml")
-    assert len(calibration.parameters) == 14 and all(t.modelled for t in calibration.targets)
+    assert len(calibration.parameters) == 16 and all(t.modelled for t in calibration.targets)
     outputs = calibration.base["outputs"]
     assert set(outputs["series"]) == {str(t.series) for t in calibration.targets}
     assert outputs["regional"] is True  # the 2016 head counts are regional

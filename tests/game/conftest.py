@@ -22,7 +22,7 @@ events:
   - date: 2016-04
     kind: announcement
     detail: auction announced
-    effects: [{target: kazakhstan.land_salience, shift: 0.6}]
+    effects: [{target: kazakhstan.land_salience, shift: 0.8}]
 """
 #: A nationwide wave from the first month (low legitimacy, high hardship) and an irritated Russia.
 CRISIS = """\

@@ -36,6 +36,7 @@ from kzsim.rules.bri_loans import (
     local_job_share,
     monthly_offer_rate,
     offer_visibility,
+    other_creditors_borrowing,
     other_creditors_step,
     presence_from_stock,
     protest_pressure,
@@ -587,20 +588,30 @@ def test_rule_runs_with_the_other_rules() -> None:
 # --- other creditors, public external debt, benefits ------------------------------------------
 
 
+def test_other_creditors_borrowing_by_hand() -> None:
+    # g B + o max(0, Pe / P* - 1): budget stress 0.3 at g = 0.075 is 2.25% of GDP a year; an
+    # expected US$ 108 against a threshold of 90 at o = 0.13 adds 0.13 x 0.2 = 2.6%.
+    assert other_creditors_borrowing(0.3, 60.0, 0.075, 0.13, 90.0) == pytest.approx(0.0225)
+    assert other_creditors_borrowing(0.0, 108.0, 0.075, 0.13, 90.0) == pytest.approx(0.026)
+    assert other_creditors_borrowing(0.1, 108.0, 0.075, 0.13, 90.0) == pytest.approx(0.0335)
+    # Between the two channels (no budget stress, oil below the threshold) nobody borrows.
+    assert other_creditors_borrowing(0.0, 89.0, 0.075, 0.13, 90.0) == 0.0
+
+
 def test_other_creditors_month_by_hand() -> None:
-    # 10 bn owed, need 0.5, GDP 240 bn, b = 0.04, 20 years, 5%: repaid 10 / 240, interest
-    # 10 x 0.05 / 12, borrowed 0.04 x 0.5 x 240 / 12 = 0.4.
-    debt, service = other_creditors_step(10.0, 0.5, 240.0, 0.04, 20.0, 0.05)
+    # 10 bn owed, borrowing 2% of a GDP of 240 bn a year, 20 years, 5%: repaid 10 / 240,
+    # interest 10 x 0.05 / 12, borrowed 0.02 x 240 / 12 = 0.4.
+    debt, service = other_creditors_step(10.0, 0.02, 240.0, 20.0, 0.05)
     assert service == pytest.approx(10.0 / 240.0 + 10.0 * 0.05 / 12.0)
     assert debt == pytest.approx(10.0 + 0.4 - 10.0 / 240.0)
-    # Without need the stock only runs down, by 1 / (12 m) a month.
-    assert other_creditors_step(10.0, 0.0, 240.0, 0.04, 20.0, 0.05)[0] == pytest.approx(
+    # Without borrowing the stock only runs down, by 1 / (12 m) a month.
+    assert other_creditors_step(10.0, 0.0, 240.0, 20.0, 0.05)[0] == pytest.approx(
         10.0 * (1.0 - 1.0 / 240.0)
     )
-    # A constant need drives it toward its steady state b N Y m = 96 bn.
+    # Constant borrowing drives it toward its steady state b Y m = 96 bn.
     debt = 0.0
     for _ in range(12 * 200):
-        debt, _service = other_creditors_step(debt, 0.5, 240.0, 0.04, 20.0, 0.05)
+        debt, _service = other_creditors_step(debt, 0.02, 240.0, 20.0, 0.05)
     assert debt == pytest.approx(96.0, rel=1e-3)
 
 
@@ -633,10 +644,44 @@ def test_public_external_debt_is_the_public_part_of_every_creditor() -> None:
     )
 
 
-def test_other_creditors_lend_more_when_oil_is_cheap() -> None:
-    cheap, dear = run(oil_model(40.0, 1)), run(oil_model(120.0, 1))
+def test_other_creditors_lend_in_a_bust_and_in_a_boom_of_oil() -> None:
+    # Flat Brent: at US$ 40 the government borrows with budget stress; at US$ 120 (above the
+    # state companies' threshold of 90) the companies borrow to invest; at US$ 95 both little.
+    cheap, middle, dear = (run(oil_model(price, 1)) for price in (40.0, 95.0, 120.0))
+    initial = Config().other_debt_initial_usd_bn
     assert loans(cheap).capital_need > loans(dear).capital_need
-    assert loans(cheap).other_creditors_debt_usd_bn > loans(dear).other_creditors_debt_usd_bn
+    assert loans(dear).expected_brent_usd_per_bbl == pytest.approx(120.0)
+    for model in (cheap, dear):
+        assert loans(model).other_creditors_debt_usd_bn > loans(middle).other_creditors_debt_usd_bn
+    # Each channel is its parameter's: without the company channel a boom borrows nothing.
+    no_companies = small_model(
+        1,
+        initial=KEEN_CHINA,
+        drivers={"brent_usd_per_bbl": {"2010-01": 120.0}},
+        rules=deep_merge(
+            OTHER_RULES_OFF,
+            {"bri_loans": {"offers_per_year": 60.0, "company_borrowing_per_oil": 0.0}},
+        ),
+    )
+    assert loans(run(no_companies)).other_creditors_debt_usd_bn < initial
+
+
+def test_the_expected_oil_price_adapts_with_its_half_life() -> None:
+    # Brent 60 in 2010-01 rising to 120 by 2010-07 and held: the expectation starts at 60 and
+    # closes half the remaining gap every half-life once the price is flat.
+    model = small_model(
+        1,
+        initial=KEEN_CHINA,
+        drivers={"brent_usd_per_bbl": {"2010-01": 60.0, "2010-07": 120.0}},
+        rules=deep_merge(OTHER_RULES_OFF, {"bri_loans": {"oil_expectation_half_life_months": 6}}),
+    )
+    assert loans(model).expected_brent_usd_per_bbl == pytest.approx(60.0)
+    gaps = []
+    for _ in range(model.scenario.months):
+        model.step()
+        gaps.append(120.0 - loans(model).expected_brent_usd_per_bbl)
+    assert all(later < earlier for earlier, later in zip(gaps, gaps[1:], strict=False))
+    assert gaps[18] == pytest.approx(gaps[12] / 2.0, rel=1e-9)
 
 
 def exports_model(exports: float) -> KazakhstanModel:

@@ -11,7 +11,7 @@ import scipy.sparse as sp
 from kzsim import kernels
 from kzsim.catalog import series_named
 from kzsim.contracts import russian_reactions
-from kzsim.contracts.land_protests import MEASURES, Response, State
+from kzsim.contracts.land_protests import MEASURES, Config, Response, State
 from kzsim.dynamics import retention_from_half_life
 from kzsim.model import KazakhstanModel
 from kzsim.months import parse_month
@@ -746,7 +746,8 @@ def test_all_takes_every_measure_that_applies_and_the_fuel_concession_only_after
     assert land(model).fuel_price_concession == pytest.approx(1.0)
     model.population.hardship[:] = 0.0  # the wave ends: no further answer
     run(model, 1)
-    assert land(model).fuel_price_concession == pytest.approx(retention_from_half_life(12.0))
+    half_life = Config().fuel_concession_half_life_months
+    assert land(model).fuel_price_concession == pytest.approx(retention_from_half_life(half_life))
 
 
 def test_dismiss_only_dismisses_and_gains_legitimacy() -> None:
