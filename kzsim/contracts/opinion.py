@@ -326,11 +326,65 @@ def _weighted_by_persons(
     return means
 
 
+#: The citizen attributes whose regional means are series (below), summed in one pass.
+SUMMED_ATTRIBUTES = ("legitimacy", "sinophobia", "eaeu_support", "hardship", "russia_affinity")
+
+
+def _group_totals(model: KazakhstanModel) -> FloatArray:
+    """Sums by region and ethnic group of :data:`SUMMED_ATTRIBUTES`, then the supporters.
+
+    Shape ``(len(SUMMED_ATTRIBUTES) + 1, regions, groups)``: one pass over the citizens
+    (:func:`kzsim.kernels.region_group_totals`), kept in the model's collection memo for the
+    other series of the same collection.
+    """
+    from kzsim import kernels  # numba loads when a model runs, not with the scenario schema
+
+    memo = model.collection_memo
+    if memo is not None and "opinion.group_totals" in memo:
+        kept: FloatArray = memo["opinion.group_totals"]
+        return kept
+    population = model.population
+    response_sd = model.scenario.rules.opinion.survey_response_sd
+    sums = np.empty((len(SUMMED_ATTRIBUTES) + 1, *population.ethnic_counts.shape))
+    kernels.region_group_totals(
+        population.starts,
+        population.counts,
+        population.ethnicity,
+        tuple(getattr(population, name) for name in SUMMED_ATTRIBUTES),
+        population.eaeu_support,
+        SUPPORTER_LEVEL,
+        response_sd * math.sqrt(3.0) / math.pi,
+        sums,
+    )
+    if memo is not None:
+        memo["opinion.group_totals"] = sums
+    return sums
+
+
+def _ethnic_weights(model: KazakhstanModel) -> FloatArray:
+    """This month's ``ethnic_weights``, kept in the model's collection memo if it has one."""
+    memo = model.collection_memo
+    if memo is not None and "opinion.ethnic_weights" in memo:
+        kept: FloatArray = memo["opinion.ethnic_weights"]
+        return kept
+    weights = ethnic_weights(model.scenario.population.regions, model.month)
+    if memo is not None:
+        memo["opinion.ethnic_weights"] = weights
+    return weights
+
+
 def _regional_mean(attribute: str) -> Callable[[KazakhstanModel], FloatArray]:
-    """Return a reader of the regional means of one citizen attribute."""
+    """Return a reader of the regional means of one citizen attribute.
+
+    While the model collects a month's series, the sums come from :func:`_group_totals` (one
+    pass for all the attributes); otherwise from a pass over this attribute alone.
+    """
+    position = SUMMED_ATTRIBUTES.index(attribute)
 
     def read(model: KazakhstanModel) -> FloatArray:
-        return persons_weighted_mean(model, getattr(model.population, attribute))
+        if model.collection_memo is None:
+            return persons_weighted_mean(model, getattr(model.population, attribute))
+        return _weighted_by_persons(model, _ethnic_weights(model), _group_totals(model)[position])
 
     return read
 
@@ -363,13 +417,16 @@ def _eaeu_supporters(model: KazakhstanModel) -> FloatArray:
     """The expected share of each region's adults answering "support" (EDB barometer).
 
     Each citizen answers as :func:`supporter_probability` gives, summed in one pass
-    (:func:`kzsim.kernels.region_group_supporters`).
+    (:func:`kzsim.kernels.region_group_supporters`; while the model collects, in the pass of
+    :func:`_group_totals`).
     """
     from kzsim import kernels  # numba loads when a model runs, not with the scenario schema
 
+    if model.collection_memo is not None:
+        return _weighted_by_persons(model, _ethnic_weights(model), _group_totals(model)[-1])
+    weights = ethnic_weights(model.scenario.population.regions, model.month)
     response_sd = model.scenario.rules.opinion.survey_response_sd
     population = model.population
-    weights = ethnic_weights(model.scenario.population.regions, model.month)
     sums = np.empty_like(weights)
     kernels.region_group_supporters(
         population.starts,
