@@ -355,7 +355,7 @@ PATTERNS: tuple[Pattern, ...] = (
             "the double response is the fact's source written as the land rule's default (response:"
             " both, C L38), given in the month any 3-region wave starts (lag 0), and the moratorium"
             " is what keeps the law out of force; the wave is the dated reform and auction salience"
-            " times Sinophobia in grievance (LP2), enough to activate citizens in 13-17 regions"
+            " times Sinophobia in grievance (LP2), enough to activate citizens in 5-7 regions"
         ),
     ),
     Pattern(
@@ -371,7 +371,7 @@ PATTERNS: tuple[Pattern, ...] = (
         reason=(
             "the cause is a parameter (mean Sinophobia 0.2) and the land rule writes grievance "
             "linear in Sinophobia (LP2), so the same dated salience activates fewer citizens: a "
-            "smooth dose-response of one rule (0-2 regions in a wave at 0.2, 5-9 at 0.35, 13-15 "
+            "smooth dose-response of one rule (0-1 regions in a wave at 0.2, 1-2 at 0.35, 5-7 "
             "at 0.55), not an interaction"
         ),
     ),
