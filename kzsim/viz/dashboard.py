@@ -283,9 +283,14 @@ def Dashboard(scenario: Scenario, seed: int | None, path: Path) -> None:
         shown.current = model.value
 
     def go_on(new: KazakhstanModel) -> None:
-        """Show ``new`` (a game going on, or a new game) with a fresh controller."""
+        """Show ``new`` (a game going on, or a new game); a fresh controller if it runs.
+
+        A model that is stopped already (another decision point in the same month, or the
+        game's end) keeps the controller that saw the run stop, so Play and Step stay disabled.
+        """
         model.set(new)
-        mounted.set(mounted.value + 1)
+        if new.running:
+            mounted.set(mounted.value + 1)
 
     def new_game(govern: bool) -> None:
         """Reset with the game mode on or off."""
