@@ -300,7 +300,7 @@ def persons_weighted_mean(model: KazakhstanModel, values: Any) -> FloatArray:
     from kzsim import kernels  # numba loads when a model runs, not with the scenario schema
 
     population = model.population
-    weights = ethnic_weights(model.scenario.population.regions, model.month)
+    weights = _ethnic_weights(model)
     sums = np.empty_like(weights)
     kernels.region_group_sums(
         population.starts, population.counts, population.ethnicity, values, sums
@@ -344,7 +344,6 @@ def _group_totals(model: KazakhstanModel) -> FloatArray:
         kept: FloatArray = memo["opinion.group_totals"]
         return kept
     population = model.population
-    response_sd = model.scenario.rules.opinion.survey_response_sd
     sums = np.empty((len(SUMMED_ATTRIBUTES) + 1, *population.ethnic_counts.shape))
     kernels.region_group_totals(
         population.starts,
@@ -353,7 +352,7 @@ def _group_totals(model: KazakhstanModel) -> FloatArray:
         tuple(getattr(population, name) for name in SUMMED_ATTRIBUTES),
         population.eaeu_support,
         SUPPORTER_LEVEL,
-        response_sd * math.sqrt(3.0) / math.pi,
+        logistic_scale(model.scenario.rules.opinion.survey_response_sd),
         sums,
     )
     if memo is not None:
@@ -393,6 +392,11 @@ def _regional_mean(attribute: str) -> Callable[[KazakhstanModel], FloatArray]:
 SUPPORTER_LEVEL = 0.5
 
 
+def logistic_scale(response_sd: float) -> float:
+    """The scale ``b = sd sqrt(3) / pi`` of a logistic with standard deviation ``response_sd``."""
+    return response_sd * math.sqrt(3.0) / math.pi
+
+
 def supporter_probability(support: FloatArray, response_sd: float) -> FloatArray:
     """The probability that a citizen answers "support" in a survey (ordered logit).
 
@@ -406,7 +410,7 @@ def supporter_probability(support: FloatArray, response_sd: float) -> FloatArray
     if response_sd == 0.0:
         answers: FloatArray = (support > SUPPORTER_LEVEL).astype(np.float64)
         return answers
-    scale = response_sd * math.sqrt(3.0) / math.pi
+    scale = logistic_scale(response_sd)
     probability: FloatArray = np.tanh((support - SUPPORTER_LEVEL) / (2.0 * scale))
     probability += 1.0
     probability *= 0.5
@@ -422,10 +426,9 @@ def _eaeu_supporters(model: KazakhstanModel) -> FloatArray:
     """
     from kzsim import kernels  # numba loads when a model runs, not with the scenario schema
 
+    weights = _ethnic_weights(model)
     if model.collection_memo is not None:
-        return _weighted_by_persons(model, _ethnic_weights(model), _group_totals(model)[-1])
-    weights = ethnic_weights(model.scenario.population.regions, model.month)
-    response_sd = model.scenario.rules.opinion.survey_response_sd
+        return _weighted_by_persons(model, weights, _group_totals(model)[-1])
     population = model.population
     sums = np.empty_like(weights)
     kernels.region_group_supporters(
@@ -434,7 +437,7 @@ def _eaeu_supporters(model: KazakhstanModel) -> FloatArray:
         population.ethnicity,
         population.eaeu_support,
         SUPPORTER_LEVEL,
-        response_sd * math.sqrt(3.0) / math.pi,
+        logistic_scale(model.scenario.rules.opinion.survey_response_sd),
         sums,
     )
     return _weighted_by_persons(model, weights, sums)

@@ -350,13 +350,13 @@ def test_accepted_loans_are_in_the_ledger_and_the_debt() -> None:
     assert state.china_investment_usd_bn > state.china_disbursed_usd_bn
 
 
-def oil_model(price: float, seed: int) -> KazakhstanModel:
-    """A keen-China model with a flat oil price and many offers."""
+def oil_model(price: float, seed: int, **rule: Any) -> KazakhstanModel:
+    """A keen-China model with a flat oil price and many offers (``rule``: other settings)."""
     return small_model(
         seed,
         initial=KEEN_CHINA,
         drivers={"brent_usd_per_bbl": {"2010-01": price}},
-        rules=deep_merge(OTHER_RULES_OFF, {"bri_loans": {"offers_per_year": 60.0}}),
+        rules=deep_merge(OTHER_RULES_OFF, {"bri_loans": {"offers_per_year": 60.0, **rule}}),
     )
 
 
@@ -654,15 +654,7 @@ def test_other_creditors_lend_in_a_bust_and_in_a_boom_of_oil() -> None:
     for model in (cheap, dear):
         assert loans(model).other_creditors_debt_usd_bn > loans(middle).other_creditors_debt_usd_bn
     # Each channel is its parameter's: without the company channel a boom borrows nothing.
-    no_companies = small_model(
-        1,
-        initial=KEEN_CHINA,
-        drivers={"brent_usd_per_bbl": {"2010-01": 120.0}},
-        rules=deep_merge(
-            OTHER_RULES_OFF,
-            {"bri_loans": {"offers_per_year": 60.0, "company_borrowing_per_oil": 0.0}},
-        ),
-    )
+    no_companies = oil_model(120.0, 1, company_borrowing_per_oil=0.0)
     assert loans(run(no_companies)).other_creditors_debt_usd_bn < initial
 
 
