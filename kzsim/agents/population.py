@@ -123,6 +123,7 @@ class Population:
     jailed: FloatArray
     anchors: dict[str, FloatArray]
     baseline_hardship: FloatArray
+    fuel_hardship: FloatArray
     network: sp.csr_matrix
     starts: IntArray
     counts: IntArray
@@ -213,6 +214,7 @@ class Population:
             jailed=np.zeros(n),
             anchors={name: values.copy() for name, values in attitudes.items()},
             baseline_hardship=hardship.copy(),
+            fuel_hardship=np.zeros(n),
             network=network,
             starts=starts,
             counts=counts,

@@ -16,10 +16,14 @@ if TYPE_CHECKING:
     from kzsim.model import KazakhstanModel
 
 
-#: The government's possible answers to a wave and the measures each takes (LP4, LP7): the land
+#: The government's possible answers to a wave (LP4, LP7): ``decide``, its own choice of measures
+#: by forecast (kzsim.rules.land_protests), or a set of measures (MEASURES): the land
 #: moratorium (if a reform is pending or in force), an economic concession on fuel prices (if the
 #: fuel price has risen), the dismissal of ministers or the government, a crackdown.
-Response = Literal["concede", "repress", "both", "concede_economic", "dismiss", "all"]
+Response = Literal["decide", "concede", "repress", "both", "concede_economic", "dismiss", "all"]
+
+#: The measures that give protesters something: all but the crackdown.
+CONCESSIONS = frozenset({"moratorium", "fuel", "dismissal"})
 MEASURES: dict[str, frozenset[str]] = {
     "concede": frozenset({"moratorium"}),
     "repress": frozenset({"crackdown"}),
@@ -142,7 +146,16 @@ class Config(RuleConfig):
         description="the government's answer to a wave, a set of measures (MEASURES): 'all' in "
         "2016 (moratorium and suppression, C L38; ministers resigned, events_outside_seeds.csv "
         "2016-05-05) and 2022 (fuel price caps, trend.az 2022-01-06; government dismissed, "
-        "events_outside_seeds.csv 2022-01-05; crackdown, T L1455-1457)",
+        "events_outside_seeds.csv 2022-01-05; crackdown, T L1455-1457); or 'decide', each "
+        "concession the government's forecast says takes concession_min_effect of the "
+        "protesters off the streets, then a crackdown only if a wave would remain",
+    )
+    concession_min_effect: float = Field(
+        0.1,
+        ge=0.0,
+        le=1.0,
+        description="share 0-1 of the protesters a concession must take off the streets, by "
+        "the government's forecast, to be made (A)",
     )
     response_cooldown_months: int = Field(
         12, ge=0, le=600, description="months before the government responds again (A)"
@@ -181,7 +194,8 @@ class Config(RuleConfig):
     outside_help: bool = Field(
         True,
         description="a wave still nationwide after a crackdown brings a request for allied troops "
-        "(LP7, CSTO Art. 4; T L1464-1478)",
+        "if Russia leads Kazakhstan's security engagement (LP7, CSTO Art. 4; T L1464-1478, "
+        "L2123-2125)",
     )
     outside_help_repression: float = Field(
         0.3,
@@ -253,6 +267,7 @@ READS = (
     "citizens.sinophobia",
     "citizens.russian_media",
     "citizens.hardship",
+    "citizens.fuel_hardship",
     "citizens.legitimacy",
     "citizens.risk_aversion",
     "citizens.protest_threshold",
@@ -260,6 +275,9 @@ READS = (
     "citizens.region",
     "russia.media_reach",
     "opinion.xinjiang_felt_salience",
+    "multi_vector.engagement_russia_security",
+    "multi_vector.engagement_china_security",
+    "multi_vector.engagement_west_security",
     "kazakhstan.fuel_price_index",
     "events.fired_this_month",
 )

@@ -246,7 +246,14 @@ READS = (
 #: Channels this rule posts to (their owners apply the contributions).
 POSTS: tuple[str, ...] = ()
 #: The citizens' arrays (kzsim.agents.population) this rule owns and alone writes.
-CITIZENS = ("hardship", "sinophobia", "legitimacy", "eaeu_support", "russia_affinity")
+CITIZENS = (
+    "hardship",
+    "fuel_hardship",
+    "sinophobia",
+    "legitimacy",
+    "eaeu_support",
+    "russia_affinity",
+)
 
 
 @dataclass
@@ -255,7 +262,8 @@ class State(RuleState):
 
     Owned (this rule alone updates them; one value per citizen, in ``model.population``):
 
-    * ``citizens.hardship`` and its baseline ``citizens.baseline_hardship``;
+    * ``citizens.hardship``, its baseline ``citizens.baseline_hardship`` and its part due to
+      this month's fuel prices ``citizens.fuel_hardship`` (LP7);
     * the four attitudes ``citizens.sinophobia``, ``citizens.legitimacy``,
       ``citizens.eaeu_support`` and ``citizens.russia_affinity``, with their Friedkin-Johnsen
       anchors ``citizens.anchors``.

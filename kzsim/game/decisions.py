@@ -361,6 +361,12 @@ PROTEST = DecisionPoint(
             "and 2022)",
             _respond("all", "Government answers protests with every measure"),
         ),
+        Choice(
+            "decide",
+            "what works: each concession that would take a tenth of the protesters off the "
+            "streets, detentions only if a wave would remain",
+            _respond("decide", "Government answers protests with what its forecast says works"),
+        ),
     ),
     default="answers as the scenario's rules.land_protests.response says (by default every "
     "measure, as in 2016 and 2022: C L38; T L1455-1457)",
@@ -368,7 +374,7 @@ PROTEST = DecisionPoint(
         "LP4 a wave in enough regions prompts the response (C L38; P L273-277)",
         "the measures (kzsim.contracts.land_protests.MEASURES): moratorium (salience cut, "
         "legitimacy gain), fuel price caps, dismissals, crackdown (repression up, legitimacy "
-        "cost); sizes (A)",
+        "cost); sizes (A); 'what works' forecasts each measure with the protest rule itself",
         "detentions at a rate proportional to repression (Epstein 2002)",
         "fuel price caps lower grievance G = H (1 - L) through hardship (Epstein 2002); "
         "docs/model.md, section 7",

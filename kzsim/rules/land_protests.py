@@ -28,8 +28,11 @@ that is still nationwide once the government's crackdown has been felt escalates
 T L1443-1486), in the same month (the CSTO was called on 5-6 January 2022,
 events_outside_seeds.csv): the government asks allies for troops (raising repression briefly and
 Russia's ``csto_gratitude``, RL5; T L286-307) and removes the old guard (T L1933-1943,
-L2002-2022). A ``government_decision`` event replaces the configured ``response`` or
-``outside_help`` from its month on (the decision game).
+L2002-2022), if Russia leads Kazakhstan's security engagement (T L2123-2125). Under the
+response ``decide`` the government chooses its measures: each concession that its forecast, the
+protest rule itself, says would take enough protesters off the streets, and a crackdown only if
+the forecast under them still has a wave. A ``government_decision`` event replaces the
+configured ``response`` or ``outside_help`` from its month on (the decision game).
 
 References:
     domain-brief.md 3.3 (LP1-LP7) and 7; E L62; P L266-277; C L21, L37-39, L71; O L50;
@@ -55,8 +58,8 @@ import scipy.sparse as sp
 from scipy.special import expit
 
 from kzsim import kernels
-from kzsim.contracts import opinion
-from kzsim.contracts.land_protests import MEASURES, Config, State
+from kzsim.contracts import multi_vector, opinion
+from kzsim.contracts.land_protests import CONCESSIONS, MEASURES, Config, State
 from kzsim.contracts.opinion import RegionalHit, land_lease_factor
 from kzsim.dynamics import media_amplified, retention_from_half_life
 from kzsim.months import format_month, parse_month
@@ -312,7 +315,10 @@ class Rule(BaseRule[Config, State]):
         #: Repression added by allied troops and not yet decayed.
         self.help_excess = 0.0
         self.wave_months = 0
-        self.last_response_month: int | None = None
+        #: The month each measure was last taken (a measure is not repeated within the cooldown).
+        self.last_taken: dict[str, int] = {}
+        #: The measures taken against the current wave.
+        self.wave_measures: set[str] = set()
         self.last_escalation_month: int | None = None
         #: Month of the government's crackdown on the current wave, if any.
         self.wave_crackdown_month: int | None = None
@@ -493,16 +499,55 @@ class Rule(BaseRule[Config, State]):
             )
             return
         population.jailed *= 1.0 - self._release
-        jailed = population.jailed
+        self.new_active[:] = self._reference_active(
+            model, self._felt_salience(model), population.hardship, population.legitimacy
+        )
+        kernels.region_sums(
+            population.starts, population.counts, self.new_active, self.state.participants
+        )
+
+    def _reference_active(
+        self,
+        model: KazakhstanModel,
+        felt: FloatArray | float,
+        hardship: FloatArray,
+        legitimacy: FloatArray,
+    ) -> FloatArray:
+        """This month's active share per citizen by the numpy equations, the jailed released.
+
+        The threshold engine's month, and the government's forecast of the protest under other
+        felt salience, hardship or legitimacy (:meth:`_forecast`). For the Epstein engine it is
+        the reference of :func:`kzsim.kernels.protest_month`.
+        """
+        population = model.population
+        config = self.config
         g = grievance(
-            population.hardship,
-            population.legitimacy,
+            hardship,
+            legitimacy,
             population.sinophobia,
-            self._felt_salience(model),
+            felt,
             config.land_weight,
-            xinjiang,
+            self.read(opinion.State).xinjiang_felt_salience,
             config.xinjiang_weight,
         )
+        jailed = population.jailed
+        if config.engine == "epstein":
+            nearby: FloatArray = population.network @ population.active
+            risk = arrest_probability(
+                self.state.repression,
+                nearby,
+                config.arrest_constant,
+                config.min_active_share,
+                self._crowd,
+            )
+            return epstein_active(
+                g,
+                population.risk_aversion,
+                risk,
+                config.activation_threshold,
+                jailed,
+                config.activation_spread,
+            )
         lone = float(
             arrest_probability(
                 self.state.repression, np.zeros(1), config.arrest_constant, config.min_active_share
@@ -518,7 +563,7 @@ class Rule(BaseRule[Config, State]):
         )
         eligible = soft_step(g - config.follower_min_grievance, config.activation_spread)
         followers = np.maximum(0.0, eligible - jailed)
-        self.new_active[:] = threshold_cascade(
+        return threshold_cascade(
             population.network,
             population.active,
             starters,
@@ -526,9 +571,6 @@ class Rule(BaseRule[Config, State]):
             population.protest_threshold,
             config.contagion_rounds,
             self._crowd,
-        )
-        kernels.region_sums(
-            population.starts, population.counts, self.new_active, self.state.participants
         )
 
     def _detention_rate(self) -> float:
@@ -552,27 +594,22 @@ class Rule(BaseRule[Config, State]):
             self.state.arrests,
         )
 
-    def _wave_regions(self, model: KazakhstanModel, kept: float = 1.0) -> BoolArray:
+    def _wave_regions(self, model: KazakhstanModel, participants: FloatArray) -> BoolArray:
         """The regions whose persons active per 100,000 exceed the wave level.
 
         Args:
             model: the model.
-            kept: the share of this month's active persons counted (1 less the detained).
+            participants: active persons per region, in citizen-equivalents.
 
         """
         counts = model.population.counts
-        share = np.divide(
-            self.state.participants * kept,
-            counts,
-            out=np.zeros(counts.size),
-            where=counts > 0,
-        )
+        share = np.divide(participants, counts, out=np.zeros(counts.size), where=counts > 0)
         in_wave: BoolArray = share * PER_100K > self.config.wave_per_100k
         return in_wave
 
     def _waves(self, model: KazakhstanModel) -> None:
         """Mark the regions in a wave this month; log the new waves."""
-        in_wave = self._wave_regions(model)
+        in_wave = self._wave_regions(model, self.state.participants)
         started = in_wave & (self.state.in_wave == 0.0)
         for public, new in zip(model.publics, started, strict=True):
             if new:
@@ -580,11 +617,82 @@ class Rule(BaseRule[Config, State]):
         self.state.in_wave[:] = in_wave
         self.state.regions_in_wave = int(in_wave.sum())
 
-    def _respond(self, model: KazakhstanModel) -> None:
-        """Answer a multi-region wave with the response's measures (LP4; C L38; P L273-277).
+    def _available(self, model: KazakhstanModel) -> frozenset[str]:
+        """The measures the government can take this month (LP4).
 
-        The land moratorium if a reform is pending or in force; an economic concession if the
-        fuel price has risen within the window; the dismissal of ministers; a crackdown.
+        The moratorium while a reform is pending or in force; the fuel concession while the fuel
+        price is above its low of the window; none that was taken within the cooldown.
+        """
+        month = model.month
+        cooldown = self.config.response_cooldown_months
+        policy = LandPolicy(self.state.land_policy_state)
+        possible = {"dismissal", "crackdown"}
+        if policy in (LandPolicy.REFORM_PENDING, LandPolicy.IN_FORCE):
+            possible.add("moratorium")
+        if self.fuel_prices[-1] > min(self.fuel_prices):
+            possible.add("fuel")
+        return frozenset(
+            measure
+            for measure in possible
+            if measure not in self.last_taken or month - self.last_taken[measure] >= cooldown
+        )
+
+    def _forecast(self, model: KazakhstanModel, measures: frozenset[str]) -> FloatArray:
+        """Persons active per region this month had the concessions ``measures`` been in force.
+
+        The government's forecast (LP4): the same protest rule with the land salience the
+        moratorium leaves, the fuel hardship the price cap takes away, and the legitimacy the
+        concessions add; repression and last month's protesters as they are.
+        """
+        config = self.config
+        population = model.population
+        felt = self._felt_salience(model)
+        hardship = population.hardship
+        gain = 0.0
+        if "moratorium" in measures:
+            felt = felt * (1.0 - config.concession_salience_cut)
+            gain += config.concession_legitimacy_gain
+        if "fuel" in measures:
+            cut = config.fuel_concession_share * population.fuel_hardship
+            hardship = np.maximum(0.0, hardship - cut)
+        if "dismissal" in measures:
+            gain += config.dismissal_legitimacy_gain
+        legitimacy = np.minimum(1.0, population.legitimacy + gain)
+        active = self._reference_active(model, felt, hardship, legitimacy)
+        participants = np.zeros(population.counts.size)
+        kernels.region_sums(population.starts, population.counts, active, participants)
+        return participants
+
+    def _decide(self, model: KazakhstanModel, available: frozenset[str]) -> frozenset[str]:
+        """The government's choice of measures against a wave (LP4; C L38; T L1443-1457).
+
+        Each concession available (moratorium, fuel price cap, dismissal) is made if the
+        forecast says it alone would take at least ``concession_min_effect`` of the protesters
+        off the streets; the crackdown follows if the forecast under the concessions made still
+        has a wave in ``wave_regions`` regions (C L38: suppressed, and at the same time a
+        moratorium).
+        """
+        config = self.config
+        now = float(self.state.participants.sum())
+        chosen: frozenset[str] = frozenset(
+            measure
+            for measure in available & CONCESSIONS
+            if now > 0.0
+            and 1.0 - float(self._forecast(model, frozenset({measure})).sum()) / now
+            >= config.concession_min_effect
+        )
+        remaining = self._forecast(model, chosen) if chosen else self.state.participants
+        still = int(self._wave_regions(model, remaining).sum()) >= config.wave_regions
+        if "crackdown" in available and still:
+            chosen |= {"crackdown"}
+        return chosen
+
+    def _respond(self, model: KazakhstanModel) -> None:
+        """Answer a multi-region wave with measures (LP4; C L38; P L273-277).
+
+        The measures are the government's choice (:meth:`_decide`) under the response
+        ``decide``, or the response's set: the land moratorium, an economic concession on fuel
+        prices, the dismissal of ministers, a crackdown, each if available (:meth:`_available`).
         """
         config = self.config
         state = self.state
@@ -592,19 +700,15 @@ class Rule(BaseRule[Config, State]):
         self.wave_months = self.wave_months + 1 if regions >= config.wave_regions else 0
         if self.wave_months == 0:
             self.wave_crackdown_month = None
+            self.wave_measures.clear()
         if self.wave_months <= config.response_lag_months:
             return
-        recent = (
-            self.last_response_month is not None
-            and model.month - self.last_response_month < config.response_cooldown_months
-        )
-        if recent:
-            return
-        measures = MEASURES[self.response]
-        responded = False
-        policy = LandPolicy(state.land_policy_state)
-        concedable = policy in (LandPolicy.REFORM_PENDING, LandPolicy.IN_FORCE)
-        if "moratorium" in measures and concedable:
+        available = self._available(model)
+        if self.response == "decide":
+            measures = self._decide(model, available)
+        else:
+            measures = MEASURES[self.response] & available
+        if "moratorium" in measures:
             state.land_policy_state = int(LandPolicy.MORATORIUM)
             self.moratorium_end_month = model.month + config.moratorium_months
             state.land_salience *= 1.0 - config.concession_salience_cut
@@ -615,15 +719,13 @@ class Rule(BaseRule[Config, State]):
                 f"moratorium declared after protests in {regions} regions, until "
                 f"{format_month(self.moratorium_end_month)}",
             )
-            responded = True
-        if "fuel" in measures and self.fuel_prices[-1] > min(self.fuel_prices):
+        if "fuel" in measures:
             state.fuel_price_concession = config.fuel_concession_share
             model.log_event(
                 "economic_concession",
                 "kazakhstan",
                 f"fuel price caps restored after protests in {regions} regions",
             )
-            responded = True
         if "dismissal" in measures:
             self._shift_legitimacy(model, config.dismissal_legitimacy_gain)
             model.log_event(
@@ -631,7 +733,6 @@ class Rule(BaseRule[Config, State]):
                 "kazakhstan",
                 f"ministers dismissed after protests in {regions} regions",
             )
-            responded = True
         if "crackdown" in measures:
             added = min(config.crackdown_step, 1.0 - state.repression)
             state.repression += added
@@ -639,9 +740,9 @@ class Rule(BaseRule[Config, State]):
             self._shift_legitimacy(model, -config.crackdown_legitimacy_cost)
             self.wave_crackdown_month = model.month
             model.log_event("crackdown", "kazakhstan", "crackdown: mass detentions")
-            responded = True
-        if responded:
-            self.last_response_month = model.month
+        for measure in measures:
+            self.last_taken[measure] = model.month
+        self.wave_measures |= measures
 
     def _outlasts_crackdown(self, model: KazakhstanModel) -> bool:
         """Whether the wave is nationwide after this wave's crackdown has been felt.
@@ -656,7 +757,7 @@ class Rule(BaseRule[Config, State]):
             return False
         if crackdown < model.month:
             return True
-        left = 1.0 - self._detention_rate()
+        left = self.state.participants * (1.0 - self._detention_rate())
         return int(self._wave_regions(model, left).sum()) >= nationwide
 
     def _escalate(self, model: KazakhstanModel) -> None:
@@ -665,8 +766,10 @@ class Rule(BaseRule[Config, State]):
         The government asks its allies for troops (the CSTO's Article 4; T L1464-1478; called on
         5-6 January 2022, events_outside_seeds.csv): their repression is added for a short time
         and Russia gains ``csto_gratitude`` (RL5; T L286-305), posted to its owner's channel.
-        Under a response with a concession or dismissal the government also removes the old
-        guard and announces reform, a legitimacy gain (T L1933-1943, L2002-2022).
+        Troops are asked for only while Russia leads Kazakhstan's security engagement
+        (:meth:`_russia_leads_security`). Under a response with a concession (under ``decide``:
+        after a concession against this wave) the government also removes the old guard and
+        announces reform, a legitimacy gain (T L1933-1943, L2002-2022).
         """
         config = self.config
         state = self.state
@@ -678,9 +781,8 @@ class Rule(BaseRule[Config, State]):
         if not self._outlasts_crackdown(model):
             return
         regions = state.regions_in_wave
-        measures = MEASURES[self.response]
         escalated = False
-        if "crackdown" in measures and self.outside_help:
+        if self.outside_help and self._russia_leads_security():
             added = min(config.outside_help_repression, 1.0 - state.repression)
             state.repression += added
             self.help_excess += added
@@ -693,7 +795,8 @@ class Rule(BaseRule[Config, State]):
                 f"{regions} regions outlasted a crackdown (T L1464-1478)",
             )
             escalated = True
-        if measures & {"moratorium", "fuel", "dismissal"}:
+        conceding = self.wave_measures if self.response == "decide" else MEASURES[self.response]
+        if conceding & CONCESSIONS:
             self._shift_legitimacy(model, config.elite_change_legitimacy_gain)
             model.log_event(
                 "elite_change",
@@ -703,3 +806,16 @@ class Rule(BaseRule[Config, State]):
             escalated = True
         if escalated:
             self.last_escalation_month = model.month
+
+    def _russia_leads_security(self) -> bool:
+        """Whether Russia has the largest security engagement, the ally troops are asked from.
+
+        The CSTO is Russia's alliance (T L1464-1478), and Kazakhstan asks it because Russia
+        "holds the upper hand" in its security (T L2123-2125): the multi-vector rule's
+        engagement, not a constant.
+        """
+        engagement = self.read(multi_vector.State)
+        russia = engagement.engagement_russia_security
+        return russia >= max(
+            engagement.engagement_china_security, engagement.engagement_west_security
+        )

@@ -384,8 +384,6 @@ class Rule(BaseRule[Config, State]):
         self.fuel_reference = float(model.kazakhstan.fuel_price_index)
         #: Share of the log gap between the fuel price and its reference closed each month.
         self.fuel_adaptation = rate_from_half_life(config.fuel_adaptation_half_life_months)
-        #: The part of each citizen's hardship due to fuel prices this month.
-        self.fuel_hardship: FloatArray = np.zeros(population.size)
         #: The hardship pressure people have adapted to, per region (start: today's).
         self.pressure_reference = self._hardship_pressure(model)
         #: Share of the felt Xinjiang salience kept each month, and last month's reported level.
@@ -515,7 +513,7 @@ class Rule(BaseRule[Config, State]):
             population.susceptibility,
             population.hardship,
             population.baseline_hardship,
-            self.fuel_hardship,
+            population.fuel_hardship,
             population.sinophobia,
             population.legitimacy,
             population.eaeu_support,

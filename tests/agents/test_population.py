@@ -182,6 +182,7 @@ ARRAYS = (
     "active",
     "jailed",
     "baseline_hardship",
+    "fuel_hardship",
     "starts",
     "counts",
 )

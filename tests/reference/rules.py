@@ -82,7 +82,7 @@ class ReferenceOpinion(opinion.Rule):
             self._hardship_pressure(model), self.pressure_reference, self.hardship_adaptation
         )
         fuel = self._fuel_shift(model)
-        population.hardship -= self.fuel_hardship
+        population.hardship -= population.fuel_hardship
         opinion.hardship_step(
             population.hardship,
             population.baseline_hardship,
@@ -90,7 +90,7 @@ class ReferenceOpinion(opinion.Rule):
             self.hardship_relaxation,
         )
         added = opinion.add_immediate_part(population.hardship, fuel[population.region])
-        self.fuel_hardship = np.zeros(population.size) if added is None else added
+        population.fuel_hardship[:] = 0.0 if added is None else added
         levels = self._input_levels(model)
         for attitude, level in levels.items():
             level -= self.baseline_inputs[attitude]

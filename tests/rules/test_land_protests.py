@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any, get_args
 
 import numpy as np
@@ -10,7 +11,7 @@ import scipy.sparse as sp
 
 from kzsim import kernels
 from kzsim.catalog import series_named
-from kzsim.contracts import russian_reactions
+from kzsim.contracts import multi_vector, russian_reactions
 from kzsim.contracts.land_protests import MEASURES, Config, Response, State
 from kzsim.dynamics import retention_from_half_life
 from kzsim.model import KazakhstanModel
@@ -26,8 +27,10 @@ from kzsim.rules.land_protests import (
     soft_step,
     threshold_cascade,
 )
+from kzsim.scenario.load import load_scenario
 from kzsim.scenario.schema import GovernmentDecision
 from kzsim.series import RegionalSeries
+from kzsim.simulation import run as simulate
 from tests.conftest import deep_merge, others_off, small_model
 
 REFORM = {"date": "2010-03", "kind": "land_reform", "effective": "2010-09", "detail": "Land Code"}
@@ -675,7 +678,7 @@ def test_a_thousand_protesters_in_one_region_are_expressible_and_make_a_wave() -
         active[first] = persons / persons_per_citizen[region]
         assert active[first] < 1.0  # less than one citizen: a binary flag cannot say it
     kernels.region_sums(population.starts, population.counts, active, land(model).participants)
-    in_wave = rule._wave_regions(model)
+    in_wave = rule._wave_regions(model, land(model).participants)
     per_100k = np.array([1000.0, 50.0]) / people[:2] * 100_000
     np.testing.assert_array_equal(in_wave[:2], per_100k > 20.0)
     assert not in_wave[2:].any()
@@ -712,8 +715,8 @@ def test_at_default_parameters_a_grievance_shock_brings_a_wave_of_order_1e5_to_1
 
 
 def test_every_response_has_its_measures_and_the_schema_accepts_them() -> None:
-    assert set(MEASURES) == set(get_args(Response))
-    for response in MEASURES:
+    assert set(MEASURES) | {"decide"} == set(get_args(Response))
+    for response in get_args(Response):
         GovernmentDecision(protest_response=response)  # type: ignore[arg-type]
 
 
@@ -768,6 +771,84 @@ def test_concede_economic_restores_the_fuel_cap_and_brings_no_troops() -> None:
     kinds = {e.kind for e in model.log if e.kind != "protest"}
     assert "economic_concession" in kinds
     assert not kinds & {"crackdown", "outside_help", "dismissal"}
+
+
+def decided(fuel_part: float) -> set[str]:
+    """The measures a deciding government takes against a fuel wave with this fuel hardship."""
+    model = fuel_model("decide")
+    model.population.hardship[:] = 0.0  # no wave in January: the fuel price rises in February
+    run(model, 1)
+    model.population.hardship[:] = 0.9
+    model.population.fuel_hardship[:] = fuel_part
+    run(model, 1)
+    return {e.kind for e in model.log if e.kind not in {"protest", "shock"}}
+
+
+def test_decide_concedes_a_fuel_cap_that_would_end_the_wave_and_does_not_crack_down() -> None:
+    # all of the hardship is the fuel price's: the cap would take every protester off the streets
+    assert decided(fuel_part=0.9) == {"economic_concession"}
+
+
+def test_decide_concedes_and_cracks_down_when_the_concession_would_leave_a_wave() -> None:
+    # the fuel price is a ninth of the hardship: the cap thins the wave but leaves it
+    # nationwide, as in January 2022 (caps, crackdown, troops, the old guard removed)
+    assert decided(fuel_part=0.1) == {
+        "economic_concession",
+        "crackdown",
+        "outside_help",
+        "elite_change",
+    }
+
+
+def test_decide_only_cracks_down_when_no_concession_would_help() -> None:
+    assert decided(fuel_part=0.0) == {"crackdown", "outside_help"}
+
+
+def test_decide_forecasts_with_the_protest_rule_itself() -> None:
+    model = fuel_model("decide")
+    (rule,) = [r for r in model.rules if isinstance(r, Rule)]
+    model.population.fuel_hardship[:] = 0.5
+    seen: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+    decide = rule._decide
+
+    def watched(model: KazakhstanModel, available: frozenset[str]) -> frozenset[str]:
+        state = land(model)
+        none, fuel = rule._forecast(model, frozenset()), rule._forecast(model, frozenset({"fuel"}))
+        seen.append((state.participants.copy(), none, fuel))
+        return decide(model, available)
+
+    rule._decide = watched  # type: ignore[method-assign]
+    run(model, 1)
+    ((participants, none, fuel),) = seen
+    np.testing.assert_allclose(none, participants, rtol=1e-9)
+    assert fuel.sum() < 0.5 * participants.sum()
+
+
+def test_a_deciding_government_in_the_replay_concedes_and_never_cracks_down() -> None:
+    scenario = load_scenario(
+        Path(__file__).parents[2] / "scenarios" / "historical_2010_2023.yaml",
+        ["rules.land_protests.response=decide", "population.citizens=5000"],
+    )
+    result = simulate(scenario, seed=1)
+    events = result.events
+    answers = {
+        (str(date)[:7], kind) for date, kind in zip(events["date"], events["kind"], strict=True)
+    }
+    assert {("2016-04", "moratorium"), ("2022-01", "economic_concession")} <= answers
+    assert not {kind for _, kind in answers} & {"crackdown", "outside_help"}
+    series = result.series
+    protest = series[series["variable"] == "protest_participants"].groupby("date")["value"].sum()
+    by_month = {str(date)[:7]: value for date, value in protest.items()}
+    for wave, after in (("2016-04", "2016-05"), ("2022-01", "2022-02")):
+        assert by_month[after] < 0.05 * by_month[wave]  # the forecast was right
+
+
+def test_no_allied_troops_unless_russia_leads_kazakhstans_security_engagement() -> None:
+    model = unrest_model()
+    model.state(multi_vector.State).engagement_china_security = 0.9
+    run(model, 4)
+    kinds = {e.kind for e in model.log}
+    assert "crackdown" in kinds and "outside_help" not in kinds
 
 
 def test_a_government_decision_event_switches_to_a_new_response() -> None:
