@@ -34,7 +34,7 @@ from kzsim.rules import rule_class
 from kzsim.rules.base import Rule
 from kzsim.scenario.regions import people as region_people
 from kzsim.scenario.schema import Scenario
-from kzsim.series import NATIONAL
+from kzsim.series import NATIONAL, person_weights
 
 S = TypeVar("S", bound=RuleState)
 #: Owners of declared reads that are not rules: the actors, the citizens, the drivers, the events.
@@ -92,24 +92,50 @@ class Collector(mesa.DataCollector):  # type: ignore[misc]
     Mesa deep-copies every reporter's value at every collection, against values that change
     after they are kept; a number cannot change, and the copies of the several hundred numbers
     of a month were half the collection's time at 10^4 citizens. Other values are copied as
-    Mesa copies them.
+    Mesa copies them. The regional values of a series (the reporters' keys of its regions in
+    region order: ``model.regional_keys``) are taken from the model's array of them in one
+    conversion rather than by one reporter call each.
     """
 
     def __init__(self, model_reporters: dict[str, Any]) -> None:
         super().__init__(model_reporters=model_reporters)
         #: Whether every reporter is a function of the model (else Mesa's collection).
         self.plain = all(isinstance(r, FUNCTIONS) for r in model_reporters.values())
+        #: The lists the reporters called one by one append to, with their reporters; and each
+        #: regional series' name with the lists of its regions' values (from the first
+        #: collection that does not go through Mesa's).
+        self.single: list[tuple[list[Any], Any]] | None = None
+        self.regional: list[tuple[str, list[list[Any]]]] = []
+
+    def _plan(self, model: Any) -> list[tuple[list[Any], Any]]:
+        """Which values are collected one by one and which by region (:attr:`single`)."""
+        keys: dict[str, list[str]] = model.regional_keys
+        bulk = {key for names in keys.values() for key in names}
+        self.regional = [
+            (name, [self.model_vars[key] for key in names]) for name, names in keys.items()
+        ]
+        return [
+            (self.model_vars[key], reporter)
+            for key, reporter in self.model_reporters.items()
+            if key not in bulk
+        ]
 
     def collect(self, model: Any) -> None:
         """Collect the model reporters' values for this step (as ``mesa.DataCollector``)."""
         if not (getattr(self, "_validated", False) and self.plain):
             super().collect(model)
             return
-        for name, reporter in self.model_reporters.items():
+        if self.single is None:
+            self.single = self._plan(model)
+        for values, reporter in self.single:
             value = reporter(model)
             if not isinstance(value, NUMBERS):
                 value = copy.deepcopy(value)
-            self.model_vars[name].append(value)
+            values.append(value)
+        for name, lists in self.regional:
+            regional = model._regional[name].astype(np.float64, copy=False).tolist()
+            for values, value in zip(lists, regional, strict=True):
+                values.append(value)
 
 
 #: Values a reporter returns that need no copy: they cannot change.
@@ -183,6 +209,10 @@ class KazakhstanModel(mesa.Model):  # type: ignore[misc]
         self._regional: dict[str, npt.NDArray[np.float64]] = {}
         self._national: dict[str, float] = {}
         self.collected_steps: list[int] = []
+        #: The reporters' keys of each regional series' regions, in region order.
+        self.regional_keys: dict[str, list[str]] = {}
+        #: This month's persons per region (:meth:`people`), read-only, and its month.
+        self._people: tuple[int, npt.NDArray[np.float64]] | None = None
         self.datacollector = Collector(model_reporters=self._reporters())
 
     def _channels(self) -> dict[str, Channel[Any]]:
@@ -216,7 +246,11 @@ class KazakhstanModel(mesa.Model):  # type: ignore[misc]
 
     def people(self) -> npt.NDArray[np.float64]:
         """The persons each region has this month (the census line, kzsim.scenario.regions)."""
-        return region_people(self.scenario.population.regions, self.month)
+        if self._people is None or self._people[0] != self.month:
+            persons = region_people(self.scenario.population.regions, self.month)
+            persons.setflags(write=False)
+            self._people = (self.month, persons)
+        return self._people[1]
 
     @property
     def date(self) -> str:
@@ -251,8 +285,10 @@ class KazakhstanModel(mesa.Model):  # type: ignore[misc]
             try:
                 self._regional = {s.name: s.read(self) for s in REGIONAL_SERIES}
                 persons = self.people()
+                weights = person_weights(persons)
                 self._national = {
-                    s.name: s.national(self._regional[s.name], persons) for s in REGIONAL_SERIES
+                    s.name: s.national(self._regional[s.name], persons, weights)
+                    for s in REGIONAL_SERIES
                 }
                 self.datacollector.collect(self)
             finally:
@@ -280,7 +316,9 @@ class KazakhstanModel(mesa.Model):  # type: ignore[misc]
             name = regional.name
             reporters[f"{NATIONAL}|{name}"] = lambda m, n=name: m._national[n]
             if self.scenario.outputs.regional:
+                keys = self.regional_keys.setdefault(name, [])
                 for public in self.publics:
                     key = f"{public.region.id}|{name}"
                     reporters[key] = lambda m, n=name, i=public.index: float(m._regional[n][i])
+                    keys.append(key)
         return reporters

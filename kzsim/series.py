@@ -82,19 +82,34 @@ class RegionalSeries:
     statistic: Statistic = "end"
     aggregation: Aggregation = "mean"
 
-    def national(self, values: npt.NDArray[np.float64], persons: npt.NDArray[np.float64]) -> float:
+    def national(
+        self,
+        values: npt.NDArray[np.float64],
+        persons: npt.NDArray[np.float64],
+        weights: npt.NDArray[np.float64] | None = None,
+    ) -> float:
         """The national value of this month's regional ``values``.
 
         Args:
             values: one value per region.
             persons: the persons each region has this month (the weights of a mean).
+            weights: ``person_weights(persons)``, when the caller has them already.
 
         """
         if self.aggregation == "sum":
             return float(values.sum())
-        total = float(persons.sum())
-        weights = persons / total if total > 0.0 else np.full(persons.size, 1.0 / persons.size)
+        if weights is None:
+            weights = person_weights(persons)
         return float(values @ weights)
+
+
+def person_weights(persons: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+    """Each region's share of the persons (equal shares when there are none): a mean's weights."""
+    total = float(persons.sum())
+    if total > 0.0:
+        weights: npt.NDArray[np.float64] = persons / total
+        return weights
+    return np.full(persons.size, 1.0 / persons.size)
 
 
 def state_value(owner: str, name: str) -> Callable[[KazakhstanModel], float]:

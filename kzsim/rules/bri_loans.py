@@ -721,14 +721,15 @@ class Rule(BaseRule[Config, State]):
         reach = np.clip(cfg.contact_per_job * jobs * 1e3 / self.region_population, 0.0, 1.0)
         self.state.project_jobs[:] = jobs
         self.state.chinese_presence[:] = presence
+        if cfg.contact_gain == 0.0:
+            return
         contact = model.population.china_contact
-        for public in model.publics:
-            i = public.index
+        for public, share in zip(model.publics, reach.tolist(), strict=True):
             count = public.stop - public.start
-            if reach[i] <= 0.0 or count == 0 or cfg.contact_gain == 0.0:
+            if share <= 0.0 or count == 0:
                 continue
             touched = public.start + self.rng.integers(
-                0, count, int(self.rng.binomial(count, reach[i]))
+                0, count, int(self.rng.binomial(count, share))
             )
             contact[touched] += cfg.contact_gain * (1.0 - contact[touched])
 
