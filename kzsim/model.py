@@ -107,18 +107,19 @@ class Collector(mesa.DataCollector):  # type: ignore[misc]
         self.single: list[tuple[list[Any], Any]] | None = None
         self.regional: list[tuple[str, list[list[Any]]]] = []
 
-    def _plan(self, model: Any) -> list[tuple[list[Any], Any]]:
-        """Which values are collected one by one and which by region (:attr:`single`)."""
+    def _plan(
+        self, model: Any
+    ) -> tuple[list[tuple[list[Any], Any]], list[tuple[str, list[list[Any]]]]]:
+        """The values collected one by one (:attr:`single`) and by region (:attr:`regional`)."""
         keys: dict[str, list[str]] = model.regional_keys
         bulk = {key for names in keys.values() for key in names}
-        self.regional = [
-            (name, [self.model_vars[key] for key in names]) for name, names in keys.items()
-        ]
-        return [
+        single = [
             (self.model_vars[key], reporter)
             for key, reporter in self.model_reporters.items()
             if key not in bulk
         ]
+        regional = [(name, [self.model_vars[key] for key in names]) for name, names in keys.items()]
+        return single, regional
 
     def collect(self, model: Any) -> None:
         """Collect the model reporters' values for this step (as ``mesa.DataCollector``)."""
@@ -126,7 +127,7 @@ class Collector(mesa.DataCollector):  # type: ignore[misc]
             super().collect(model)
             return
         if self.single is None:
-            self.single = self._plan(model)
+            self.single, self.regional = self._plan(model)
         for values, reporter in self.single:
             value = reporter(model)
             if not isinstance(value, NUMBERS):

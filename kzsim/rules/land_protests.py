@@ -637,16 +637,18 @@ class Rule(BaseRule[Config, State]):
             if measure not in self.last_taken or month - self.last_taken[measure] >= cooldown
         )
 
-    def _forecast(self, model: KazakhstanModel, measures: frozenset[str]) -> FloatArray:
+    def _forecast(
+        self, model: KazakhstanModel, measures: frozenset[str], felt: FloatArray | float
+    ) -> FloatArray:
         """Persons active per region this month had the concessions ``measures`` been in force.
 
         The government's forecast (LP4): the same protest rule with the land salience the
-        moratorium leaves, the fuel hardship the price cap takes away, and the legitimacy the
-        concessions add; repression and last month's protesters as they are.
+        moratorium leaves of this month's ``felt`` salience, the fuel hardship the price cap
+        takes away, and the legitimacy the concessions add; repression and last month's
+        protesters as they are.
         """
         config = self.config
         population = model.population
-        felt = self._felt_salience(model)
         hardship = population.hardship
         gain = 0.0
         if "moratorium" in measures:
@@ -673,15 +675,15 @@ class Rule(BaseRule[Config, State]):
         moratorium).
         """
         config = self.config
-        now = float(self.state.participants.sum())
+        felt = self._felt_salience(model)
+        now = float(self.state.participants.sum())  # a wave: more than nobody
         chosen: frozenset[str] = frozenset(
             measure
             for measure in available & CONCESSIONS
-            if now > 0.0
-            and 1.0 - float(self._forecast(model, frozenset({measure})).sum()) / now
+            if 1.0 - float(self._forecast(model, frozenset({measure}), felt).sum()) / now
             >= config.concession_min_effect
         )
-        remaining = self._forecast(model, chosen) if chosen else self.state.participants
+        remaining = self._forecast(model, chosen, felt) if chosen else self.state.participants
         still = int(self._wave_regions(model, remaining).sum()) >= config.wave_regions
         if "crackdown" in available and still:
             chosen |= {"crackdown"}

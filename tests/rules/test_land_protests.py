@@ -813,7 +813,9 @@ def test_decide_forecasts_with_the_protest_rule_itself() -> None:
 
     def watched(model: KazakhstanModel, available: frozenset[str]) -> frozenset[str]:
         state = land(model)
-        none, fuel = rule._forecast(model, frozenset()), rule._forecast(model, frozenset({"fuel"}))
+        felt = rule._felt_salience(model)
+        none = rule._forecast(model, frozenset(), felt)
+        fuel = rule._forecast(model, frozenset({"fuel"}), felt)
         seen.append((state.participants.copy(), none, fuel))
         return decide(model, available)
 
